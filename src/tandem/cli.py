@@ -1,0 +1,210 @@
+"""The ``tandem`` command: one entry point for running and administering Tandem.
+
+Every sub-command exits 0 on success and 2, with a one-line reason on standard error, when
+the person running it made a mistake (a missing setting, a bad argument, a file that cannot
+be read). A traceback means a bug in Tandem, never a user's mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+DEMO_OTP_TOKEN = "246810"
+
+
+class UserError(Exception):
+    """A mistake the person running the command can fix; printed as one line, exit 2."""
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"tandem: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        _fail(f"{message} (see 'tandem --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="tandem",
+        description="Tandem: safe and accountable work with perpetrators of intimate partner violence.",
+        epilog="Settings come from environment variables (TANDEM_DATABASE_URL, TANDEM_SECRET_KEY, "
+        "TANDEM_FIELD_KEYS, TANDEM_DATA_DIR, TANDEM_ALLOWED_HOSTS, ...); see README.md.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    demo = sub.add_parser("demo", help="Try Tandem: set up a demo database with synthetic data and serve it.",
+                          description="Create a data folder (with its own secret key and encryption key), "
+                          "set up an SQLite database, load a synthetic demo world, print the sign-ins and serve "
+                          "it on this computer. Running it again reuses the same data.")
+    demo.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    demo.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this computer only)")
+    demo.add_argument("--data", default="tandem-demo-data", help="folder for the demo's database and keys (default ./tandem-demo-data)")
+    demo.add_argument("--no-serve", action="store_true", help="prepare the data and print the sign-ins, but do not serve")
+
+    serve = sub.add_parser("serve", help="Serve Tandem in production with gunicorn.",
+                           description="Collect static files and serve Tandem with gunicorn, using the production "
+                           "settings from the environment. Put a reverse proxy with HTTPS in front of it.")
+    serve.add_argument("--bind", default=os.environ.get("TANDEM_BIND", "127.0.0.1:8000"), help="address:port to listen on (default TANDEM_BIND or 127.0.0.1:8000)")
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("TANDEM_WORKERS", "2")), help="number of worker processes (default TANDEM_WORKERS or 2)")
+
+    sub.add_parser("migrate", help="Create or update the database tables.",
+                   description="Apply every database migration. Safe to run again.")
+
+    admin = sub.add_parser("createadmin", help="Create a platform administrator account.",
+                           description="Create a platform administrator, who manages organisations and "
+                           "site settings. The password is read from TANDEM_ADMIN_PASSWORD or asked for.")
+    admin.add_argument("--username", required=True, help="user name of the new administrator")
+    admin.add_argument("--email", default="", help="e-mail address (optional)")
+
+    check = sub.add_parser("check", help="Check the configuration for problems.",
+                           description="Run Tandem's and Django's checks. With --deploy, also the checks for a safe production setup.")
+    check.add_argument("--deploy", action="store_true", help="also check the settings for a production deployment")
+
+    sub.add_parser("worker", help="Run the background worker (reminders, escalations, reports).",
+                   description="Run the background task worker until stopped with Ctrl+C.")
+
+    audit = sub.add_parser("audit", help="Work with the audit log.", description="Work with the audit log.")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", parser_class=_Parser)
+    audit_sub.required = True
+    audit_sub.add_parser("verify", help="Prove that the audit log is intact.",
+                         description="Walk the hash chain of the audit log and report the first entry that "
+                         "was altered, removed or inserted. Exit 0 when intact, 1 when not.")
+
+    keys = sub.add_parser("keys", help="Manage the encryption keys for personal data.", description="Manage the encryption keys for personal data.")
+    keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", parser_class=_Parser)
+    keys_sub.required = True
+    rotate = keys_sub.add_parser("rotate", help="Re-encrypt every encrypted value with the newest key.",
+                                 description="Re-encrypt every encrypted value with the first key in "
+                                 "TANDEM_FIELD_KEYS. Safe to interrupt and run again. Remove an old key only "
+                                 "after a run that reports nothing left to re-encrypt.")
+    rotate.add_argument("--dry-run", action="store_true", help="count what would be re-encrypted, change nothing")
+    keys_sub.add_parser("generate", help="Print a new key to put first in TANDEM_FIELD_KEYS.",
+                        description="Print a new encryption key. Put it first in TANDEM_FIELD_KEYS, keep the old "
+                        "ones after it, then run 'tandem keys rotate'.")
+
+    sub.add_parser("compilemessages", help="Compile the translations (done automatically by the other commands).",
+                   description="Compile the gettext catalogues into the files Tandem reads.")
+    return parser
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tandem.core.i18n import compile_catalogues
+
+    compile_catalogues()
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        raise UserError(str(error)) from None
+
+
+def _prepare_demo_environment(data: Path) -> None:
+    """The demo keeps its own secrets in its data folder, created on the first run."""
+    data.mkdir(parents=True, exist_ok=True)
+    secret_file, keys_file = data / "secret-key", data / "field-keys"
+    if not secret_file.exists():
+        secret_file.write_text(secrets.token_urlsafe(50))
+        secret_file.chmod(0o600)
+    if not keys_file.exists():
+        from cryptography.fernet import Fernet
+
+        keys_file.write_text(Fernet.generate_key().decode())
+        keys_file.chmod(0o600)
+    os.environ["TANDEM_ENV"] = "demo"
+    os.environ["TANDEM_DATA_DIR"] = str(data)
+    os.environ["TANDEM_SECRET_KEY"] = secret_file.read_text().strip()
+    os.environ["TANDEM_FIELD_KEYS"] = keys_file.read_text().strip()
+    os.environ["TANDEM_DEMO_OTP_TOKEN"] = DEMO_OTP_TOKEN
+    os.environ.pop("TANDEM_DATABASE_URL", None)
+
+
+def _gunicorn(bind: str, workers: int) -> int:
+    command = [
+        sys.executable, "-m", "gunicorn", "tandem.wsgi:application",
+        "--bind", bind, "--workers", str(workers), "--access-logfile", "-", "--graceful-timeout", "10",
+    ]
+    try:
+        return subprocess.call(command)  # noqa: S603 - fixed command, arguments parsed above
+    except KeyboardInterrupt:
+        return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command == "demo":
+        data = Path(args.data).resolve()
+        _prepare_demo_environment(data)
+        _setup_django()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        call_command("loaddemo", stdout=sys.stdout)
+        print(f"\nTandem demo: http://{args.host}:{args.port}/   (data in {data})")
+        print(f"Second step of sign-in: the demo accepts the code {DEMO_OTP_TOKEN} (demo only).")
+        if args.no_serve:
+            return 0
+        return _gunicorn(f"{args.host}:{args.port}", 2)
+
+    _setup_django()
+    from django.core.management import call_command
+
+    if args.command == "serve":
+        call_command("collectstatic", interactive=False, verbosity=0)
+        return _gunicorn(args.bind, args.workers)
+    if args.command == "migrate":
+        call_command("migrate")
+    elif args.command == "createadmin":
+        call_command("createadmin", username=args.username, email=args.email)
+    elif args.command == "check":
+        call_command("check", deploy=args.deploy, fail_level="WARNING")
+    elif args.command == "worker":
+        call_command("db_worker")
+    elif args.command == "audit":
+        return int(call_command("audit_verify") or 0)
+    elif args.command == "keys" and args.keys_command == "rotate":
+        call_command("rotate_keys", dry_run=args.dry_run)
+    elif args.command == "keys" and args.keys_command == "generate":
+        from tandem.core.crypto import generate_key
+
+        print(generate_key())
+    elif args.command == "compilemessages":
+        from tandem.core.i18n import compile_catalogues
+
+        print(f"{compile_catalogues(force=True)} catalogues compiled.")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from django.core.management import CommandError
+    from django.core.management.base import SystemCheckError
+
+    try:
+        return run(args)
+    except UserError as error:
+        _fail(str(error))
+    except SystemCheckError as error:
+        print(str(error).strip(), file=sys.stderr)
+        return 2
+    except CommandError as error:
+        # Tandem's own commands raise CommandError only for a user's mistake.
+        _fail(str(error))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

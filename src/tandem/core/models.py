@@ -1,0 +1,139 @@
+"""Tenancy, people and the audit log."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.roles import OrganisationKind, Role
+
+
+class User(AbstractUser):
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    country = models.ForeignKey(
+        "geo.Country", verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # Organisational policy lives with the organisation, not in server settings.
+    suppression_threshold = models.PositiveSmallIntegerField(
+        _("small-number suppression threshold"),
+        default=5,
+        help_text=_("Counts below this number are never shown in figures that leave the organisation."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [models.UniqueConstraint(fields=["name", "country"], name="organisation_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in one organisation. One role per organisation keeps the policy legible."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_one_role_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class Invitation(models.Model):
+    """A one-time link to join an organisation with a role. Only the token's hash is stored."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    invitee_name = models.CharField(_("name of the person invited"), max_length=200)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class SiteSettings(models.Model):
+    """Deployment-wide wording that a funder prescribes, editable without a release."""
+
+    KOSOVO_FOOTNOTE_EU: ClassVar[str] = (
+        "This designation is without prejudice to positions on status, and is in line with "
+        "UNSCR 1244/1999 and the ICJ Opinion on the Kosovo declaration of independence."
+    )
+    KOSOVO_FOOTNOTE_UN: ClassVar[str] = (
+        "All references to Kosovo should be understood to be in the context of Security "
+        "Council Resolution 1244 (1999)."
+    )
+
+    kosovo_footnote = models.TextField(_("Kosovo footnote"), default=KOSOVO_FOOTNOTE_EU)
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    @classmethod
+    def current(cls) -> SiteSettings:
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class AuditEntry(models.Model):
+    """One link of the append-only, hash-chained audit log (see ``tandem.core.audit``)."""
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    compartment = models.CharField(max_length=16, blank=True)
+    ip = models.CharField(max_length=45, blank=True)
+    detail = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"

@@ -1,0 +1,84 @@
+"""Roles, compartments and what each role may do: the policy as data.
+
+Everything that decides who sees personal data reads these tables, through
+``tandem.core.scoping``. A role that is not listed for a compartment sees nothing in it:
+the policy fails closed.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    FACILITATOR = "facilitator", _("Facilitator")
+    SURVIVOR_WORKER = "survivor_worker", _("Survivor-support worker")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ORG_ADMIN = "org_admin", _("Organisation administrator")
+    REFERRER = "referrer", _("Referrer")
+    ANALYST = "analyst", _("Network analyst")
+    GOV_VIEWER = "gov_viewer", _("Government viewer")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Compartment(models.TextChoices):
+    """The two compartments of personal data. The survivor compartment holds her contact
+    details and disclosures; nobody who works with or for him may enter it."""
+
+    PROGRAMME = "programme", _("Programme (the man's case)")
+    SURVIVOR = "survivor", _("Survivor (partner contact and support)")
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("view")
+    CHANGE = "change", _("change")
+    EXPORT = "export", _("export")
+
+
+ALL_ACTIONS = frozenset(Action)
+
+# Which compartments' records each role reaches inside its own organisation, and for what.
+# Referrers reach only the rows a later rule grants them explicitly (their own referrals);
+# analysts, government viewers and auditors never reach a row about a person.
+ROLE_ACCESS: dict[Role, dict[Compartment, frozenset[Action]]] = {
+    Role.FACILITATOR: {Compartment.PROGRAMME: frozenset({Action.VIEW, Action.CHANGE})},
+    Role.SURVIVOR_WORKER: {Compartment.SURVIVOR: frozenset({Action.VIEW, Action.CHANGE})},
+    Role.COORDINATOR: {
+        Compartment.PROGRAMME: ALL_ACTIONS,
+        Compartment.SURVIVOR: ALL_ACTIONS,
+    },
+    Role.ORG_ADMIN: {},
+    Role.REFERRER: {},
+    Role.ANALYST: {},
+    Role.GOV_VIEWER: {},
+    Role.AUDITOR: {},
+}
+
+# Roles whose members must sign in with a second factor: everyone who can reach personal
+# data, who can grant that access, or who inspects sampled files.
+TWO_FACTOR_ROLES = frozenset(
+    {
+        Role.FACILITATOR,
+        Role.SURVIVOR_WORKER,
+        Role.COORDINATOR,
+        Role.ORG_ADMIN,
+        Role.REFERRER,
+        Role.AUDITOR,
+    }
+)
+
+
+class OrganisationKind(models.TextChoices):
+    PROGRAMME_PROVIDER = "programme_provider", _("Programme provider")
+    SURVIVOR_SERVICE = "survivor_service", _("Survivor support service")
+    COURT = "court", _("Court")
+    PROBATION = "probation", _("Probation service")
+    SOCIAL_WORK_CENTRE = "social_work_centre", _("Centre for social work")
+    POLICE = "police", _("Police")
+    NETWORK = "network", _("Network")
+    GOVERNMENT = "government", _("Government body")
+
+    @classmethod
+    def referring_agencies(cls) -> frozenset[OrganisationKind]:
+        return frozenset({cls.COURT, cls.PROBATION, cls.SOCIAL_WORK_CENTRE, cls.POLICE})

@@ -1,0 +1,194 @@
+"""Sign-in in two steps (password, then a code), enrolment of an authenticator, sign-out.
+
+No session is signed in until every factor the user's roles require has been given: the
+password step only remembers, for a few minutes, who is half-way through.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login, match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tandem.core import actions, audit
+from tandem.core.forms import CodeForm, SignInForm
+from tandem.core.models import User
+from tandem.core.scoping import requires_two_factor
+
+PENDING_KEY = "tandem_pending_signin"
+PENDING_SECONDS = 300
+
+
+def _set_pending(request: HttpRequest, user: User, next_url: str) -> None:
+    request.session.cycle_key()
+    request.session[PENDING_KEY] = {"user": user.pk, "at": time.time(), "next": next_url}
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        return None
+    return User.objects.filter(pk=pending["user"], is_active=True).first()
+
+
+def _finish_signin(request: HttpRequest, user: User, device: TOTPDevice | None) -> HttpResponse:
+    next_url = (request.session.get(PENDING_KEY) or {}).get("next") or ""
+    request.session.pop(PENDING_KEY, None)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if device is not None:
+        otp_login(request, device)
+    audit.record(
+        "signin", actor=user, request=request, detail={"second_factor": "totp" if device is not None else "none"}
+    )
+    response = redirect(next_url if _safe(request, next_url) else settings.LOGIN_REDIRECT_URL)
+    if user.language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
+    return response
+
+
+def _safe(request: HttpRequest, url: str) -> bool:
+    return bool(url) and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            audit.record("signin.lockout", actor=None, actor_label=username[:150], request=request)
+            return lockout_response(request, None)
+        if user is None:
+            audit.record("signin.failed", actor=None, actor_label=username[:150], request=request)
+            form.add_error(None, _failed_message(request, username))
+            return render(request, "core/login.html", {"form": form}, status=200)
+        assert isinstance(user, User)
+        next_url = request.GET.get("next", "")
+        if requires_two_factor(user):
+            _set_pending(request, user, next_url)
+            if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+                return redirect("core:signin_code")
+            return redirect("core:signin_enrol")
+        return _finish_signin(request, user, None)
+    return render(request, "core/login.html", {"form": form})
+
+
+def _failed_message(request: HttpRequest, username: str) -> str:
+    from axes.handlers.proxy import AxesProxyHandler
+    from axes.helpers import get_failure_limit
+
+    credentials = {"username": username}
+    failures = AxesProxyHandler.get_failures(request, credentials)
+    left = max(get_failure_limit(request, credentials) - failures, 0)
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return ngettext(
+        "The user name or the password is not right. Check both and try again. After %(left)d more failed attempt, "
+        "this account is locked for %(minutes)d minutes.",
+        "The user name or the password is not right. Check both and try again. After %(left)d more failed attempts, "
+        "this account is locked for %(minutes)d minutes.",
+        left,
+    ) % {"left": left, "minutes": minutes}
+
+
+def lockout_response(request: HttpRequest, credentials: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+    """The page shown once too many sign-ins failed (also called by django-axes)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "core/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@require_http_methods(["GET", "POST"])
+def signin_code_view(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, _("Your sign-in has expired. Enter your user name and password again."))
+        return redirect("core:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        device = match_token(user, code)
+        if device is None and settings.TANDEM_DEMO_OTP_TOKEN and code == settings.TANDEM_DEMO_OTP_TOKEN:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if isinstance(device, TOTPDevice):
+            return _finish_signin(request, user, device)
+        audit.record("signin.failed", actor=user, request=request, detail={"step": "second_factor"})
+        form.add_error(
+            "code",
+            _(
+                "This code is not right. Check that your phone's clock is correct and enter the code "
+                "that your authenticator app shows now."
+            ),
+        )
+    return render(request, "core/signin_code.html", {"form": form, "user_pending": user}, status=200)
+
+
+def _qr_data_uri(device: TOTPDevice) -> str:
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _secret_text(device: TOTPDevice) -> str:
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def enrolment_context(device: TOTPDevice, form: CodeForm) -> dict[str, Any]:
+    return {"form": form, "qr": _qr_data_uri(device), "secret": _secret_text(device), "device": device}
+
+
+@require_http_methods(["GET", "POST"])
+def signin_enrol_view(request: HttpRequest) -> HttpResponse:
+    """First sign-in of someone whose role needs a second factor: set up the app, then enter."""
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, _("Your sign-in has expired. Enter your user name and password again."))
+        return redirect("core:login")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or actions.start_totp_enrolment(user=user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if actions.confirm_totp_device(device=device, token=form.cleaned_data["code"], request=request):
+            return _finish_signin(request, user, device)
+        form.add_error("code", _("This code is not right. Scan the picture again and enter the code the app shows now."))
+    return render(request, "core/signin_enrol.html", enrolment_context(device, form))
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit.record("signout", actor=request.user, request=request)  # type: ignore[arg-type]
+    logout(request)
+    messages.success(request, _("You have signed out."))
+    return redirect("core:login")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "core/csrf_failure.html", status=403)
+
+
+def permission_denied(request: HttpRequest, exception: PermissionDenied | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)

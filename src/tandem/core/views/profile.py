@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tandem.core import actions, audit
+from tandem.core.forms import CodeForm, LanguageForm
+from tandem.core.models import User
+from tandem.core.views.auth import enrolment_context
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    password_form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and password_form.is_valid():
+        password_form.save()
+        update_session_auth_hash(request, user)
+        audit.record("account.password_changed", actor=user, obj=user, request=request)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("core:profile")
+    devices = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
+    language_form = LanguageForm(initial={"language": user.language or request.LANGUAGE_CODE, "next": request.path})
+    return render(
+        request,
+        "core/profile.html",
+        {"password_form": password_form, "devices": devices, "language_form": language_form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def device_add_view(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or actions.start_totp_enrolment(user=user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if actions.confirm_totp_device(device=device, token=form.cleaned_data["code"], request=request):
+            messages.success(request, _("The authenticator app has been added."))
+            return redirect("core:profile")
+        form.add_error("code", _("This code is not right. Scan the picture again and enter the code the app shows now."))
+    return render(request, "core/device_add.html", enrolment_context(device, form))
+
+
+@login_required
+@require_POST
+def device_remove_view(request: HttpRequest, device_id: int) -> HttpResponse:
+    user = _user(request)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True, pk=device_id).first()
+    if device is None:
+        raise Http404
+    try:
+        actions.remove_totp_device(device=device, acting_user=user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The authenticator app has been removed."))
+    return redirect("core:profile")

@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from tandem.demo import world
+
+
+class Command(BaseCommand):
+    help = "Load the deterministic synthetic demo world (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sign_ins = world.build()
+        self.stdout.write(f"Demo sign-ins (password for all: {world.DEMO_PASSWORD}):")
+        shown = [s for s in sign_ins if s.username.startswith(("al.", "network.")) or s.username == "rs.coordinator"]
+        for sign_in in shown:
+            self.stdout.write(f"  {sign_in.username:<22} {sign_in.role.label:<30} {sign_in.organisation}")
+        self.stdout.write(
+            f"  ... and the same roles for ba., xk., me., mk., rs. ({len(sign_ins)} demo accounts in all)."
+        )

@@ -1,0 +1,134 @@
+"""A deterministic synthetic world for the demo, the browser tests and the benchmarks.
+
+Every name here is invented. Running ``build`` again changes nothing: rows are found by
+their natural keys, so the demo keeps whatever a visitor added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import base64
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tandem.core.models import Membership, Organisation, User
+from tandem.core.roles import OrganisationKind, Role
+from tandem.geo.models import Country
+
+DEMO_PASSWORD = "tandem-demo-2026"
+
+# (country, provider, survivor service, referring agencies, ministry), all fictional.
+COUNTRIES: list[tuple[str, str, str, list[tuple[OrganisationKind, str]], str]] = [
+    ("AL", "Qendra Hapa të Rinj", "Shoqata Zëri i Gruas", [
+        (OrganisationKind.COURT, "Gjykata e Rrethit Gjyqësor Lindje"),
+        (OrganisationKind.PROBATION, "Shërbimi i Provës, Zyra Veri"),
+        (OrganisationKind.POLICE, "Drejtoria e Policisë Lumi"),
+    ], "Ministria e Mirëqenies (demo)"),
+    ("BA", "Centar Novi Put", "Udruženje Sigurna Kuća", [
+        (OrganisationKind.SOCIAL_WORK_CENTRE, "Centar za socijalni rad Dolina"),
+        (OrganisationKind.COURT, "Općinski sud Brdo"),
+    ], "Ministarstvo porodice (demo)"),
+    ("XK", "Qendra Ndryshimi", "Rrjeti Mbrojtja", [
+        (OrganisationKind.PROBATION, "Shërbimi Sprovues Fusha"),
+        (OrganisationKind.POLICE, "Stacioni Policor Kodra"),
+    ], "Ministria e Drejtësisë (demo)"),
+    ("ME", "Centar Promjena", "Ženska kuća More", [
+        (OrganisationKind.SOCIAL_WORK_CENTRE, "Centar za socijalni rad Primorje"),
+        (OrganisationKind.COURT, "Osnovni sud Planina"),
+    ], "Ministarstvo socijalnog staranja (demo)"),
+    ("MK", "Центар Нов Чекор", "Женска мрежа Зора", [
+        (OrganisationKind.SOCIAL_WORK_CENTRE, "Центар за социјална работа Езеро"),
+        (OrganisationKind.POLICE, "Полициска станица Рид"),
+    ], "Министерство за социјална политика (демо)"),
+    ("RS", "Centar Drugačije", "Ženski savet Ravnica", [
+        (OrganisationKind.SOCIAL_WORK_CENTRE, "Centar za socijalni rad Reka"),
+        (OrganisationKind.PROBATION, "Poverenička služba Breg"),
+        (OrganisationKind.COURT, "Osnovni sud Dunav"),
+    ], "Ministarstvo za brigu o porodici (demo)"),
+]
+
+# The programme team of each provider: (user-name suffix, first name, last name, role).
+TEAM: list[tuple[str, str, Role]] = [
+    ("coordinator", "Koordinatorka", Role.COORDINATOR),
+    ("facilitator.w", "Facilitatorka", Role.FACILITATOR),
+    ("facilitator.m", "Facilitator", Role.FACILITATOR),
+    ("admin", "Administrator", Role.ORG_ADMIN),
+]
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    username: str
+    role: Role
+    organisation: str
+
+
+def totp_key(username: str) -> str:
+    """A stable TOTP secret per demo user, so the printed secret stays valid across runs."""
+    return hashlib.sha256(f"tandem-demo-totp:{username}".encode()).hexdigest()[:40]
+
+
+def totp_secret_base32(username: str) -> str:
+    return base64.b32encode(bytes.fromhex(totp_key(username))).decode().rstrip("=")
+
+
+def _user(username: str, first: str, last: str) -> User:
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"first_name": first, "last_name": last}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    TOTPDevice.objects.get_or_create(
+        user=user, name="Demo authenticator", defaults={"key": totp_key(username), "confirmed": True}
+    )
+    return user
+
+
+def _member(user: User, organisation: Organisation, role: Role) -> None:
+    Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": role})
+
+
+@transaction.atomic
+def build() -> list[DemoSignIn]:
+    sign_ins: list[DemoSignIn] = []
+    countries = {c.code: c for c in Country.objects.all()}
+    network = Organisation.objects.get_or_create(
+        name="Western Balkans Network for Safe Perpetrator Work (demo)", country=None,
+        defaults={"kind": OrganisationKind.NETWORK},
+    )[0]
+    for code, provider_name, survivor_name, agencies, ministry_name in COUNTRIES:
+        country = countries[code]
+        prefix = code.lower()
+
+        def org(name: str, kind: OrganisationKind) -> Organisation:
+            return Organisation.objects.get_or_create(name=name, country=country, defaults={"kind": kind})[0]
+
+        provider = org(provider_name, OrganisationKind.PROGRAMME_PROVIDER)
+        for suffix, first, role in TEAM:
+            username = f"{prefix}.{suffix}"
+            _member(_user(username, first, code), provider, role)
+            sign_ins.append(DemoSignIn(username, role, provider.name))
+        survivor_service = org(survivor_name, OrganisationKind.SURVIVOR_SERVICE)
+        username = f"{prefix}.survivor"
+        _member(_user(username, "Mbështetëse" if code in {"AL", "XK"} else "Savjetnica", code), survivor_service, Role.SURVIVOR_WORKER)
+        sign_ins.append(DemoSignIn(username, Role.SURVIVOR_WORKER, survivor_service.name))
+        # The provider's own survivor-support worker, in the protected compartment.
+        username = f"{prefix}.partner-support"
+        _member(_user(username, "Partner support", code), provider, Role.SURVIVOR_WORKER)
+        sign_ins.append(DemoSignIn(username, Role.SURVIVOR_WORKER, provider.name))
+        for index, (kind, name) in enumerate(agencies, start=1):
+            agency = org(name, kind)
+            username = f"{prefix}.referrer{index}"
+            _member(_user(username, "Referrer", code), agency, Role.REFERRER)
+            sign_ins.append(DemoSignIn(username, Role.REFERRER, agency.name))
+        ministry = org(ministry_name, OrganisationKind.GOVERNMENT)
+        username = f"{prefix}.government"
+        _member(_user(username, "Government", code), ministry, Role.GOV_VIEWER)
+        sign_ins.append(DemoSignIn(username, Role.GOV_VIEWER, ministry.name))
+    for username, role in [("network.analyst", Role.ANALYST), ("network.auditor", Role.AUDITOR), ("network.admin", Role.ORG_ADMIN)]:
+        _member(_user(username, role.label, "Network"), network, role)
+        sign_ins.append(DemoSignIn(username, role, network.name))
+    return sign_ins
