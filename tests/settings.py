@@ -15,9 +15,9 @@ os.environ.setdefault("TANDEM_DATA_DIR", tempfile.mkdtemp(prefix="tandem-test-")
 if os.environ.get("TANDEM_TEST_DATABASE_URL"):
     os.environ["TANDEM_DATABASE_URL"] = os.environ["TANDEM_TEST_DATABASE_URL"]
 
-from tandem.settings import *  # noqa: E402,F403
-from tandem.settings import INSTALLED_APPS  # noqa: E402
+from tandem.settings import *  # noqa: F403
+from tandem.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303 - speed in tests only
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-DEMO_OTP_TOKEN = "246810"
+DEMO_OTP_TOKEN = "246810"  # noqa: S105 - printed demo code, refused outside TANDEM_ENV=demo
 
 
 class UserError(Exception):
@@ -43,58 +43,109 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    demo = sub.add_parser("demo", help="Try Tandem: set up a demo database with synthetic data and serve it.",
-                          description="Create a data folder (with its own secret key and encryption key), "
-                          "set up an SQLite database, load a synthetic demo world, print the sign-ins and serve "
-                          "it on this computer. Running it again reuses the same data.")
+    demo = sub.add_parser(
+        "demo",
+        help="Try Tandem: set up a demo database with synthetic data and serve it.",
+        description="Create a data folder (with its own secret key and encryption key), "
+        "set up an SQLite database, load a synthetic demo world, print the sign-ins and serve "
+        "it on this computer. Running it again reuses the same data.",
+    )
     demo.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
-    demo.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this computer only)")
-    demo.add_argument("--data", default="tandem-demo-data", help="folder for the demo's database and keys (default ./tandem-demo-data)")
-    demo.add_argument("--no-serve", action="store_true", help="prepare the data and print the sign-ins, but do not serve")
+    demo.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this computer only)"
+    )
+    demo.add_argument(
+        "--data",
+        default="tandem-demo-data",
+        help="folder for the demo's database and keys (default ./tandem-demo-data)",
+    )
+    demo.add_argument(
+        "--no-serve", action="store_true", help="prepare the data and print the sign-ins, but do not serve"
+    )
 
-    serve = sub.add_parser("serve", help="Serve Tandem in production with gunicorn.",
-                           description="Collect static files and serve Tandem with gunicorn, using the production "
-                           "settings from the environment. Put a reverse proxy with HTTPS in front of it.")
-    serve.add_argument("--bind", default=os.environ.get("TANDEM_BIND", "127.0.0.1:8000"), help="address:port to listen on (default TANDEM_BIND or 127.0.0.1:8000)")
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("TANDEM_WORKERS", "2")), help="number of worker processes (default TANDEM_WORKERS or 2)")
+    serve = sub.add_parser(
+        "serve",
+        help="Serve Tandem in production with gunicorn.",
+        description="Collect static files and serve Tandem with gunicorn, using the production "
+        "settings from the environment. Put a reverse proxy with HTTPS in front of it.",
+    )
+    serve.add_argument(
+        "--bind",
+        default=os.environ.get("TANDEM_BIND", "127.0.0.1:8000"),
+        help="address:port to listen on (default TANDEM_BIND or 127.0.0.1:8000)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("TANDEM_WORKERS", "2")),
+        help="number of worker processes (default TANDEM_WORKERS or 2)",
+    )
 
-    sub.add_parser("migrate", help="Create or update the database tables.",
-                   description="Apply every database migration. Safe to run again.")
+    sub.add_parser(
+        "migrate",
+        help="Create or update the database tables.",
+        description="Apply every database migration. Safe to run again.",
+    )
 
-    admin = sub.add_parser("createadmin", help="Create a platform administrator account.",
-                           description="Create a platform administrator, who manages organisations and "
-                           "site settings. The password is read from TANDEM_ADMIN_PASSWORD or asked for.")
+    admin = sub.add_parser(
+        "createadmin",
+        help="Create a platform administrator account.",
+        description="Create a platform administrator, who manages organisations and "
+        "site settings. The password is read from TANDEM_ADMIN_PASSWORD or asked for.",
+    )
     admin.add_argument("--username", required=True, help="user name of the new administrator")
     admin.add_argument("--email", default="", help="e-mail address (optional)")
 
-    check = sub.add_parser("check", help="Check the configuration for problems.",
-                           description="Run Tandem's and Django's checks. With --deploy, also the checks for a safe production setup.")
+    check = sub.add_parser(
+        "check",
+        help="Check the configuration for problems.",
+        description="Run Tandem's and Django's checks. With --deploy, also the checks for a safe production setup.",
+    )
     check.add_argument("--deploy", action="store_true", help="also check the settings for a production deployment")
 
-    sub.add_parser("worker", help="Run the background worker (reminders, escalations, reports).",
-                   description="Run the background task worker until stopped with Ctrl+C.")
+    sub.add_parser(
+        "worker",
+        help="Run the background worker (reminders, escalations, reports).",
+        description="Run the background task worker until stopped with Ctrl+C.",
+    )
 
     audit = sub.add_parser("audit", help="Work with the audit log.", description="Work with the audit log.")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", parser_class=_Parser)
     audit_sub.required = True
-    audit_sub.add_parser("verify", help="Prove that the audit log is intact.",
-                         description="Walk the hash chain of the audit log and report the first entry that "
-                         "was altered, removed or inserted. Exit 0 when intact, 1 when not.")
+    audit_sub.add_parser(
+        "verify",
+        help="Prove that the audit log is intact.",
+        description="Walk the hash chain of the audit log and report the first entry that "
+        "was altered, removed or inserted. Exit 0 when intact, 1 when not.",
+    )
 
-    keys = sub.add_parser("keys", help="Manage the encryption keys for personal data.", description="Manage the encryption keys for personal data.")
+    keys = sub.add_parser(
+        "keys",
+        help="Manage the encryption keys for personal data.",
+        description="Manage the encryption keys for personal data.",
+    )
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", parser_class=_Parser)
     keys_sub.required = True
-    rotate = keys_sub.add_parser("rotate", help="Re-encrypt every encrypted value with the newest key.",
-                                 description="Re-encrypt every encrypted value with the first key in "
-                                 "TANDEM_FIELD_KEYS. Safe to interrupt and run again. Remove an old key only "
-                                 "after a run that reports nothing left to re-encrypt.")
+    rotate = keys_sub.add_parser(
+        "rotate",
+        help="Re-encrypt every encrypted value with the newest key.",
+        description="Re-encrypt every encrypted value with the first key in "
+        "TANDEM_FIELD_KEYS. Safe to interrupt and run again. Remove an old key only "
+        "after a run that reports nothing left to re-encrypt.",
+    )
     rotate.add_argument("--dry-run", action="store_true", help="count what would be re-encrypted, change nothing")
-    keys_sub.add_parser("generate", help="Print a new key to put first in TANDEM_FIELD_KEYS.",
-                        description="Print a new encryption key. Put it first in TANDEM_FIELD_KEYS, keep the old "
-                        "ones after it, then run 'tandem keys rotate'.")
+    keys_sub.add_parser(
+        "generate",
+        help="Print a new key to put first in TANDEM_FIELD_KEYS.",
+        description="Print a new encryption key. Put it first in TANDEM_FIELD_KEYS, keep the old "
+        "ones after it, then run 'tandem keys rotate'.",
+    )
 
-    sub.add_parser("compilemessages", help="Compile the translations (done automatically by the other commands).",
-                   description="Compile the gettext catalogues into the files Tandem reads.")
+    sub.add_parser(
+        "compilemessages",
+        help="Compile the translations (done automatically by the other commands).",
+        description="Compile the gettext catalogues into the files Tandem reads.",
+    )
     return parser
 
 
@@ -134,8 +185,18 @@ def _prepare_demo_environment(data: Path) -> None:
 
 def _gunicorn(bind: str, workers: int) -> int:
     command = [
-        sys.executable, "-m", "gunicorn", "tandem.wsgi:application",
-        "--bind", bind, "--workers", str(workers), "--access-logfile", "-", "--graceful-timeout", "10",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "tandem.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--graceful-timeout",
+        "10",
     ]
     try:
         return subprocess.call(command)  # noqa: S603 - fixed command, arguments parsed above

@@ -68,9 +68,7 @@ ALLOWED_HOSTS = [
     for h in (env("TANDEM_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]") or "").split(",")
     if h.strip()
 ]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in (env("TANDEM_CSRF_TRUSTED_ORIGINS") or "").split(",") if o.strip()
-]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in (env("TANDEM_CSRF_TRUSTED_ORIGINS") or "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
     "tandem.core",
@@ -99,8 +97,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "tandem.core.middleware.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tandem.core.middleware.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -232,16 +230,15 @@ LANGUAGES = [
     ("tr", _("Turkish")),
     ("cnr", _("Montenegrin")),
 ]
-LANG_INFO.setdefault(
-    "cnr", {"bidi": False, "code": "cnr", "name": "Montenegrin", "name_local": "Crnogorski"}
-)
+LANG_INFO.setdefault("cnr", {"bidi": False, "code": "cnr", "name": "Montenegrin", "name_local": "Crnogorski"})
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env("TANDEM_TIME_ZONE", "Europe/Belgrade") or "Europe/Belgrade"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Production serves the collected files; the demo and the tests serve them from the apps.
+STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tandem.core import audit
 from tandem.core.models import Invitation, Membership, Organisation, User
 from tandem.core.queries import hash_token
-from tandem.core.roles import Role, TWO_FACTOR_ROLES
+from tandem.core.roles import TWO_FACTOR_ROLES, Role
 from tandem.core.scoping import forget_memberships
 
 INVITATION_VALID_DAYS = 7
@@ -47,9 +47,7 @@ def invite_user(
 
 
 @transaction.atomic
-def accept_invitation(
-    *, invitation: Invitation, user: User, request: HttpRequest | None = None
-) -> Membership:
+def accept_invitation(*, invitation: Invitation, user: User, request: HttpRequest | None = None) -> Membership:
     """Join the invitation's organisation with its role. Someone already a member keeps one
     membership; the invitation cannot change an existing role."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -158,9 +156,7 @@ def start_totp_enrolment(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def confirm_totp_device(
-    *, device: TOTPDevice, token: str, request: HttpRequest | None = None
-) -> bool:
+def confirm_totp_device(*, device: TOTPDevice, token: str, request: HttpRequest | None = None) -> bool:
     if not device.verify_token(token):
         return False
     device.confirmed = True

@@ -34,8 +34,8 @@ _SEP = "\x1f"
 def canonical_time(value: datetime | str) -> str:
     """The timestamp as hashed: UTC, microseconds, ISO 8601.
 
-    PostgreSQL hands back datetimes and SQLite hands back its stored text
-    (``YYYY-MM-DD HH:MM:SS[.ffffff]``, already UTC); both become the same string.
+    PostgreSQL hands back aware datetimes, Django's SQLite adapter naive UTC ones, and raw
+    SQLite its stored text (``YYYY-MM-DD HH:MM:SS[.ffffff]``, UTC); all become one string.
     """
     if isinstance(value, str):
         text = value.replace(" ", "T")
@@ -44,6 +44,9 @@ def canonical_time(value: datetime | str) -> str:
         if "." not in text:
             text += ".000000"
         return text + "Z"
+    if value.tzinfo is None:
+        # Django's SQLite adapter returns stored UTC times without a zone.
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

@@ -120,13 +120,13 @@ def rotate_all(
     return report
 
 
-def _raw_tokens(
-    model: type[models.Model], names: list[str], *, after: Any, limit: int
-) -> list[tuple[Any, list[str]]]:
+def _raw_tokens(model: type[models.Model], names: list[str], *, after: Any, limit: int) -> list[tuple[Any, list[str]]]:
     """The stored tokens themselves, read past the field's decryption."""
     quote = connection.ops.quote_name
-    pk_column = quote(model._meta.pk.column)  # type: ignore[union-attr]
-    columns = ", ".join(quote(model._meta.get_field(n).column) for n in names)
+    pk = model._meta.pk
+    assert pk is not None  # noqa: S101 - every concrete model has a primary key
+    pk_column = quote(pk.column)
+    columns = ", ".join(quote(_column(model, n)) for n in names)
     where, params = ("", []) if after is None else (f"WHERE {pk_column} > %s", [after])
     with connection.cursor() as cursor:
         cursor.execute(
@@ -135,6 +135,14 @@ def _raw_tokens(
             [*params, limit],
         )
         return [(row[0], list(row[1:])) for row in cursor.fetchall()]
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    column = getattr(field, "column", None)
+    if not isinstance(column, str):
+        raise TypeError(f"{model._meta.label}.{name} has no column")
+    return column
 
 
 class _Raw(models.Value):

@@ -71,9 +71,7 @@ class Invitation(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     invitee_name = models.CharField(_("name of the person invited"), max_length=200)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -85,6 +83,9 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.invitee_name} ({self.role})"
+
 
 class SiteSettings(models.Model):
     """Deployment-wide wording that a funder prescribes, editable without a release."""
@@ -94,8 +95,7 @@ class SiteSettings(models.Model):
         "UNSCR 1244/1999 and the ICJ Opinion on the Kosovo declaration of independence."
     )
     KOSOVO_FOOTNOTE_UN: ClassVar[str] = (
-        "All references to Kosovo should be understood to be in the context of Security "
-        "Council Resolution 1244 (1999)."
+        "All references to Kosovo should be understood to be in the context of Security Council Resolution 1244 (1999)."
     )
 
     kosovo_footnote = models.TextField(_("Kosovo footnote"), default=KOSOVO_FOOTNOTE_EU)
@@ -103,6 +103,9 @@ class SiteSettings(models.Model):
     class Meta:
         verbose_name = _("site settings")
         verbose_name_plural = _("site settings")
+
+    def __str__(self) -> str:
+        return str(_("site settings"))
 
     @classmethod
     def current(cls) -> SiteSettings:
@@ -116,7 +119,11 @@ class AuditEntry(models.Model):
     seq = models.BigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     actor_label = models.CharField(max_length=150, blank=True)

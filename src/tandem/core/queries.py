@@ -72,4 +72,4 @@ def access_invitation_by_token(token: str) -> Invitation:
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
-    return user.memberships.select_related("organisation", "organisation__country")  # type: ignore[attr-defined,no-any-return]
+    return user.memberships.select_related("organisation", "organisation__country")

@@ -40,7 +40,7 @@ def _memberships(user: User) -> list[tuple[int, str]]:
     cached: list[tuple[int, str]] | None = getattr(user, "_tandem_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user).values_list("organisation_id", "role"))
-        user._tandem_memberships = cached  # type: ignore[union-attr]
+        setattr(user, "_tandem_memberships", cached)  # noqa: B010 - a cache, not a model field
     return cached
 
 

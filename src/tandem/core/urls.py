@@ -17,7 +17,11 @@ urlpatterns = [
     path("account/authenticators/<int:device_id>/remove/", profile.device_remove_view, name="device_remove"),
     path("organisations/", organisations.organisation_list_view, name="organisation_list"),
     path("organisations/<int:organisation_id>/", organisations.organisation_detail_view, name="organisation_detail"),
-    path("organisations/<int:organisation_id>/invitations/", organisations.invitation_create_view, name="invitation_create"),
+    path(
+        "organisations/<int:organisation_id>/invitations/",
+        organisations.invitation_create_view,
+        name="invitation_create",
+    ),
     path(
         "organisations/<int:organisation_id>/invitations/<int:invitation_id>/withdraw/",
         organisations.invitation_revoke_view,

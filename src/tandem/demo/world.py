@@ -6,8 +6,8 @@ their natural keys, so the demo keeps whatever a visitor added.
 
 from __future__ import annotations
 
-import hashlib
 import base64
+import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -17,36 +17,72 @@ from tandem.core.models import Membership, Organisation, User
 from tandem.core.roles import OrganisationKind, Role
 from tandem.geo.models import Country
 
-DEMO_PASSWORD = "tandem-demo-2026"
+DEMO_PASSWORD = "tandem-demo-2026"  # noqa: S105 - synthetic demo accounts only
 
 # (country, provider, survivor service, referring agencies, ministry), all fictional.
 COUNTRIES: list[tuple[str, str, str, list[tuple[OrganisationKind, str]], str]] = [
-    ("AL", "Qendra Hapa të Rinj", "Shoqata Zëri i Gruas", [
-        (OrganisationKind.COURT, "Gjykata e Rrethit Gjyqësor Lindje"),
-        (OrganisationKind.PROBATION, "Shërbimi i Provës, Zyra Veri"),
-        (OrganisationKind.POLICE, "Drejtoria e Policisë Lumi"),
-    ], "Ministria e Mirëqenies (demo)"),
-    ("BA", "Centar Novi Put", "Udruženje Sigurna Kuća", [
-        (OrganisationKind.SOCIAL_WORK_CENTRE, "Centar za socijalni rad Dolina"),
-        (OrganisationKind.COURT, "Općinski sud Brdo"),
-    ], "Ministarstvo porodice (demo)"),
-    ("XK", "Qendra Ndryshimi", "Rrjeti Mbrojtja", [
-        (OrganisationKind.PROBATION, "Shërbimi Sprovues Fusha"),
-        (OrganisationKind.POLICE, "Stacioni Policor Kodra"),
-    ], "Ministria e Drejtësisë (demo)"),
-    ("ME", "Centar Promjena", "Ženska kuća More", [
-        (OrganisationKind.SOCIAL_WORK_CENTRE, "Centar za socijalni rad Primorje"),
-        (OrganisationKind.COURT, "Osnovni sud Planina"),
-    ], "Ministarstvo socijalnog staranja (demo)"),
-    ("MK", "Центар Нов Чекор", "Женска мрежа Зора", [
-        (OrganisationKind.SOCIAL_WORK_CENTRE, "Центар за социјална работа Езеро"),
-        (OrganisationKind.POLICE, "Полициска станица Рид"),
-    ], "Министерство за социјална политика (демо)"),
-    ("RS", "Centar Drugačije", "Ženski savet Ravnica", [
-        (OrganisationKind.SOCIAL_WORK_CENTRE, "Centar za socijalni rad Reka"),
-        (OrganisationKind.PROBATION, "Poverenička služba Breg"),
-        (OrganisationKind.COURT, "Osnovni sud Dunav"),
-    ], "Ministarstvo za brigu o porodici (demo)"),
+    (
+        "AL",
+        "Qendra Hapa të Rinj",
+        "Shoqata Zëri i Gruas",
+        [
+            (OrganisationKind.COURT, "Gjykata e Rrethit Gjyqësor Lindje"),
+            (OrganisationKind.PROBATION, "Shërbimi i Provës, Zyra Veri"),
+            (OrganisationKind.POLICE, "Drejtoria e Policisë Lumi"),
+        ],
+        "Ministria e Mirëqenies (demo)",
+    ),
+    (
+        "BA",
+        "Centar Novi Put",
+        "Udruženje Sigurna Kuća",
+        [
+            (OrganisationKind.SOCIAL_WORK_CENTRE, "Centar za socijalni rad Dolina"),
+            (OrganisationKind.COURT, "Općinski sud Brdo"),
+        ],
+        "Ministarstvo porodice (demo)",
+    ),
+    (
+        "XK",
+        "Qendra Ndryshimi",
+        "Rrjeti Mbrojtja",
+        [
+            (OrganisationKind.PROBATION, "Shërbimi Sprovues Fusha"),
+            (OrganisationKind.POLICE, "Stacioni Policor Kodra"),
+        ],
+        "Ministria e Drejtësisë (demo)",
+    ),
+    (
+        "ME",
+        "Centar Promjena",
+        "Ženska kuća More",
+        [
+            (OrganisationKind.SOCIAL_WORK_CENTRE, "Centar za socijalni rad Primorje"),
+            (OrganisationKind.COURT, "Osnovni sud Planina"),
+        ],
+        "Ministarstvo socijalnog staranja (demo)",
+    ),
+    (
+        "MK",
+        "Центар Нов Чекор",
+        "Женска мрежа Зора",
+        [
+            (OrganisationKind.SOCIAL_WORK_CENTRE, "Центар за социјална работа Езеро"),
+            (OrganisationKind.POLICE, "Полициска станица Рид"),
+        ],
+        "Министерство за социјална политика (демо)",
+    ),
+    (
+        "RS",
+        "Centar Drugačije",
+        "Ženski savet Ravnica",
+        [
+            (OrganisationKind.SOCIAL_WORK_CENTRE, "Centar za socijalni rad Reka"),
+            (OrganisationKind.PROBATION, "Poverenička služba Breg"),
+            (OrganisationKind.COURT, "Osnovni sud Dunav"),
+        ],
+        "Ministarstvo za brigu o porodici (demo)",
+    ),
 ]
 
 # The programme team of each provider: (user-name suffix, first name, last name, role).
@@ -75,9 +111,7 @@ def totp_secret_base32(username: str) -> str:
 
 
 def _user(username: str, first: str, last: str) -> User:
-    user, created = User.objects.get_or_create(
-        username=username, defaults={"first_name": first, "last_name": last}
-    )
+    user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
@@ -96,14 +130,15 @@ def build() -> list[DemoSignIn]:
     sign_ins: list[DemoSignIn] = []
     countries = {c.code: c for c in Country.objects.all()}
     network = Organisation.objects.get_or_create(
-        name="Western Balkans Network for Safe Perpetrator Work (demo)", country=None,
+        name="Western Balkans Network for Safe Perpetrator Work (demo)",
+        country=None,
         defaults={"kind": OrganisationKind.NETWORK},
     )[0]
     for code, provider_name, survivor_name, agencies, ministry_name in COUNTRIES:
         country = countries[code]
         prefix = code.lower()
 
-        def org(name: str, kind: OrganisationKind) -> Organisation:
+        def org(name: str, kind: OrganisationKind, country: Country = country) -> Organisation:
             return Organisation.objects.get_or_create(name=name, country=country, defaults={"kind": kind})[0]
 
         provider = org(provider_name, OrganisationKind.PROGRAMME_PROVIDER)
@@ -113,7 +148,11 @@ def build() -> list[DemoSignIn]:
             sign_ins.append(DemoSignIn(username, role, provider.name))
         survivor_service = org(survivor_name, OrganisationKind.SURVIVOR_SERVICE)
         username = f"{prefix}.survivor"
-        _member(_user(username, "Mbështetëse" if code in {"AL", "XK"} else "Savjetnica", code), survivor_service, Role.SURVIVOR_WORKER)
+        _member(
+            _user(username, "Mbështetëse" if code in {"AL", "XK"} else "Savjetnica", code),
+            survivor_service,
+            Role.SURVIVOR_WORKER,
+        )
         sign_ins.append(DemoSignIn(username, Role.SURVIVOR_WORKER, survivor_service.name))
         # The provider's own survivor-support worker, in the protected compartment.
         username = f"{prefix}.partner-support"
@@ -128,7 +167,11 @@ def build() -> list[DemoSignIn]:
         username = f"{prefix}.government"
         _member(_user(username, "Government", code), ministry, Role.GOV_VIEWER)
         sign_ins.append(DemoSignIn(username, Role.GOV_VIEWER, ministry.name))
-    for username, role in [("network.analyst", Role.ANALYST), ("network.auditor", Role.AUDITOR), ("network.admin", Role.ORG_ADMIN)]:
-        _member(_user(username, role.label, "Network"), network, role)
+    for username, role in [
+        ("network.analyst", Role.ANALYST),
+        ("network.auditor", Role.AUDITOR),
+        ("network.admin", Role.ORG_ADMIN),
+    ]:
+        _member(_user(username, str(role.label), "Network"), network, role)
         sign_ins.append(DemoSignIn(username, role, network.name))
     return sign_ins

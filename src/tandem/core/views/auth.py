@@ -20,13 +20,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import login as otp_login, match_token
+from django_otp import login as otp_login
+from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import actions, audit
 from tandem.core.forms import CodeForm, SignInForm
+from tandem.core.http import set_language_cookie
 from tandem.core.models import User
 from tandem.core.scoping import requires_two_factor
 
@@ -57,18 +60,14 @@ def _finish_signin(request: HttpRequest, user: User, device: TOTPDevice | None) 
     )
     response = redirect(next_url if _safe(request, next_url) else settings.LOGIN_REDIRECT_URL)
     if user.language:
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            user.language,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-        )
+        set_language_cookie(response, user.language)
     return response
 
 
 def _safe(request: HttpRequest, url: str) -> bool:
-    return bool(url) and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return bool(url) and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,11 +81,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if getattr(request, "axes_locked_out", False):
             audit.record("signin.lockout", actor=None, actor_label=username[:150], request=request)
             return lockout_response(request, None)
-        if user is None:
+        if not isinstance(user, User):
             audit.record("signin.failed", actor=None, actor_label=username[:150], request=request)
             form.add_error(None, _failed_message(request, username))
             return render(request, "core/login.html", {"form": form}, status=200)
-        assert isinstance(user, User)
         next_url = request.GET.get("next", "")
         if requires_two_factor(user):
             _set_pending(request, user, next_url)
@@ -173,14 +171,16 @@ def signin_enrol_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if actions.confirm_totp_device(device=device, token=form.cleaned_data["code"], request=request):
             return _finish_signin(request, user, device)
-        form.add_error("code", _("This code is not right. Scan the picture again and enter the code the app shows now."))
+        form.add_error(
+            "code", _("This code is not right. Scan the picture again and enter the code the app shows now.")
+        )
     return render(request, "core/signin_enrol.html", enrolment_context(device, form))
 
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit.record("signout", actor=request.user, request=request)  # type: ignore[arg-type]
+        audit.record("signout", actor=request.user, request=request)
     logout(request)
     messages.success(request, _("You have signed out."))
     return redirect("core:login")

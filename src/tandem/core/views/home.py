@@ -3,16 +3,18 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tandem.core import actions
 from tandem.core.forms import LanguageForm
+from tandem.core.http import set_language_cookie
 from tandem.core.queries import memberships_of
 from tandem.core.roles import Role
 
 # What each role can do, in the words shown on its home page.
-ROLE_ABILITIES: dict[Role, list[str]] = {
+ROLE_ABILITIES: dict[Role, list[Promise]] = {
     Role.FACILITATOR: [
         _("Work on the cases of the men in your programme: intake, group sessions and attendance."),
         _("See the risk level and alerts of the men you work with."),
@@ -50,41 +52,39 @@ ROLE_ABILITIES: dict[Role, list[str]] = {
     ],
 }
 
+
 @require_GET
 def home_view(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/welcome.html")
-    memberships = list(memberships_of(request.user))  # type: ignore[arg-type]
+    memberships = list(memberships_of(request.user))
     sections = [(m, Role(m.role).label, ROLE_ABILITIES[Role(m.role)]) for m in memberships]
     administers = any(m.role == Role.ORG_ADMIN for m in memberships)
     return render(request, "core/home.html", {"sections": sections, "administers": administers})
 
+
 @require_POST
 def set_language_view(request: HttpRequest) -> HttpResponse:
     """Switch language with a plain form post, so that it works without JavaScript."""
-    from django.conf import settings
     from django.utils.http import url_has_allowed_host_and_scheme
 
     form = LanguageForm(request.POST)
     next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     response = redirect(next_url)
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
-            actions.set_language(user=request.user, language=language)  # type: ignore[arg-type]
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-        )
+            actions.set_language(user=request.user, language=language)
+        set_language_cookie(response, language)
     return response
+
 
 def healthz_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
 
 login_required_home = login_required(home_view)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core import actions
 from tandem.core.forms import AccountForm, InvitationForm, RoleForm
-from tandem.core.models import User
+from tandem.core.http import signed_in_user
 from tandem.core.queries import (
     access_administered_organisation,
     access_invitation_by_token,
@@ -26,20 +26,22 @@ from tandem.core.queries import (
 from tandem.core.roles import Role
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 @require_GET
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
-    organisations = administered_organisations(_user(request)).select_related("country")
+    organisations = administered_organisations(signed_in_user(request)).select_related("country")
     return render(request, "core/organisation_list.html", {"organisations": organisations})
 
 
-def _detail(request: HttpRequest, organisation_id: int, *, invite_form: InvitationForm | None = None, status: int = 200, new_link: str = "") -> HttpResponse:
-    organisation = access_administered_organisation(_user(request), organisation_id)
+def _detail(
+    request: HttpRequest,
+    organisation_id: int,
+    *,
+    invite_form: InvitationForm | None = None,
+    status: int = 200,
+    new_link: str = "",
+) -> HttpResponse:
+    organisation = access_administered_organisation(signed_in_user(request), organisation_id)
     members = [(m, RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")) for m in members_of(organisation)]
     return render(
         request,
@@ -64,7 +66,7 @@ def organisation_detail_view(request: HttpRequest, organisation_id: int) -> Http
 @login_required
 @require_POST
 def invitation_create_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     organisation = access_administered_organisation(user, organisation_id)
     form = InvitationForm(request.POST)
     if not form.is_valid():
@@ -77,14 +79,20 @@ def invitation_create_view(request: HttpRequest, organisation_id: int) -> HttpRe
         request=request,
     )
     link = request.build_absolute_uri(reverse("core:invitation_accept", args=[token]))
-    messages.success(request, _("Invitation created. Give this link to the person in person or by a channel you trust; it is shown only once."))
+    messages.success(
+        request,
+        _(
+            "Invitation created. Give this link to the person in person or by a channel you trust; "
+            "it is shown only once."
+        ),
+    )
     return _detail(request, organisation_id, new_link=link)
 
 
 @login_required
 @require_POST
 def invitation_revoke_view(request: HttpRequest, organisation_id: int, invitation_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     invitation = access_invitation_for_admin(user, organisation_id, invitation_id)
     actions.revoke_invitation(invitation=invitation, acting_user=user, request=request)
     messages.success(request, _("The invitation has been withdrawn; its link no longer works."))
@@ -94,20 +102,26 @@ def invitation_revoke_view(request: HttpRequest, organisation_id: int, invitatio
 @login_required
 @require_POST
 def membership_role_view(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     membership = access_membership(user, organisation_id, membership_id)
     form = RoleForm(request.POST, prefix=f"m{membership.pk}")
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed roles."))
         return redirect("core:organisation_detail", organisation_id=organisation_id)
     try:
-        actions.change_role(membership=membership, role=Role(form.cleaned_data["role"]), acting_user=user, request=request)
+        actions.change_role(
+            membership=membership, role=Role(form.cleaned_data["role"]), acting_user=user, request=request
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
             request,
-            _("%(name)s is now %(role)s.") % {"name": membership.user.get_full_name() or membership.user.get_username(), "role": Role(membership.role).label},
+            _("%(name)s is now %(role)s.")
+            % {
+                "name": membership.user.get_full_name() or membership.user.get_username(),
+                "role": Role(membership.role).label,
+            },
         )
     return redirect("core:organisation_detail", organisation_id=organisation_id)
 
@@ -115,14 +129,18 @@ def membership_role_view(request: HttpRequest, organisation_id: int, membership_
 @login_required
 @require_POST
 def membership_remove_view(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     membership = access_membership(user, organisation_id, membership_id)
     try:
         actions.remove_member(membership=membership, acting_user=user, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(name)s no longer belongs to this organisation.") % {"name": membership.user.get_full_name() or membership.user.get_username()})
+        messages.success(
+            request,
+            _("%(name)s no longer belongs to this organisation.")
+            % {"name": membership.user.get_full_name() or membership.user.get_username()},
+        )
     return redirect("core:organisation_detail", organisation_id=organisation_id)
 
 
@@ -134,19 +152,24 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         if request.method == "POST":
             try:
-                actions.accept_invitation(invitation=invitation, user=_user(request), request=request)
+                actions.accept_invitation(invitation=invitation, user=signed_in_user(request), request=request)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("core:home")
-            messages.success(request, _("You have joined %(organisation)s.") % {"organisation": invitation.organisation.name})
+            messages.success(
+                request, _("You have joined %(organisation)s.") % {"organisation": invitation.organisation.name}
+            )
             return redirect("core:home")
         return render(request, "core/invitation_join.html", {"invitation": invitation})
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         account = actions.create_account(
-            username=data["username"], password=data["password1"], first_name=data["first_name"],
-            last_name=data["last_name"], language=request.LANGUAGE_CODE,
+            username=data["username"],
+            password=data["password1"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            language=request.LANGUAGE_CODE,
         )
         actions.accept_invitation(invitation=invitation, user=account, request=request)
         messages.success(request, _("Your account is ready. Sign in with your new user name and password."))

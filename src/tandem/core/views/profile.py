@@ -13,19 +13,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import actions, audit
 from tandem.core.forms import CodeForm, LanguageForm
-from tandem.core.models import User
+from tandem.core.http import signed_in_user
 from tandem.core.views.auth import enrolment_context
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     password_form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and password_form.is_valid():
         password_form.save()
@@ -45,21 +40,23 @@ def profile_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def device_add_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or actions.start_totp_enrolment(user=user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if actions.confirm_totp_device(device=device, token=form.cleaned_data["code"], request=request):
             messages.success(request, _("The authenticator app has been added."))
             return redirect("core:profile")
-        form.add_error("code", _("This code is not right. Scan the picture again and enter the code the app shows now."))
+        form.add_error(
+            "code", _("This code is not right. Scan the picture again and enter the code the app shows now.")
+        )
     return render(request, "core/device_add.html", enrolment_context(device, form))
 
 
 @login_required
 @require_POST
 def device_remove_view(request: HttpRequest, device_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     device = TOTPDevice.objects.filter(user=user, confirmed=True, pk=device_id).first()
     if device is None:
         raise Http404

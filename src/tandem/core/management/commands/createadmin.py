@@ -34,8 +34,13 @@ class Command(BaseCommand):
         user.set_password(password)
         with transaction.atomic():
             user.save()
-            audit.record("account.created", actor=None, actor_label="tandem createadmin", obj=user,
-                         detail={"platform_admin": True})
+            audit.record(
+                "account.created",
+                actor=None,
+                actor_label="tandem createadmin",
+                obj=user,
+                detail={"platform_admin": True},
+            )
         self.stdout.write(
             f"Platform administrator {username!r} created. On first sign-in they will set up a second factor."
         )

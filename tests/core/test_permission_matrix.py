@@ -1,0 +1,138 @@
+"""Every URL × every persona, as declared in ``tests/permission_matrix.py``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tandem.core import actions
+from tandem.core.models import Invitation, Membership, User
+from tandem.core.roles import Role
+from tandem.core.scoping import ScopedModel
+from tests import factories
+from tests.conftest import World
+from tests.permission_matrix import ADMIN_SAMPLES, LOGIN, MATRIX, NOT_FOUND, OK, PERSONAS, Outcome, Row
+
+
+def registered_url_names(resolvers: list[Any] | None = None, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in resolvers if resolvers is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= registered_url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            names.add(f"{namespace}{entry.name}" if entry.name else f"{namespace}<unnamed {entry.pattern}>")
+    return names
+
+
+def declared(name: str) -> bool:
+    return any(row.name == name or (row.name.endswith(":*") and name.startswith(row.name[:-1])) for row in MATRIX)
+
+
+def test_every_registered_url_has_a_row_in_the_permission_matrix() -> None:
+    missing = sorted(name for name in registered_url_names() if not declared(name))
+    assert missing == [], f"URLs without a row in tests/permission_matrix.py: {missing}"
+
+
+def test_every_row_of_the_matrix_names_a_registered_url() -> None:
+    names = registered_url_names()
+    stale = sorted({row.name for row in MATRIX if not row.name.endswith(":*") and row.name not in names})
+    assert stale == []
+
+
+def test_no_model_of_personal_data_is_registered_in_the_platform_admin() -> None:
+    assert [m for m in admin.site._registry if issubclass(m, ScopedModel)] == []
+
+
+@dataclass
+class MatrixFixture:
+    world: World
+    platform_admin: User
+    invitation: Invitation
+    invitation_token: str
+    other_invitation: Invitation
+    membership: Membership
+    other_membership: Membership
+
+    def user(self, persona: str) -> User | None:
+        if persona == "anonymous":
+            return None
+        if persona == "platform_admin":
+            return self.platform_admin
+        return self.world.persona(persona)
+
+    def device_of(self, user: User | None) -> int:
+        if user is None:
+            return TOTPDevice.objects.filter(user=self.world.coordinator).values_list("pk", flat=True)[0]
+        return int(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True)[0])
+
+
+@pytest.fixture
+def fx(world: World) -> MatrixFixture:
+    platform_admin = factories.UserFactory(username="platform", is_staff=True, is_superuser=True)
+    factories.totp_device(platform_admin)
+    invitation, token = actions.invite_user(
+        organisation=world.org, role=Role.FACILITATOR, invitee_name="Newcomer", acting_user=world.org_admin
+    )
+    other_invitation, _token = actions.invite_user(
+        organisation=world.other_org, role=Role.FACILITATOR, invitee_name="Elsewhere", acting_user=world.outsider
+    )
+    return MatrixFixture(
+        world=world,
+        platform_admin=platform_admin,
+        invitation=invitation,
+        invitation_token=token,
+        other_invitation=other_invitation,
+        membership=Membership.objects.get(user=world.facilitator),
+        other_membership=Membership.objects.get(user=world.outsider),
+    )
+
+
+def signed_in_client(user: User | None) -> Client:
+    """A client signed in as the user, with the second factor verified when they have one."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+    return client
+
+
+def outcome_of(status: int, location: str) -> Outcome:
+    if status in (301, 302, 303) and location.startswith(("/signin/?next=", "/platform-admin/login/")):
+        return LOGIN
+    if status == 404:
+        return NOT_FOUND
+    if status == 403:
+        return Outcome.FORBIDDEN
+    if 200 <= status < 400 or status == 422:
+        return OK
+    raise AssertionError(f"unexpected status {status}")
+
+
+CASES = [
+    pytest.param(row, persona, id=f"{row.name}-{row.method}-{row.relation}-{persona}")
+    for row in MATRIX
+    for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("row", "persona"), CASES)
+def test_permission_matrix(fx: MatrixFixture, row: Row, persona: str) -> None:
+    user = fx.user(persona)
+    client = signed_in_client(user)
+    names = ADMIN_SAMPLES if row.name.endswith(":*") else [row.name]
+    for name in names:
+        url = reverse(name, kwargs=row.kwargs(fx, user))
+        response = client.get(url) if row.method == "GET" else client.post(url, {})
+        got = outcome_of(response.status_code, response.get("Location", ""))
+        assert got == row.expect[persona], f"{persona} {row.method} {url}: {response.status_code}"

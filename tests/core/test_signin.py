@@ -1,0 +1,188 @@
+"""Sign-in with a password and a second factor, lockout, sign-out, and the idle timeout."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+from django.utils import translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tandem.core.models import AuditEntry, Membership
+from tandem.core.roles import Role
+from tandem.core.views.auth import PENDING_KEY
+from tests import factories
+from tests.conftest import World, current_code, sign_in
+
+
+def post_password(client: Client, username: str, password: str = factories.PASSWORD) -> object:
+    return client.post("/signin/", {"username": username, "password": password})
+
+
+def signed_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_a_password_alone_does_not_sign_in_a_role_that_sees_personal_data(client: Client, world: World) -> None:
+    response = post_password(client, "facilitator")
+    assert response["Location"] == "/signin/code/"  # type: ignore[index]
+    assert not signed_in(client)
+    assert client.get("/account/").status_code == 302
+
+
+def test_the_right_code_signs_in_and_is_audited(client: Client, world: World) -> None:
+    post_password(client, "facilitator")
+    response = client.post("/signin/code/", {"code": current_code(world.facilitator)})
+    assert response.status_code == 302
+    assert signed_in(client)
+    entry = AuditEntry.objects.get(action="signin")
+    assert entry.actor == world.facilitator
+    assert entry.detail == '{"second_factor":"totp"}'
+
+
+def test_a_wrong_code_is_refused_with_a_message_that_says_what_to_do(client: Client, world: World) -> None:
+    post_password(client, "facilitator")
+    wrong = "000000" if current_code(world.facilitator) != "000000" else "111111"
+    response = client.post("/signin/code/", {"code": wrong})
+    assert not signed_in(client)
+    assert "authenticator app shows now" in response.content.decode()
+    assert AuditEntry.objects.filter(action="signin.failed", actor=world.facilitator).exists()
+
+
+def test_a_code_that_is_not_six_digits_is_explained(client: Client, world: World) -> None:
+    post_password(client, "facilitator")
+    response = client.post("/signin/code/", {"code": "12ab"})
+    assert "Enter the six digits" in response.content.decode()
+
+
+def test_the_code_step_expires(client: Client, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    post_password(client, "facilitator")
+    session = client.session
+    session[PENDING_KEY] = {**session[PENDING_KEY], "at": time.time() - 3600}
+    session.save()
+    response = client.post("/signin/code/", {"code": current_code(world.facilitator)})
+    assert response["Location"] == "/signin/"
+    assert not signed_in(client)
+
+
+def test_the_demo_code_is_refused_outside_the_demo(client: Client, world: World) -> None:
+    assert settings.TANDEM_DEMO_OTP_TOKEN is None
+    post_password(client, "facilitator")
+    client.post("/signin/code/", {"code": "246810"})
+    assert not signed_in(client)
+
+
+@override_settings(TANDEM_DEMO_OTP_TOKEN="246810")
+def test_the_demo_code_is_accepted_in_the_demo(client: Client, world: World) -> None:
+    post_password(client, "facilitator")
+    client.post("/signin/code/", {"code": "246810"})
+    assert signed_in(client)
+
+
+def test_a_roles_without_personal_data_signs_in_with_a_password(client: Client, world: World) -> None:
+    response = post_password(client, "analyst")
+    assert response["Location"] == "/"  # type: ignore[index]
+    assert signed_in(client)
+
+
+def test_someone_without_an_authenticator_sets_one_up_before_entering(client: Client, world: World) -> None:
+    user = factories.member(world.org, Role.COORDINATOR, "newcomer", with_device=False)
+    response = post_password(client, "newcomer")
+    assert response["Location"] == "/signin/enrol/"  # type: ignore[index]
+    page = client.get("/signin/enrol/").content.decode()
+    assert 'src="data:image/svg+xml;base64,' in page
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    response = client.post("/signin/enrol/", {"code": current_code_of(device)})
+    assert signed_in(client)
+    device.refresh_from_db()
+    assert device.confirmed
+    assert AuditEntry.objects.filter(action="second_factor.added", actor=user).exists()
+
+
+def current_code_of(device: TOTPDevice) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+def test_a_failed_sign_in_is_audited_and_says_how_many_attempts_are_left(client: Client, world: World) -> None:
+    response = post_password(client, "facilitator", "wrong password")
+    page = response.content.decode()  # type: ignore[attr-defined]
+    assert "After 4 more failed attempts, this account is locked for 15 minutes." in page
+    entry = AuditEntry.objects.get(action="signin.failed")
+    assert (entry.actor_id, entry.actor_label) == (None, "facilitator")
+
+
+def test_an_unknown_user_name_gets_the_same_message(client: Client, world: World) -> None:
+    page = post_password(client, "nobody", "wrong password").content.decode()  # type: ignore[attr-defined]
+    assert "The user name or the password is not right." in page
+
+
+def test_repeated_failures_lock_the_account_with_a_translated_page(client: Client, world: World) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_password(client, "facilitator", "wrong password")
+    response = post_password(client, "facilitator")
+    assert response.status_code == 429  # type: ignore[attr-defined]
+    assert "locked for 15 minutes" in response.content.decode()  # type: ignore[attr-defined]
+    assert not signed_in(client)
+    assert AuditEntry.objects.filter(action="signin.lockout", actor_label="facilitator").exists()
+
+
+def test_the_lockout_page_is_translated(client: Client, world: World) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sq"
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        response = post_password(client, "facilitator", "wrong password")
+    with translation.override("sq"):
+        expected = translation.gettext("Account locked")
+    assert expected != "Account locked"
+    assert expected in response.content.decode()  # type: ignore[attr-defined]
+
+
+def test_signing_out_is_audited(client: Client, world: World) -> None:
+    sign_in(client, world.coordinator)
+    response = client.post("/signout/")
+    assert response["Location"] == "/signin/"
+    assert not signed_in(client)
+    assert AuditEntry.objects.filter(action="signout", actor=world.coordinator).exists()
+
+
+def test_sign_out_needs_a_post(client: Client, world: World) -> None:
+    sign_in(client, world.coordinator)
+    assert client.get("/signout/").status_code == 405
+    assert signed_in(client)
+
+
+def test_gaining_a_role_that_needs_a_second_factor_signs_the_session_out(client: Client, world: World) -> None:
+    sign_in(client, world.analyst)
+    Membership.objects.filter(user=world.analyst).update(role=Role.COORDINATOR)
+    response = client.get("/")
+    assert response["Location"] == "/signin/"
+    assert not signed_in(client)
+
+
+def test_sessions_end_after_the_idle_timeout() -> None:
+    assert settings.SESSION_COOKIE_AGE == settings.TANDEM_IDLE_TIMEOUT_MINUTES * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_sign_in_sets_the_users_language(client: Client, world: World) -> None:
+    world.coordinator.language = "mk"
+    world.coordinator.save()
+    sign_in(client, world.coordinator)
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "mk"
+
+
+def test_next_url_on_another_site_is_ignored(client: Client, world: World) -> None:
+    response = client.post(
+        "/signin/?next=https://evil.example/", {"username": "analyst", "password": factories.PASSWORD}
+    )
+    assert response["Location"] == "/"
+
+
+def test_pages_carry_a_strict_content_security_policy(client: Client, db: None) -> None:
+    policy = client.get("/signin/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "default-src 'none'" in policy

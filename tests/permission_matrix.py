@@ -1,0 +1,167 @@
+"""The permission matrix: for every URL, who may use it, and what everyone else gets.
+
+A row names a URL pattern, the HTTP method, the relation of the record in the URL to the
+persona (``own`` organisation, ``other`` organisation, or ``none`` when the URL names no
+record) and the expected outcome for every persona. ``test_permission_matrix`` walks every
+registered URL pattern and fails for one without a row, so nothing can be added to Tandem
+without declaring who may use it. Later apps add their rows here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Outcome(Enum):
+    OK = "ok"  # served: 2xx, 422 for a refused form, or a redirect that is not to the sign-in page
+    LOGIN = "login"  # sent to sign in first
+    NOT_FOUND = "404"  # out of scope: looks exactly like a record that does not exist
+    FORBIDDEN = "403"
+
+
+OK, LOGIN, NOT_FOUND, FORBIDDEN = Outcome.OK, Outcome.LOGIN, Outcome.NOT_FOUND, Outcome.FORBIDDEN
+
+PERSONAS = (
+    "anonymous",
+    "facilitator",
+    "survivor_worker",
+    "coordinator",
+    "org_admin",
+    "referrer",
+    "analyst",
+    "gov_viewer",
+    "auditor",
+    "outsider",
+    "platform_admin",
+)
+SIGNED_IN = PERSONAS[1:]
+
+
+def everyone(outcome: Outcome) -> dict[str, Outcome]:
+    return dict.fromkeys(PERSONAS, outcome)
+
+
+def signed_in(outcome: Outcome, **exceptions: Outcome) -> dict[str, Outcome]:
+    """``outcome`` for every signed-in persona (with exceptions), sign-in for the anonymous."""
+    return {"anonymous": LOGIN, **dict.fromkeys(SIGNED_IN, outcome), **exceptions}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    relation: str
+    expect: dict[str, Outcome]
+    # Builds the URL's arguments from the matrix fixture and the persona's user.
+    kwargs: Callable[[Any, Any], dict[str, Any]] = field(default=lambda fx, user: {})
+
+    def __post_init__(self) -> None:
+        missing = set(PERSONAS) - set(self.expect)
+        if missing:
+            raise ValueError(f"row {self.name} ({self.relation}) has no outcome for {sorted(missing)}")
+
+
+MATRIX: list[Row] = [
+    Row("core:home", "GET", "none", everyone(OK)),
+    Row("core:healthz", "GET", "none", everyone(OK)),
+    Row("core:set_language", "POST", "none", everyone(OK)),
+    Row("core:login", "GET", "none", everyone(OK)),
+    # Without a password step under way, the code and enrolment steps send back to the start.
+    Row("core:signin_code", "GET", "none", everyone(OK)),
+    Row("core:signin_enrol", "GET", "none", everyone(OK)),
+    Row("core:logout", "POST", "none", everyone(OK)),
+    Row("core:profile", "GET", "none", signed_in(OK)),
+    Row("core:device_add", "GET", "none", signed_in(OK)),
+    Row("core:device_remove", "POST", "own", signed_in(OK), lambda fx, user: {"device_id": fx.device_of(user)}),
+    Row(
+        "core:device_remove",
+        "POST",
+        "other",
+        signed_in(NOT_FOUND),
+        lambda fx, user: {
+            "device_id": fx.device_of(fx.world.outsider if user != fx.world.outsider else fx.world.coordinator)
+        },
+    ),
+    Row("core:organisation_list", "GET", "none", signed_in(OK)),
+    Row(
+        "core:organisation_detail",
+        "GET",
+        "own",
+        signed_in(NOT_FOUND, org_admin=OK),
+        lambda fx, user: {"organisation_id": fx.world.org.pk},
+    ),
+    Row(
+        "core:organisation_detail",
+        "GET",
+        "other",
+        signed_in(NOT_FOUND),
+        lambda fx, user: {"organisation_id": fx.world.other_org.pk},
+    ),
+    Row(
+        "core:invitation_create",
+        "POST",
+        "own",
+        signed_in(NOT_FOUND, org_admin=OK),
+        lambda fx, user: {"organisation_id": fx.world.org.pk},
+    ),
+    Row(
+        "core:invitation_create",
+        "POST",
+        "other",
+        signed_in(NOT_FOUND),
+        lambda fx, user: {"organisation_id": fx.world.other_org.pk},
+    ),
+    Row(
+        "core:invitation_revoke",
+        "POST",
+        "own",
+        signed_in(NOT_FOUND, org_admin=OK),
+        lambda fx, user: {"organisation_id": fx.world.org.pk, "invitation_id": fx.invitation.pk},
+    ),
+    Row(
+        "core:invitation_revoke",
+        "POST",
+        "other",
+        signed_in(NOT_FOUND),
+        lambda fx, user: {"organisation_id": fx.world.org.pk, "invitation_id": fx.other_invitation.pk},
+    ),
+    Row(
+        "core:membership_role",
+        "POST",
+        "own",
+        signed_in(NOT_FOUND, org_admin=OK),
+        lambda fx, user: {"organisation_id": fx.world.org.pk, "membership_id": fx.membership.pk},
+    ),
+    Row(
+        "core:membership_role",
+        "POST",
+        "other",
+        signed_in(NOT_FOUND),
+        lambda fx, user: {"organisation_id": fx.world.org.pk, "membership_id": fx.other_membership.pk},
+    ),
+    Row(
+        "core:membership_remove",
+        "POST",
+        "own",
+        signed_in(NOT_FOUND, org_admin=OK),
+        lambda fx, user: {"organisation_id": fx.world.org.pk, "membership_id": fx.membership.pk},
+    ),
+    Row(
+        "core:membership_remove",
+        "POST",
+        "other",
+        signed_in(NOT_FOUND),
+        lambda fx, user: {"organisation_id": fx.world.other_org.pk, "membership_id": fx.other_membership.pk},
+    ),
+    # Anyone holding a valid link may open it; a used, withdrawn or guessed one is not there.
+    Row("core:invitation_accept", "GET", "own", everyone(OK), lambda fx, user: {"token": fx.invitation_token}),
+    Row("core:invitation_accept", "GET", "other", everyone(NOT_FOUND), lambda fx, user: {"token": "guessed-token"}),
+    # The platform administration: only a platform administrator signed in with a code.
+    Row("admin:*", "GET", "none", signed_in(LOGIN, platform_admin=OK)),
+]
+
+# The admin's own URLs are many; each is checked by the wildcard row through these samples.
+ADMIN_SAMPLES = ["admin:index", "admin:core_organisation_changelist", "admin:core_auditentry_changelist"]
