@@ -81,9 +81,7 @@ MATRIX: list[Row] = [
         "POST",
         "other",
         signed_in(NOT_FOUND),
-        lambda fx, user: {
-            "device_id": fx.device_of(fx.world.outsider if user != fx.world.outsider else fx.world.coordinator)
-        },
+        lambda fx, user: {"device_id": fx.device_of_someone_else(user)},
     ),
     Row("core:organisation_list", "GET", "none", signed_in(OK)),
     Row(

@@ -219,6 +219,13 @@ def run(args: argparse.Namespace) -> int:
             return 0
         return _gunicorn(f"{args.host}:{args.port}", 2)
 
+    if args.command == "keys" and args.keys_command == "generate":
+        # Needs no configuration: it is how a new installation gets its first key.
+        from tandem.core.crypto import generate_key
+
+        print(generate_key())
+        return 0
+
     _setup_django()
     from django.core.management import call_command
 
@@ -237,10 +244,6 @@ def run(args: argparse.Namespace) -> int:
         return int(call_command("audit_verify") or 0)
     elif args.command == "keys" and args.keys_command == "rotate":
         call_command("rotate_keys", dry_run=args.dry_run)
-    elif args.command == "keys" and args.keys_command == "generate":
-        from tandem.core.crypto import generate_key
-
-        print(generate_key())
     elif args.command == "compilemessages":
         from tandem.core.i18n import compile_catalogues
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +45,7 @@ def test_an_empty_log_verifies() -> None:
 def test_appended_entries_form_a_chain_that_verifies() -> None:
     entries = append(5)
     assert [e.seq for e in entries] == [1, 2, 3, 4, 5]
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(entries, entries[1:], strict=False))
+    assert all(later.prev_hash == earlier.hash for earlier, later in itertools.pairwise(entries))
     result = audit.verify()
     assert (result.ok, result.entries, result.head_hash) == (True, 5, entries[-1].hash)
 

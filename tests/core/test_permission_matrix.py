@@ -67,6 +67,9 @@ class MatrixFixture:
             return self.platform_admin
         return self.world.persona(persona)
 
+    def device_of_someone_else(self, user: User | None) -> int:
+        return self.device_of(self.world.outsider if user != self.world.outsider else self.world.coordinator)
+
     def device_of(self, user: User | None) -> int:
         if user is None:
             return TOTPDevice.objects.filter(user=self.world.coordinator).values_list("pk", flat=True)[0]

@@ -1,0 +1,143 @@
+"""The ``tandem`` command: plain help, exit codes, and one-line reasons for mistakes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+COMMANDS = ["demo", "serve", "migrate", "createadmin", "check", "worker", "audit", "keys"]
+
+
+def run(*args: str, env: dict[str, str] | None = None, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("TANDEM_", "DJANGO_"))}
+    base.update(env or {})
+    base.update(extra_env)
+    base["DJANGO_SETTINGS_MODULE"] = "tandem.settings"
+    return subprocess.run(
+        [sys.executable, "-m", "tandem.cli", *args], capture_output=True, text=True, env=base, timeout=120, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def configured(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """A migrated SQLite database in a fresh data folder, with test-only secrets."""
+    data = tmp_path_factory.mktemp("cli")
+    env = {
+        "TANDEM_ENV": "test",
+        "TANDEM_SECRET_KEY": "cli-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "TANDEM_FIELD_KEYS": Fernet.generate_key().decode(),
+        "TANDEM_DATA_DIR": str(data),
+    }
+    result = run("migrate", env=env)
+    assert result.returncode == 0, result.stderr
+    return env
+
+
+def test_help_names_every_command_in_plain_words() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in COMMANDS:
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", [["demo"], ["serve"], ["audit", "verify"], ["keys", "rotate"], ["createadmin"]])
+def test_every_command_has_its_own_help(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert "usage: tandem" in result.stdout
+
+
+def test_an_unknown_command_exits_2_with_one_line() -> None:
+    result = run("frobnicate")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "invalid choice" in result.stderr
+
+
+def test_a_missing_secret_key_exits_2_with_the_reason_and_no_traceback() -> None:
+    result = run("migrate", TANDEM_FIELD_KEYS=Fernet.generate_key().decode())
+    assert result.returncode == 2
+    assert result.stderr.strip() == "tandem: TANDEM_SECRET_KEY is not set: Tandem refuses to start without it."
+
+
+def test_missing_field_keys_exit_2_with_the_reason() -> None:
+    result = run("migrate", TANDEM_SECRET_KEY="x" * 50)
+    assert result.returncode == 2
+    assert "TANDEM_FIELD_KEYS is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_is_refused_in_production() -> None:
+    result = run("check", TANDEM_SECRET_KEY="x" * 50, TANDEM_FIELD_KEYS="k", TANDEM_DEBUG="1")
+    assert result.returncode == 2
+    assert "TANDEM_DEBUG may not be switched on in production" in result.stderr
+
+
+def test_keys_generate_prints_a_usable_key() -> None:
+    result = run("keys", "generate")
+    assert result.returncode == 0
+    Fernet(result.stdout.strip().encode())
+
+
+def test_audit_verify_reports_an_intact_log(configured: dict[str, str]) -> None:
+    result = run("audit", "verify", env=configured)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Audit log intact:")
+
+
+def test_audit_verify_exits_1_and_names_the_entry_when_the_log_was_altered(
+    configured: dict[str, str], tmp_path: Path
+) -> None:
+    import shutil
+    import sqlite3
+
+    copy = dict(configured, TANDEM_DATA_DIR=str(tmp_path))
+    shutil.copy(Path(configured["TANDEM_DATA_DIR"]) / "tandem.sqlite3", tmp_path / "tandem.sqlite3")
+    assert (
+        run("createadmin", "--username", "root", env=copy, TANDEM_ADMIN_PASSWORD="a long admin passphrase").returncode
+        == 0
+    )
+    with sqlite3.connect(tmp_path / "tandem.sqlite3") as db:
+        db.execute("UPDATE core_auditentry SET action = 'nothing happened' WHERE seq = 1")
+    result = run("audit", "verify", env=copy)
+    assert result.returncode == 1
+    assert "BROKEN at entry 1" in result.stderr
+
+
+def test_createadmin_without_a_password_exits_2(configured: dict[str, str]) -> None:
+    result = run("createadmin", "--username", "admin", env=configured)
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("tandem: no password given: set TANDEM_ADMIN_PASSWORD or run this in a terminal")
+
+
+def test_createadmin_refuses_a_weak_password(configured: dict[str, str]) -> None:
+    result = run("createadmin", "--username", "weak", env=configured, TANDEM_ADMIN_PASSWORD="123")
+    assert result.returncode == 2
+    assert "too weak" in result.stderr
+
+
+def test_keys_rotate_reports_what_it_did(configured: dict[str, str]) -> None:
+    result = run("keys", "rotate", env=configured)
+    assert result.returncode == 0, result.stderr
+    assert "encrypted values examined" in result.stdout
+
+
+def test_check_deploy_is_clean_under_production_settings(configured: dict[str, str]) -> None:
+    env = dict(configured, TANDEM_ENV="production", TANDEM_ALLOWED_HOSTS="tandem.example.org")
+    result = run("check", "--deploy", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_demo_prepares_its_data_folder_and_prints_the_sign_ins(tmp_path: Path) -> None:
+    result = run("demo", "--data", str(tmp_path / "demo"), "--no-serve")
+    assert result.returncode == 0, result.stderr
+    assert "al.coordinator" in result.stdout
+    assert (tmp_path / "demo" / "field-keys").exists()
+    again = run("demo", "--data", str(tmp_path / "demo"), "--no-serve")
+    assert again.returncode == 0, again.stderr
