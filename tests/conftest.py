@@ -56,10 +56,10 @@ PERSONAS = [
 
 @pytest.fixture
 def world(db: None) -> World:
-    org = factories.OrganisationFactory(name="Provider A", kind=OrganisationKind.PROGRAMME_PROVIDER)
-    other = factories.OrganisationFactory(name="Provider B", kind=OrganisationKind.PROGRAMME_PROVIDER)
-    agency = factories.OrganisationFactory(name="Social work centre", kind=OrganisationKind.SOCIAL_WORK_CENTRE)
-    network = factories.OrganisationFactory(name="Network", kind=OrganisationKind.NETWORK)
+    org = factories.organisation(name="Provider A", kind=OrganisationKind.PROGRAMME_PROVIDER)
+    other = factories.organisation(name="Provider B", kind=OrganisationKind.PROGRAMME_PROVIDER)
+    agency = factories.organisation(name="Social work centre", kind=OrganisationKind.SOCIAL_WORK_CENTRE)
+    network = factories.organisation(name="Network", kind=OrganisationKind.NETWORK)
     return World(
         org=org,
         other_org=other,

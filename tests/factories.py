@@ -1,49 +1,45 @@
+"""Builders for test data. Each keeps its records inside one organisation unless told otherwise."""
+
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
-import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core.models import Membership, Organisation, User
 from tandem.core.roles import OrganisationKind, Role
 
 PASSWORD = "correct horse battery staple"
+_numbers = itertools.count(1)
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    name = factory.Sequence(lambda n: f"Organisation {n}")
-    kind = OrganisationKind.PROGRAMME_PROVIDER
+def organisation(**fields: Any) -> Organisation:
+    fields.setdefault("name", f"Organisation {next(_numbers)}")
+    fields.setdefault("kind", OrganisationKind.PROGRAMME_PROVIDER)
+    return Organisation.objects.create(**fields)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    first_name = "Test"
-    last_name = factory.Sequence(lambda n: f"Person {n}")
-
-    @factory.post_generation
-    def password(self, create: bool, extracted: Any, **kwargs: Any) -> None:
-        self.set_password(extracted or PASSWORD)
-        if create:
-            self.save(update_fields=["password"])
+def user(*, password: str = PASSWORD, **fields: Any) -> User:
+    number = next(_numbers)
+    fields.setdefault("username", f"user{number}")
+    fields.setdefault("first_name", "Test")
+    fields.setdefault("last_name", f"Person {number}")
+    person = User(**fields)
+    person.set_password(password)
+    person.save()
+    return person
 
 
-def totp_device(user: User) -> TOTPDevice:
-    device: TOTPDevice = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+def totp_device(person: User) -> TOTPDevice:
+    device: TOTPDevice = TOTPDevice.objects.create(user=person, name="Phone", confirmed=True)
     return device
 
 
 def member(organisation: Organisation, role: Role, username: str | None = None, *, with_device: bool = True) -> User:
     """A user with one role in one organisation (and an authenticator app, by default)."""
-    user = UserFactory(username=username) if username else UserFactory()
-    Membership.objects.create(user=user, organisation=organisation, role=role)
+    person = user(username=username) if username else user()
+    Membership.objects.create(user=person, organisation=organisation, role=role)
     if with_device:
-        totp_device(user)
-    return user
+        totp_device(person)
+    return person

@@ -78,7 +78,7 @@ class MatrixFixture:
 
 @pytest.fixture
 def fx(world: World) -> MatrixFixture:
-    platform_admin = factories.UserFactory(username="platform", is_staff=True, is_superuser=True)
+    platform_admin = factories.user(username="platform", is_staff=True, is_superuser=True)
     factories.totp_device(platform_admin)
     invitation, token = actions.invite_user(
         organisation=world.org, role=Role.FACILITATOR, invitee_name="Newcomer", acting_user=world.org_admin

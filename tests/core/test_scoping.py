@@ -86,14 +86,14 @@ def test_facilitator_may_not_export_programme_records(world: World, records: dic
 
 def test_access_answers_404_alike_for_a_missing_and_a_forbidden_record(world: World, records: dict) -> None:
     with pytest.raises(Http404):
-        scoping.access(SurvivorRecord, world.facilitator, records["survivor"].pk)  # type: ignore[attr-defined]
+        scoping.access(SurvivorRecord, world.facilitator, records["survivor"].pk)
     with pytest.raises(Http404):
         scoping.access(SurvivorRecord, world.facilitator, 999_999)
 
 
 def test_denied_access_to_an_existing_record_is_audited(world: World, records: dict) -> None:
     with pytest.raises(Http404):
-        scoping.access(SurvivorRecord, world.facilitator, records["survivor"].pk)  # type: ignore[attr-defined]
+        scoping.access(SurvivorRecord, world.facilitator, records["survivor"].pk)
     entry = AuditEntry.objects.get(action="access.denied")
     assert entry.actor == world.facilitator
     assert entry.compartment == "survivor"
@@ -106,7 +106,7 @@ def test_access_to_a_missing_record_is_not_logged_as_denied(world: World) -> Non
 
 
 def test_every_read_of_a_survivor_record_is_audited(world: World, records: dict) -> None:
-    record = scoping.access(SurvivorRecord, world.survivor_worker, records["survivor"].pk)  # type: ignore[attr-defined]
+    record = scoping.access(SurvivorRecord, world.survivor_worker, records["survivor"].pk)
     entry = AuditEntry.objects.get(action="survivor.view")
     assert (entry.actor, entry.object_id, entry.organisation_id) == (
         world.survivor_worker,
@@ -116,18 +116,18 @@ def test_every_read_of_a_survivor_record_is_audited(world: World, records: dict)
 
 
 def test_read_of_a_programme_record_is_not_a_survivor_read(world: World, records: dict) -> None:
-    scoping.access(ProgrammeRecord, world.facilitator, records["programme"].pk)  # type: ignore[attr-defined]
+    scoping.access(ProgrammeRecord, world.facilitator, records["programme"].pk)
     assert not AuditEntry.objects.filter(action__startswith="survivor.").exists()
 
 
 def test_assert_can_raises_404_and_audits_for_an_out_of_scope_change(world: World, records: dict) -> None:
     with pytest.raises(Http404):
-        scoping.assert_can(world.outsider, Action.CHANGE, records["programme"])  # type: ignore[arg-type]
+        scoping.assert_can(world.outsider, Action.CHANGE, records["programme"])
     assert AuditEntry.objects.filter(action="access.denied", actor=world.outsider).exists()
 
 
 def test_assert_can_passes_silently_within_scope(world: World, records: dict) -> None:
-    scoping.assert_can(world.facilitator, Action.CHANGE, records["programme"])  # type: ignore[arg-type]
+    scoping.assert_can(world.facilitator, Action.CHANGE, records["programme"])
     assert not AuditEntry.objects.filter(action="access.denied").exists()
 
 

@@ -110,7 +110,7 @@ def current_code_of(device: TOTPDevice) -> str:
 def test_a_failed_sign_in_is_audited_and_says_how_many_attempts_are_left(client: Client, world: World) -> None:
     response = post_password(client, "facilitator", "wrong password")
     page = response.content.decode()  # type: ignore[attr-defined]
-    assert "After 4 more failed attempts, this account is locked for 15 minutes." in page
+    assert "After 4 more failed attempts, the account will be locked. The lock lasts 15 minutes." in page
     entry = AuditEntry.objects.get(action="signin.failed")
     assert (entry.actor_id, entry.actor_label) == (None, "facilitator")
 

@@ -11,6 +11,6 @@ from tandem.core.models import SiteSettings
 def tandem(request: HttpRequest) -> dict[str, Any]:
     return {
         "tandem_languages": settings.LANGUAGES,
-        "tandem_kosovo_footnote": lambda: SiteSettings.current().kosovo_footnote,
+        "tandem_kosovo_footnote": lambda: SiteSettings.current().kosovo_footnote_display(),
         "tandem_demo": settings.TANDEM_ENV == "demo",
     }

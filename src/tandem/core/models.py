@@ -7,7 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, gettext_noop
 
 from tandem.core.roles import OrganisationKind, Role
 
@@ -90,11 +90,13 @@ class Invitation(models.Model):
 class SiteSettings(models.Model):
     """Deployment-wide wording that a funder prescribes, editable without a release."""
 
-    KOSOVO_FOOTNOTE_EU: ClassVar[str] = (
+    # The two wordings funders prescribe. Stored in English; shown translated when the stored
+    # text is one of them, and as stored when a deployment wrote its own.
+    KOSOVO_FOOTNOTE_EU: ClassVar[str] = gettext_noop(
         "This designation is without prejudice to positions on status, and is in line with "
         "UNSCR 1244/1999 and the ICJ Opinion on the Kosovo declaration of independence."
     )
-    KOSOVO_FOOTNOTE_UN: ClassVar[str] = (
+    KOSOVO_FOOTNOTE_UN: ClassVar[str] = gettext_noop(
         "All references to Kosovo should be understood to be in the context of Security Council Resolution 1244 (1999)."
     )
 
@@ -106,6 +108,11 @@ class SiteSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("site settings"))
+
+    def kosovo_footnote_display(self) -> str:
+        if self.kosovo_footnote in (self.KOSOVO_FOOTNOTE_EU, self.KOSOVO_FOOTNOTE_UN):
+            return gettext(self.kosovo_footnote)
+        return self.kosovo_footnote
 
     @classmethod
     def current(cls) -> SiteSettings:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 # Country names are translated through the catalogues rather than stored per language.
 COUNTRY_NAMES = {

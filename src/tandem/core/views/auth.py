@@ -20,11 +20,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import login as otp_login
-from django_otp import match_token
+from django_otp import login as otp_login, match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import actions, audit
@@ -103,13 +101,18 @@ def _failed_message(request: HttpRequest, username: str) -> str:
     failures = AxesProxyHandler.get_failures(request, credentials)
     left = max(get_failure_limit(request, credentials) - failures, 0)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return ngettext(
-        "The user name or the password is not right. Check both and try again. After %(left)d more failed attempt, "
-        "this account is locked for %(minutes)d minutes.",
-        "The user name or the password is not right. Check both and try again. After %(left)d more failed attempts, "
-        "this account is locked for %(minutes)d minutes.",
+    # Two sentences, each with its own plural, so that every language can agree both numbers.
+    attempts = ngettext(
+        "After %(left)d more failed attempt, the account will be locked.",
+        "After %(left)d more failed attempts, the account will be locked.",
         left,
-    ) % {"left": left, "minutes": minutes}
+    ) % {"left": left}
+    duration = ngettext(
+        "The lock lasts %(minutes)d minute.",
+        "The lock lasts %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+    return " ".join([_("The user name or the password is not right. Check both and try again."), attempts, duration])
 
 
 def lockout_response(request: HttpRequest, credentials: Any, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -117,7 +117,7 @@ def membership_role_view(request: HttpRequest, organisation_id: int, membership_
     else:
         messages.success(
             request,
-            _("%(name)s is now %(role)s.")
+            _("%(name)s now has the role: %(role)s.")
             % {
                 "name": membership.user.get_full_name() or membership.user.get_username(),
                 "role": Role(membership.role).label,
