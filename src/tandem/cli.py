@@ -198,6 +198,7 @@ def _gunicorn(bind: str, workers: int) -> int:
         "--graceful-timeout",
         "10",
     ]
+    sys.stdout.flush()  # what was printed must come before the server's own log lines
     try:
         return subprocess.call(command)  # noqa: S603 - fixed command, arguments parsed above
     except KeyboardInterrupt:

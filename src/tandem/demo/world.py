@@ -85,13 +85,72 @@ COUNTRIES: list[tuple[str, str, str, list[tuple[OrganisationKind, str]], str]] =
     ),
 ]
 
-# The programme team of each provider: (user-name suffix, first name, last name, role).
-TEAM: list[tuple[str, str, Role]] = [
-    ("coordinator", "Koordinatorka", Role.COORDINATOR),
-    ("facilitator.w", "Facilitatorka", Role.FACILITATOR),
-    ("facilitator.m", "Facilitator", Role.FACILITATOR),
-    ("admin", "Administrator", Role.ORG_ADMIN),
+# The programme team of each provider: (user-name suffix, role).
+TEAM: list[tuple[str, Role]] = [
+    ("coordinator", Role.COORDINATOR),
+    ("facilitator.w", Role.FACILITATOR),
+    ("facilitator.m", Role.FACILITATOR),
+    ("admin", Role.ORG_ADMIN),
 ]
+
+# Invented people, in the order the accounts of a country are created: women, then men.
+NAMES: dict[str, tuple[list[str], list[str], list[str]]] = {
+    "AL": (
+        ["Elira", "Mirela", "Arta", "Besa", "Dorina", "Alketa"],
+        ["Gent", "Ilir", "Arben"],
+        ["Hoxha", "Shehu", "Leka", "Dervishi", "Kola", "Marku", "Gjoka", "Basha", "Rama"],
+    ),
+    "BA": (
+        ["Amra", "Lejla", "Jasmina", "Selma", "Dijana", "Maja"],
+        ["Emir", "Damir", "Goran"],
+        ["Hodžić", "Kovačević", "Begić", "Marić", "Delić", "Jurić", "Softić", "Babić", "Mujić"],
+    ),
+    "XK": (
+        ["Vjosa", "Drita", "Teuta", "Fatjona", "Blerta", "Liridona"],
+        ["Arber", "Driton", "Valon"],
+        ["Berisha", "Krasniqi", "Gashi", "Morina", "Hyseni", "Bytyqi", "Kelmendi", "Shala", "Rexhepi"],
+    ),
+    "ME": (
+        ["Jelena", "Milica", "Ivana", "Sanja", "Tijana", "Marija"],
+        ["Marko", "Nikola", "Vuk"],
+        ["Vujović", "Radović", "Popović", "Đukanović", "Šćekić", "Lakić", "Bulatović", "Kaluđerović", "Perović"],
+    ),
+    "MK": (
+        ["Ana", "Elena", "Biljana", "Marija", "Katerina", "Sonja"],
+        ["Aleksandar", "Dejan", "Bojan"],
+        [
+            "Petrovska",
+            "Stojanovska",
+            "Trajkovska",
+            "Nikolovska",
+            "Ristovska",
+            "Dimitrova",
+            "Petrovski",
+            "Stojanovski",
+            "Trajkovski",
+        ],
+    ),
+    "RS": (
+        ["Jovana", "Milena", "Snežana", "Dragana", "Ivana", "Tamara"],
+        ["Miloš", "Stefan", "Nemanja"],
+        ["Jovanović", "Petrović", "Nikolić", "Marković", "Đorđević", "Stojanović", "Ilić", "Pavlović", "Popović"],
+    ),
+}
+
+
+class _People:
+    """Hands out a country's invented names in a fixed order: same run, same people."""
+
+    def __init__(self, code: str) -> None:
+        self.women, self.men, self.surnames = NAMES[code]
+        self.count = {"w": 0, "m": 0}
+
+    def next(self, gender: str = "w") -> tuple[str, str]:
+        pool = self.women if gender == "w" else self.men
+        index = self.count[gender]
+        self.count[gender] += 1
+        surname_index = (index if gender == "w" else len(self.women) + index) % len(self.surnames)
+        return pool[index % len(pool)], self.surnames[surname_index]
 
 
 @dataclass(frozen=True)
@@ -110,7 +169,8 @@ def totp_secret_base32(username: str) -> str:
     return base64.b32encode(bytes.fromhex(totp_key(username))).decode().rstrip("=")
 
 
-def _user(username: str, first: str, last: str) -> User:
+def _user(username: str, name: tuple[str, str]) -> User:
+    first, last = name
     user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -141,37 +201,35 @@ def build() -> list[DemoSignIn]:
         def org(name: str, kind: OrganisationKind, country: Country = country) -> Organisation:
             return Organisation.objects.get_or_create(name=name, country=country, defaults={"kind": kind})[0]
 
+        people = _People(code)
         provider = org(provider_name, OrganisationKind.PROGRAMME_PROVIDER)
-        for suffix, first, role in TEAM:
+        for suffix, role in TEAM:
             username = f"{prefix}.{suffix}"
-            _member(_user(username, first, code), provider, role)
+            _member(_user(username, people.next("m" if suffix.endswith(".m") else "w")), provider, role)
             sign_ins.append(DemoSignIn(username, role, provider.name))
         survivor_service = org(survivor_name, OrganisationKind.SURVIVOR_SERVICE)
         username = f"{prefix}.survivor"
-        _member(
-            _user(username, "Mbështetëse" if code in {"AL", "XK"} else "Savjetnica", code),
-            survivor_service,
-            Role.SURVIVOR_WORKER,
-        )
+        _member(_user(username, people.next()), survivor_service, Role.SURVIVOR_WORKER)
         sign_ins.append(DemoSignIn(username, Role.SURVIVOR_WORKER, survivor_service.name))
         # The provider's own survivor-support worker, in the protected compartment.
         username = f"{prefix}.partner-support"
-        _member(_user(username, "Partner support", code), provider, Role.SURVIVOR_WORKER)
+        _member(_user(username, people.next()), provider, Role.SURVIVOR_WORKER)
         sign_ins.append(DemoSignIn(username, Role.SURVIVOR_WORKER, provider.name))
         for index, (kind, name) in enumerate(agencies, start=1):
             agency = org(name, kind)
             username = f"{prefix}.referrer{index}"
-            _member(_user(username, "Referrer", code), agency, Role.REFERRER)
+            _member(_user(username, people.next("m")), agency, Role.REFERRER)
             sign_ins.append(DemoSignIn(username, Role.REFERRER, agency.name))
         ministry = org(ministry_name, OrganisationKind.GOVERNMENT)
         username = f"{prefix}.government"
-        _member(_user(username, "Government", code), ministry, Role.GOV_VIEWER)
+        _member(_user(username, people.next()), ministry, Role.GOV_VIEWER)
         sign_ins.append(DemoSignIn(username, Role.GOV_VIEWER, ministry.name))
+    network_people = _People("MK")
     for username, role in [
         ("network.analyst", Role.ANALYST),
         ("network.auditor", Role.AUDITOR),
         ("network.admin", Role.ORG_ADMIN),
     ]:
-        _member(_user(username, str(role.label), "Network"), network, role)
+        _member(_user(username, network_people.next()), network, role)
         sign_ins.append(DemoSignIn(username, role, network.name))
     return sign_ins
