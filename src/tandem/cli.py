@@ -256,6 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from django.core.management import CommandError
     from django.core.management.base import SystemCheckError
+    from django.db import OperationalError
 
     try:
         return run(args)
@@ -267,6 +268,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         # Tandem's own commands raise CommandError only for a user's mistake.
         _fail(str(error))
+    except OperationalError as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        _fail(f"the database cannot be reached ({first_line}); check TANDEM_DATABASE_URL")
     except KeyboardInterrupt:
         return 130
 

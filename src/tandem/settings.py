@@ -130,7 +130,10 @@ TEMPLATES = [
 def _database() -> dict[str, Any]:
     url = env("TANDEM_DATABASE_URL")
     if url:
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        try:
+            config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        except ValueError as error:
+            raise ImproperlyConfigured(f"TANDEM_DATABASE_URL cannot be understood: {error}") from None
     else:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "tandem.sqlite3")}
     if config["ENGINE"] == "django.db.backends.sqlite3":

@@ -78,6 +78,19 @@ def test_debug_is_refused_in_production() -> None:
     assert "TANDEM_DEBUG may not be switched on in production" in result.stderr
 
 
+def test_an_unreachable_database_exits_2_with_the_reason(configured: dict[str, str]) -> None:
+    result = run("migrate", env=configured, TANDEM_DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
+    assert result.returncode == 2
+    assert "the database cannot be reached" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_database_url_of_an_unknown_kind_exits_2(configured: dict[str, str]) -> None:
+    result = run("migrate", env=configured, TANDEM_DATABASE_URL="oracle2://x")
+    assert result.returncode == 2
+    assert "TANDEM_DATABASE_URL cannot be understood" in result.stderr
+
+
 def test_keys_generate_prints_a_usable_key() -> None:
     result = run("keys", "generate")
     assert result.returncode == 0
