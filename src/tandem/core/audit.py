@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -142,12 +141,6 @@ def _fields_of(entry: AuditEntry) -> tuple[Any, ...]:
     )
 
 
-_COLUMNS = (
-    "seq, at, actor_id, actor_label, action, organisation_id, object_type, object_id, compartment, ip, detail, "
-    "prev_hash, hash"
-)
-
-
 @dataclass(frozen=True)
 class Verification:
     ok: bool
@@ -157,42 +150,89 @@ class Verification:
     problem: str = ""
 
 
-def _rows(chunk: int = 20_000) -> Iterator[tuple[Any, ...]]:
-    # Raw SQL and keyset pagination: the ORM's per-row conversion would cost more than
-    # the hashing itself, and memory stays flat for any length of log.
-    table = AuditEntry._meta.db_table
-    last = 0
+# Verification rebuilds each entry's canonical text in SQL, so that the database does the
+# string work in C and Python only hashes (SQLite) or only reads the verdict (PostgreSQL,
+# which hashes too). Both must match ``entry_hash`` exactly; the tests run on both.
+_SQLITE_CANONICAL = """
+    prev_hash || char(31) || seq || char(31)
+    || replace(at, ' ', 'T') || (CASE WHEN instr(at, '.') = 0 THEN '.000000' ELSE '' END) || 'Z' || char(31)
+    || coalesce(actor_id, '') || char(31) || actor_label || char(31) || action || char(31)
+    || coalesce(organisation_id, '') || char(31) || object_type || char(31) || object_id || char(31)
+    || compartment || char(31) || ip || char(31) || detail
+"""
+
+_POSTGRESQL_VERDICT = """
+WITH chain AS (
+    SELECT seq, prev_hash, hash,
+           lag(seq) OVER w AS before_seq,
+           lag(hash) OVER w AS before_hash,
+           encode(sha256(convert_to(concat_ws(chr(31),
+               prev_hash, seq::text,
+               to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+               coalesce(actor_id::text, ''), actor_label, action, coalesce(organisation_id::text, ''),
+               object_type, object_id, compartment, ip, detail), 'UTF8')), 'hex') AS computed
+    FROM {table}
+    WINDOW w AS (ORDER BY seq)
+)
+SELECT seq, coalesce(before_seq, 0), prev_hash, coalesce(before_hash, %s), hash, computed
+FROM chain
+WHERE seq <> coalesce(before_seq, 0) + 1 OR prev_hash <> coalesce(before_hash, %s) OR hash <> computed
+ORDER BY seq
+LIMIT 1
+"""
+
+
+def _problem(seq: int, before_seq: int, prev_hash: str, before_hash: str) -> str:
+    if seq != before_seq + 1:
+        what = "missing" if seq > before_seq + 1 else "out of order"
+        return f"entry {seq} follows entry {before_seq}: entries are {what}"
+    if prev_hash != before_hash:
+        return f"entry {seq} does not link to entry {before_seq}"
+    return f"entry {seq} was altered after it was written"
+
+
+def _verify_postgresql(table: str) -> Verification:
+    with connection.cursor() as cursor:
+        cursor.execute(_POSTGRESQL_VERDICT.format(table=table), [GENESIS_HASH, GENESIS_HASH])
+        bad = cursor.fetchone()
+        if bad is None:
+            cursor.execute(f"SELECT count(*), (SELECT hash FROM {table} ORDER BY seq DESC LIMIT 1) FROM {table}")  # noqa: S608
+            count, head = cursor.fetchone()
+            return Verification(True, count, head or GENESIS_HASH)
+        seq, before_seq, prev_hash, before_hash, _stored, _computed = bad
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE seq < %s", [seq])  # noqa: S608
+        intact = cursor.fetchone()[0]
+    return Verification(False, intact, before_hash, seq, _problem(seq, before_seq, prev_hash, before_hash))
+
+
+def _verify_in_python(table: str, chunk: int = 50_000) -> Verification:
+    sha256 = hashlib.sha256
+    before_seq, before_hash, count = 0, GENESIS_HASH, 0
     while True:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {_COLUMNS} FROM {table} WHERE seq > %s ORDER BY seq LIMIT %s",  # noqa: S608 - constant identifiers
-                [last, chunk],
+                f"SELECT seq, prev_hash, hash, {_SQLITE_CANONICAL} FROM {table} "  # noqa: S608 - constant identifiers
+                "WHERE seq > %s ORDER BY seq LIMIT %s",
+                [before_seq, chunk],
             )
             rows = cursor.fetchall()
         if not rows:
-            return
-        yield from rows
-        last = rows[-1][0]
+            return Verification(True, count, before_hash)
+        for seq, prev_hash, stored_hash, canonical in rows:
+            if (
+                seq != before_seq + 1
+                or prev_hash != before_hash
+                or sha256(canonical.encode()).hexdigest() != stored_hash
+            ):
+                return Verification(False, count, before_hash, seq, _problem(seq, before_seq, prev_hash, before_hash))
+            before_seq, before_hash = seq, stored_hash
+            count += 1
 
 
 def verify() -> Verification:
     """Walk the whole chain. The first entry that was altered, or that follows a removed or
     inserted one, is named; nothing is repaired."""
-    expected_seq = 1
-    prev = GENESIS_HASH
-    count = 0
-    for row in _rows():
-        seq, prev_hash, stored_hash = row[0], row[11], row[12]
-        if seq != expected_seq:
-            what = "missing" if seq > expected_seq else "out of order"
-            return Verification(
-                False, count, prev, seq, f"entry {seq} follows entry {expected_seq - 1}: entries are {what}"
-            )
-        if prev_hash != prev:
-            return Verification(False, count, prev, seq, f"entry {seq} does not link to entry {seq - 1}")
-        if entry_hash(prev_hash, row[:11]) != stored_hash:
-            return Verification(False, count, prev, seq, f"entry {seq} was altered after it was written")
-        prev = stored_hash
-        expected_seq += 1
-        count += 1
-    return Verification(True, count, prev)
+    table = AuditEntry._meta.db_table
+    if connection.vendor == "postgresql":
+        return _verify_postgresql(table)
+    return _verify_in_python(table)
