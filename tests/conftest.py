@@ -60,6 +60,7 @@ def world(db: None) -> World:
     other = factories.organisation(name="Provider B", kind=OrganisationKind.PROGRAMME_PROVIDER)
     agency = factories.organisation(name="Social work centre", kind=OrganisationKind.SOCIAL_WORK_CENTRE)
     network = factories.organisation(name="Network", kind=OrganisationKind.NETWORK)
+    ministry = factories.organisation(name="Ministry", kind=OrganisationKind.GOVERNMENT)
     return World(
         org=org,
         other_org=other,
@@ -71,7 +72,7 @@ def world(db: None) -> World:
         org_admin=factories.member(org, Role.ORG_ADMIN, "org_admin"),
         referrer=factories.member(agency, Role.REFERRER, "referrer"),
         analyst=factories.member(network, Role.ANALYST, "analyst"),
-        gov_viewer=factories.member(network, Role.GOV_VIEWER, "gov_viewer"),
+        gov_viewer=factories.member(ministry, Role.GOV_VIEWER, "gov_viewer"),
         auditor=factories.member(network, Role.AUDITOR, "auditor"),
         outsider=factories.member(other, Role.COORDINATOR, "outsider"),
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
@@ -58,6 +59,13 @@ if not SECRET_KEY:
 TANDEM_FIELD_KEYS = [k.strip() for k in (env("TANDEM_FIELD_KEYS") or "").split(",") if k.strip()]
 if not TANDEM_FIELD_KEYS:
     raise ImproperlyConfigured("TANDEM_FIELD_KEYS is not set: Tandem refuses to start without it.")
+for _position, _key in enumerate(TANDEM_FIELD_KEYS, start=1):
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TANDEM_FIELD_KEYS: key number {_position} is not a Fernet key; make one with 'tandem keys generate'."
+        ) from None
 
 DEBUG = env_bool("TANDEM_DEBUG", False)
 if DEBUG and PRODUCTION:
@@ -99,6 +107,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tandem.core.middleware.RequireTwoFactorMiddleware",
+    "tandem.core.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -184,7 +193,13 @@ LANGUAGE_COOKIE_HTTPONLY = True
 # Lockout after repeated failed sign-ins, per user name, for a cool-off period.
 AXES_FAILURE_LIMIT = env_int("TANDEM_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("TANDEM_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Per user name only: behind a reverse proxy every request comes from the proxy's address,
+# and locking by address would let one person lock everybody out.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_CLIENT_IP_CALLABLE = "tandem.core.http.client_ip"
+# How many reverse proxies in front of Tandem append to X-Forwarded-For (0: none, trust no header).
+TANDEM_PROXY_COUNT = env_int("TANDEM_PROXY_COUNT", 0)
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tandem.core.views.auth.lockout_response"
 AXES_VERBOSE = False

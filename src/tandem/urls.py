@@ -1,5 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+# Authenticator secrets are never shown on a page, not even to the platform administrator.
+admin.site.unregister(TOTPDevice)
 
 urlpatterns = [
     path("", include("tandem.core.urls")),

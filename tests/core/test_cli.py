@@ -73,7 +73,9 @@ def test_missing_field_keys_exit_2_with_the_reason() -> None:
 
 
 def test_debug_is_refused_in_production() -> None:
-    result = run("check", TANDEM_SECRET_KEY="x" * 50, TANDEM_FIELD_KEYS="k", TANDEM_DEBUG="1")
+    result = run(
+        "check", TANDEM_SECRET_KEY="x" * 50, TANDEM_FIELD_KEYS=Fernet.generate_key().decode(), TANDEM_DEBUG="1"
+    )
     assert result.returncode == 2
     assert "TANDEM_DEBUG may not be switched on in production" in result.stderr
 
@@ -154,3 +156,35 @@ def test_demo_prepares_its_data_folder_and_prints_the_sign_ins(tmp_path: Path) -
     assert (tmp_path / "demo" / "field-keys").exists()
     again = run("demo", "--data", str(tmp_path / "demo"), "--no-serve")
     assert again.returncode == 0, again.stderr
+
+
+def test_an_anchor_shows_that_the_end_of_the_log_was_cut(configured: dict[str, str], tmp_path: Path) -> None:
+    import re
+    import shutil
+    import sqlite3
+
+    copy = dict(configured, TANDEM_DATA_DIR=str(tmp_path))
+    shutil.copy(Path(configured["TANDEM_DATA_DIR"]) / "tandem.sqlite3", tmp_path / "tandem.sqlite3")
+    for name in ("first", "second"):
+        run("createadmin", "--username", name, env=copy, TANDEM_ADMIN_PASSWORD="a long admin passphrase")
+    first = run("audit", "verify", env=copy)
+    anchor = re.search(r"--anchor: (\d+:[0-9a-f]{64})", first.stdout)
+    assert anchor, first.stdout
+    with sqlite3.connect(tmp_path / "tandem.sqlite3") as db:
+        db.execute("DELETE FROM core_auditentry WHERE seq = (SELECT max(seq) FROM core_auditentry)")
+    assert run("audit", "verify", env=copy).returncode == 0  # the shortened chain is still a chain
+    result = run("audit", "verify", "--anchor", anchor.group(1), env=copy)
+    assert result.returncode == 1
+    assert "the log was cut back" in result.stderr
+
+
+def test_a_malformed_anchor_exits_2(configured: dict[str, str]) -> None:
+    result = run("audit", "verify", "--anchor", "latest", env=configured)
+    assert result.returncode == 2
+    assert "SEQ:HASH" in result.stderr
+
+
+def test_a_malformed_field_key_is_refused_at_start(configured: dict[str, str]) -> None:
+    result = run("check", env=configured, TANDEM_FIELD_KEYS="notakey")
+    assert result.returncode == 2
+    assert "key number 1 is not a Fernet key" in result.stderr

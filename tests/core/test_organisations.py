@@ -143,3 +143,66 @@ def test_the_member_list_costs_a_fixed_number_of_queries(
         factories.member(world.org, Role.FACILITATOR, f"extra{i}")
     with django_assert_num_queries(MEMBER_PAGE_QUERIES):
         client.get(url)
+
+
+def test_an_organisation_offers_only_the_roles_of_its_kind(client: Client, world: World) -> None:
+    court_admin = factories.member(world.agency, Role.ORG_ADMIN, "court_admin")
+    sign_in(client, court_admin)
+    page = client.get(f"/organisations/{world.agency.pk}/").content.decode()
+    assert 'value="referrer"' in page
+    assert 'value="facilitator"' not in page
+    response = client.post(
+        f"/organisations/{world.agency.pk}/invitations/", {"invitee_name": "X", "role": Role.FACILITATOR}
+    )
+    assert response.status_code == 422
+    assert not Invitation.objects.exists()
+
+
+def test_a_survivor_worker_elsewhere_cannot_join_as_a_facilitator(client: Client, world: World) -> None:
+    link = create_invitation(client, world, Role.FACILITATOR)
+    survivor_service = factories.organisation(kind="survivor_service")
+    worker = factories.member(survivor_service, Role.SURVIVOR_WORKER, "her_worker")
+    sign_in(client, worker)
+    response = client.post(link, follow=True)
+    assert "nobody may hold both kinds of role" in response.content.decode()
+    assert not Membership.objects.filter(user=worker, organisation=world.org).exists()
+
+
+def test_a_facilitator_elsewhere_cannot_be_made_a_survivor_worker(client: Client, world: World) -> None:
+    Membership.objects.create(user=world.outsider, organisation=world.org, role=Role.FACILITATOR)
+    survivor_side = Membership.objects.get(user=world.outsider, organisation=world.other_org)
+    other_admin = factories.member(world.other_org, Role.ORG_ADMIN, "other_admin")
+    sign_in(client, other_admin)
+    client.post(
+        f"/organisations/{world.other_org.pk}/members/{survivor_side.pk}/role/",
+        {f"m{survivor_side.pk}-role": Role.SURVIVOR_WORKER},
+    )
+    survivor_side.refresh_from_db()
+    assert survivor_side.role == Role.COORDINATOR
+
+
+def test_a_refused_new_account_leaves_nothing_behind(client: Client, world: World) -> None:
+    link = create_invitation(client, world)
+    Invitation.objects.update(role=Role.REFERRER)  # no longer a role this organisation can give
+    response = accept(client, link, username="left_behind")
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert not Membership.objects.filter(user__username="left_behind").exists()
+    from tandem.core.models import User
+
+    assert not User.objects.filter(username="left_behind").exists()
+
+
+def test_an_attempt_on_another_organisations_page_is_audited(client: Client, world: World) -> None:
+    sign_in(client, world.org_admin)
+    client.get(f"/organisations/{world.other_org.pk}/")
+    entry = AuditEntry.objects.get(action="access.denied")
+    assert (entry.actor, entry.detail) == (
+        world.org_admin,
+        f'{{"action":"change","id":"{world.other_org.pk}","model":"core.organisation"}}',
+    )
+
+
+def test_a_guessed_organisation_id_is_not_audited_as_an_attempt(client: Client, world: World) -> None:
+    sign_in(client, world.org_admin)
+    assert client.get("/organisations/999999/").status_code == 404
+    assert not AuditEntry.objects.filter(action="access.denied").exists()

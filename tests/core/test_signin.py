@@ -186,3 +186,68 @@ def test_pages_carry_a_strict_content_security_policy(client: Client, db: None) 
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "default-src 'none'" in policy
+
+
+def test_someone_with_an_authenticator_cannot_set_up_another_at_sign_in(client: Client, world: World) -> None:
+    """A stolen password must not let a new authenticator stand in for the real one."""
+    post_password(client, "facilitator")
+    response = client.get("/signin/enrol/")
+    assert response["Location"] == "/signin/code/"
+    assert client.post("/signin/enrol/", {"code": "123456"})["Location"] == "/signin/code/"
+    assert TOTPDevice.objects.filter(user=world.facilitator).count() == 1
+    assert not signed_in(client)
+
+
+def test_platform_staff_sign_in_with_a_second_factor(client: Client, world: World) -> None:
+    factories.user(username="staff", is_staff=True)
+    assert post_password(client, "staff")["Location"] == "/signin/enrol/"  # type: ignore[index]
+    assert not signed_in(client)
+
+
+def test_failures_for_one_user_name_do_not_lock_out_another_from_the_same_address(client: Client, world: World) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        post_password(client, "facilitator", "wrong password")
+    assert post_password(client, "analyst")["Location"] == "/"  # type: ignore[index]
+
+
+def test_a_password_only_role_is_sent_on_to_the_page_it_asked_for(client: Client, world: World) -> None:
+    credentials = {"username": "analyst", "password": factories.PASSWORD}
+    assert client.post("/signin/?next=/account/", credentials)["Location"] == "/account/"
+
+
+def test_pages_seen_while_signed_in_are_not_kept_by_the_browser(client: Client, world: World) -> None:
+    sign_in(client, world.coordinator)
+    assert "no-store" in client.get("/account/")["Cache-Control"]
+
+
+def test_the_page_with_an_authenticator_secret_is_not_kept_by_the_browser(client: Client, world: World) -> None:
+    factories.member(world.org, Role.COORDINATOR, "newcomer", with_device=False)
+    post_password(client, "newcomer")
+    assert "no-store" in client.get("/signin/enrol/")["Cache-Control"]
+
+
+def test_too_many_wrong_codes_say_to_wait(client: Client, world: World) -> None:
+    post_password(client, "facilitator")
+    right = current_code(world.facilitator)
+    wrong = "000000" if right != "000000" else "111111"
+    for _ in range(3):
+        response = client.post("/signin/code/", {"code": wrong})
+    assert "Too many wrong codes. Wait a minute" in response.content.decode()
+
+
+@override_settings(TANDEM_PROXY_COUNT=1)
+def test_behind_one_proxy_the_audit_log_records_the_address_the_proxy_saw(client: Client, world: World) -> None:
+    client.post(
+        "/signin/",
+        {"username": "nobody", "password": "x"},
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7",
+        REMOTE_ADDR="10.0.0.2",
+    )
+    assert AuditEntry.objects.get(action="signin.failed").ip == "203.0.113.7"
+
+
+def test_without_a_trusted_proxy_a_forwarded_header_is_ignored(client: Client, world: World) -> None:
+    client.post(
+        "/signin/", {"username": "nobody", "password": "x"}, HTTP_X_FORWARDED_FOR="6.6.6.6", REMOTE_ADDR="10.0.0.2"
+    )
+    assert AuditEntry.objects.get(action="signin.failed").ip == "10.0.0.2"

@@ -15,10 +15,27 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tandem.core import audit
 from tandem.core.models import Invitation, Membership, Organisation, User
 from tandem.core.queries import hash_token
-from tandem.core.roles import TWO_FACTOR_ROLES, Role
+from tandem.core.roles import TWO_FACTOR_ROLES, OrganisationKind, Role
+from tandem.core.rules import role_problem
 from tandem.core.scoping import forget_memberships
 
 INVITATION_VALID_DAYS = 7
+
+
+def ensure_role_allowed(*, user: User | None, organisation: Organisation, role: Role) -> None:
+    """Refuse a role the organisation cannot give, or one that would put the person on both
+    sides of the survivor compartment."""
+    elsewhere: list[Role] = []
+    if user is not None and user.pk is not None:
+        elsewhere = [
+            Role(r)
+            for r in Membership.objects.filter(user=user)
+            .exclude(organisation=organisation)
+            .values_list("role", flat=True)
+        ]
+    problem = role_problem(kind=OrganisationKind(organisation.kind), role=role, roles_elsewhere=elsewhere)
+    if problem:
+        raise ValidationError(problem)
 
 
 @transaction.atomic
@@ -26,6 +43,7 @@ def invite_user(
     *, organisation: Organisation, role: Role, invitee_name: str, acting_user: User, request: HttpRequest | None = None
 ) -> tuple[Invitation, str]:
     """Create a one-time invitation link. The token is returned once and only its hash kept."""
+    ensure_role_allowed(user=None, organisation=organisation, role=role)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=organisation,
@@ -58,6 +76,7 @@ def accept_invitation(*, invitation: Invitation, user: User, request: HttpReques
             _("You are already a member of %(organisation)s. Ask its administrator to change your role.")
             % {"organisation": invitation.organisation.name}
         )
+    ensure_role_allowed(user=user, organisation=invitation.organisation, role=Role(invitation.role))
     membership = Membership.objects.create(user=user, organisation=invitation.organisation, role=invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
@@ -104,6 +123,7 @@ def change_role(
     if old == role:
         return membership
     _ensure_an_admin_remains(membership, role)
+    ensure_role_allowed(user=membership.user, organisation=membership.organisation, role=role)
     membership.role = role
     membership.save(update_fields=["role"])
     audit.record(
@@ -140,6 +160,24 @@ def create_account(*, username: str, password: str, first_name: str, last_name: 
     user.save()
     audit.record("account.created", actor=user, obj=user)
     return user
+
+
+@transaction.atomic
+def join_with_new_account(
+    *,
+    invitation: Invitation,
+    username: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    language: str,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Create the invitee's account and membership together, or neither."""
+    account = create_account(
+        username=username, password=password, first_name=first_name, last_name=last_name, language=language
+    )
+    return accept_invitation(invitation=invitation, user=account, request=request)
 
 
 @transaction.atomic

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
+from tandem.core import audit
+from tandem.core.actions import ensure_role_allowed
+from tandem.core.http import signed_in_user
 from tandem.core.models import AuditEntry, Membership, Organisation, SiteSettings, User
+from tandem.core.roles import Role
 
 
 def _login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
@@ -25,23 +32,106 @@ admin.site.login = _login  # type: ignore[method-assign]
 admin.site.site_header = "Tandem platform administration"
 
 
+class MembershipForm(forms.ModelForm[Membership]):
+    class Meta:
+        model = Membership
+        fields = ["user", "role"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        organisation = self.instance.organisation if self.instance.organisation_id else None
+        user, role = data.get("user"), data.get("role")
+        if organisation is not None and user is not None and role:
+            try:
+                ensure_role_allowed(user=user, organisation=organisation, role=Role(role))
+            except ValidationError as error:
+                self.add_error("role", error)
+        return data
+
+
 class MembershipInline(admin.TabularInline[Membership, Organisation]):
     model = Membership
+    form = MembershipForm
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+    """Organisations and their members. Every change is written to the audit log, as the
+    same change made through Tandem's own pages would be."""
+
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name"]
     inlines = [MembershipInline]
 
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit.record(
+                "organisation.changed" if change else "organisation.created",
+                actor=signed_in_user(request),
+                obj=obj,
+                organisation=obj,
+                request=request,
+                detail={"fields": sorted(form.changed_data)},
+            )
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        with transaction.atomic():
+            before = {m.pk: m.role for m in Membership.objects.filter(organisation=form.instance)}
+            super().save_formset(request, form, formset, change)
+            actor = signed_in_user(request)
+            for membership in formset.new_objects:
+                audit.record(
+                    "membership.created",
+                    actor=actor,
+                    obj=membership,
+                    request=request,
+                    detail={"user": membership.user.get_username(), "role": membership.role},
+                )
+            for membership, _fields in formset.changed_objects:
+                audit.record(
+                    "membership.role_changed",
+                    actor=actor,
+                    obj=membership,
+                    request=request,
+                    detail={
+                        "user": membership.user.get_username(),
+                        "from": before.get(membership.pk, ""),
+                        "to": membership.role,
+                    },
+                )
+            for membership in formset.deleted_objects:
+                audit.record(
+                    "membership.removed",
+                    actor=actor,
+                    obj=membership,
+                    organisation=form.instance,
+                    request=request,
+                    detail={"user": membership.user.get_username(), "role": membership.role},
+                )
+
 
 @admin.register(User)
 class TandemUserAdmin(UserAdmin):  # type: ignore[type-arg]
     fieldsets = (*UserAdmin.fieldsets, ("Tandem", {"fields": ["language"]}))  # type: ignore[misc]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            # Staff and superuser flags are roles too; a new password is worth knowing about.
+            audit.record(
+                "account.changed" if change else "account.created",
+                actor=signed_in_user(request),
+                obj=obj,
+                request=request,
+                detail={
+                    "user": obj.get_username(),
+                    "fields": sorted(set(form.changed_data) - {"password1", "password2"}),
+                },
+            )
 
 
 @admin.register(SiteSettings)

@@ -22,6 +22,7 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from tandem.core.http import client_ip
 from tandem.core.models import AuditEntry, Organisation, User
 
 GENESIS_HASH = "0" * 64
@@ -71,12 +72,6 @@ def entry_hash(prev_hash: str, fields: tuple[Any, ...]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def client_ip(request: HttpRequest | None) -> str:
-    if request is None:
-        return ""
-    return str(request.META.get("REMOTE_ADDR", ""))[:45]
-
-
 def record(
     action: str,
     *,
@@ -107,7 +102,7 @@ def record(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         compartment=compartment,
-        ip=client_ip(request),
+        ip=client_ip(request) if request is not None else "",
         detail=json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False) if detail else "",
     )
     with transaction.atomic():
@@ -227,6 +222,18 @@ def _verify_in_python(table: str, chunk: int = 50_000) -> Verification:
                 return Verification(False, count, before_hash, seq, _problem(seq, before_seq, prev_hash, before_hash))
             before_seq, before_hash = seq, stored_hash
             count += 1
+
+
+def check_anchor(seq: int, expected_hash: str) -> str | None:
+    """Compare with a head recorded earlier outside the database (printed by ``tandem audit
+    verify``). A chain that verifies can still have lost its newest entries; an anchor taken
+    before shows that. Returns the problem, or None."""
+    row = AuditEntry.objects.filter(seq=seq).values_list("hash", flat=True).first()
+    if row is None:
+        return f"entry {seq} of the recorded anchor is gone: the log was cut back"
+    if row != expected_hash:
+        return f"entry {seq} no longer has the recorded hash: the log was rewritten"
+    return None
 
 
 def verify() -> Verification:

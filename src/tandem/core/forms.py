@@ -7,8 +7,8 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.models import User
-from tandem.core.roles import Role
+from tandem.core.models import Organisation, User
+from tandem.core.roles import ROLES_BY_KIND, OrganisationKind, Role
 
 
 class SignInForm(forms.Form):
@@ -41,13 +41,27 @@ class LanguageForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
+def role_choices(organisation: Organisation) -> list[tuple[str, str]]:
+    """The roles this kind of organisation can give, in the order of ``Role``."""
+    allowed = ROLES_BY_KIND[OrganisationKind(organisation.kind)]
+    return [(role.value, str(role.label)) for role in Role if role in allowed]
+
+
 class InvitationForm(forms.Form):
     invitee_name = forms.CharField(label=_("Name of the person you invite"), max_length=200)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(organisation)  # type: ignore[attr-defined]
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(organisation)  # type: ignore[attr-defined]
 
 
 class AccountForm(forms.Form):

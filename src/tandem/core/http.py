@@ -17,6 +17,21 @@ def signed_in_user(request: HttpRequest) -> User:
     return user
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the address the trusted proxies saw.
+
+    With N proxies, the N-th address from the right of X-Forwarded-For was written by the
+    outermost of our proxies; anything further left was sent by the client and is not trusted.
+    """
+    count: int = settings.TANDEM_PROXY_COUNT
+    if count > 0:
+        header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+        forwarded = [part.strip() for part in header.split(",") if part.strip()]
+        if len(forwarded) >= count:
+            return forwarded[-count][:45]
+    return str(request.META.get("REMOTE_ADDR", ""))[:45]
+
+
 def set_language_cookie(response: HttpResponseBase, language: str) -> None:
     """Remember the chosen language in the cookie that Django's LocaleMiddleware reads."""
     response.set_cookie(

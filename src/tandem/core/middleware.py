@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from tandem.core import audit
@@ -34,3 +35,17 @@ class RequireTwoFactorMiddleware:
             messages.info(request, _("Your role now requires a second factor. Sign in again with your code."))
             return redirect("core:login")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages seen while signed in, or half-way through signing in, are never kept by the
+    browser or a proxy: a shared computer's back button must not show someone's data."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated or request.path.startswith(("/signin/", "/invitations/")):
+            add_never_cache_headers(response)
+        return response

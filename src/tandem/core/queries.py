@@ -7,10 +7,11 @@ import hashlib
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core.models import Invitation, Membership, Organisation, User
-from tandem.core.roles import Role
-from tandem.core.scoping import has_role, organisations_with_role
+from tandem.core.roles import Action, Role
+from tandem.core.scoping import has_role, organisations_with_role, record_denied
 
 
 def administered_organisations(user: User) -> QuerySet[Organisation]:
@@ -19,8 +20,11 @@ def administered_organisations(user: User) -> QuerySet[Organisation]:
 
 
 def access_administered_organisation(user: User, organisation_id: int) -> Organisation:
-    """The organisation, if the user administers it; 404 for any other, existing or not."""
+    """The organisation, if the user administers it; 404 for any other, existing or not.
+    An attempt on an existing organisation is audited."""
     if not has_role(user, organisation_id, Role.ORG_ADMIN):
+        if Organisation.objects.filter(pk=organisation_id).exists():
+            record_denied(user, Organisation, organisation_id, Action.CHANGE)
         raise Http404
     try:
         return Organisation.objects.get(pk=organisation_id)
@@ -37,6 +41,8 @@ def access_membership(user: User, organisation_id: int, membership_id: int) -> M
     try:
         return organisation.memberships.select_related("user", "organisation").get(pk=membership_id)
     except Membership.DoesNotExist:
+        if Membership.objects.filter(pk=membership_id).exists():
+            record_denied(user, Membership, membership_id, Action.CHANGE)
         raise Http404 from None
 
 
@@ -51,6 +57,8 @@ def access_invitation_for_admin(user: User, organisation_id: int, invitation_id:
     try:
         return open_invitations(organisation).get(pk=invitation_id)
     except Invitation.DoesNotExist:
+        if Invitation.objects.filter(pk=invitation_id).exclude(organisation=organisation).exists():
+            record_denied(user, Invitation, invitation_id, Action.CHANGE)
         raise Http404 from None
 
 
@@ -73,3 +81,13 @@ def access_invitation_by_token(token: str) -> Invitation:
 
 def memberships_of(user: User) -> QuerySet[Membership]:
     return user.memberships.select_related("organisation", "organisation__country")
+
+
+def access_own_device(user: User, device_id: int) -> TOTPDevice:
+    """One of the user's own confirmed authenticators; 404 for anyone else's (audited)."""
+    device: TOTPDevice | None = TOTPDevice.objects.filter(user=user, confirmed=True, pk=device_id).first()
+    if device is None:
+        if TOTPDevice.objects.filter(pk=device_id).exists():
+            record_denied(user, TOTPDevice, device_id, Action.CHANGE)
+        raise Http404
+    return device

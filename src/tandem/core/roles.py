@@ -82,3 +82,26 @@ class OrganisationKind(models.TextChoices):
     @classmethod
     def referring_agencies(cls) -> frozenset[OrganisationKind]:
         return frozenset({cls.COURT, cls.PROBATION, cls.SOCIAL_WORK_CENTRE, cls.POLICE})
+
+
+# The roles an organisation of each kind can give. A court has referrers, not facilitators;
+# a survivor service has survivor-support workers, not facilitators.
+ROLES_BY_KIND: dict[OrganisationKind, frozenset[Role]] = {
+    OrganisationKind.PROGRAMME_PROVIDER: frozenset(
+        {Role.FACILITATOR, Role.SURVIVOR_WORKER, Role.COORDINATOR, Role.ORG_ADMIN}
+    ),
+    OrganisationKind.SURVIVOR_SERVICE: frozenset({Role.SURVIVOR_WORKER, Role.COORDINATOR, Role.ORG_ADMIN}),
+    OrganisationKind.COURT: frozenset({Role.REFERRER, Role.ORG_ADMIN}),
+    OrganisationKind.PROBATION: frozenset({Role.REFERRER, Role.ORG_ADMIN}),
+    OrganisationKind.SOCIAL_WORK_CENTRE: frozenset({Role.REFERRER, Role.ORG_ADMIN}),
+    OrganisationKind.POLICE: frozenset({Role.REFERRER, Role.ORG_ADMIN}),
+    OrganisationKind.NETWORK: frozenset({Role.ANALYST, Role.AUDITOR, Role.ORG_ADMIN}),
+    OrganisationKind.GOVERNMENT: frozenset({Role.GOV_VIEWER, Role.AUDITOR, Role.ORG_ADMIN}),
+}
+
+# Roles that work with or for the man, and roles that reach the survivor compartment. One
+# person may not hold one of each in two different organisations: what she confides in one
+# place must not travel, in somebody's head or browser, to the people working with him in
+# another. (Within one organisation a coordinator holds both by design.)
+PROGRAMME_FACING = frozenset({Role.FACILITATOR, Role.REFERRER, Role.COORDINATOR})
+SURVIVOR_REACHING = frozenset({Role.SURVIVOR_WORKER, Role.COORDINATOR})

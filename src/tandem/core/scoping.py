@@ -57,8 +57,8 @@ def roles_of(user: User | Any) -> set[Role]:
 
 
 def requires_two_factor(user: User | Any) -> bool:
-    """Platform administrators and every role in ``TWO_FACTOR_ROLES`` sign in with a code."""
-    if user is not None and getattr(user, "is_superuser", False):
+    """Platform staff and every role in ``TWO_FACTOR_ROLES`` sign in with a code."""
+    if user is not None and (getattr(user, "is_superuser", False) or getattr(user, "is_staff", False)):
         return True
     return bool(roles_of(user) & TWO_FACTOR_ROLES)
 
@@ -129,7 +129,7 @@ def can(user: User | Any, action: Action, obj: ScopedModel) -> bool:
 def assert_can(user: User | Any, action: Action, obj: ScopedModel, *, request: HttpRequest | None = None) -> None:
     """Raise 404 (never 403) and record the attempt when ``user`` may not ``action`` ``obj``."""
     if not can(user, action, obj):
-        _record_denied(user, type(obj), obj.pk, action, request)
+        record_denied(user, type(obj), obj.pk, action, request)
         raise Http404
 
 
@@ -148,7 +148,7 @@ def access(
         obj = base.filter(scope_q(model, user, action)).get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError):
         if _exists(model, pk):
-            _record_denied(user, model, pk, action, request)
+            record_denied(user, model, pk, action, request)
         raise Http404 from None
     if model.compartment == Compartment.SURVIVOR:
         audit.record(
@@ -193,9 +193,10 @@ def _exists(model: type[models.Model], pk: Any) -> bool:
         return False
 
 
-def _record_denied(
-    user: User | Any, model: type[models.Model], pk: Any, action: Action, request: HttpRequest | None
+def record_denied(
+    user: User | Any, model: type[models.Model], pk: Any, action: Action, request: HttpRequest | None = None
 ) -> None:
+    """Write an attempt on an existing record outside the user's scope to the audit log."""
     audit.record(
         "access.denied",
         actor=user if getattr(user, "is_authenticated", False) else None,

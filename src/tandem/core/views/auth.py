@@ -47,8 +47,8 @@ def _pending_user(request: HttpRequest) -> User | None:
     return User.objects.filter(pk=pending["user"], is_active=True).first()
 
 
-def _finish_signin(request: HttpRequest, user: User, device: TOTPDevice | None) -> HttpResponse:
-    next_url = (request.session.get(PENDING_KEY) or {}).get("next") or ""
+def _finish_signin(request: HttpRequest, user: User, device: TOTPDevice | None, next_url: str = "") -> HttpResponse:
+    next_url = next_url or (request.session.get(PENDING_KEY) or {}).get("next") or ""
     request.session.pop(PENDING_KEY, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if device is not None:
@@ -68,7 +68,7 @@ def _safe(request: HttpRequest, url: str) -> bool:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:home")
@@ -89,7 +89,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
                 return redirect("core:signin_code")
             return redirect("core:signin_enrol")
-        return _finish_signin(request, user, None)
+        return _finish_signin(request, user, None, next_url)
     return render(request, "core/login.html", {"form": form})
 
 
@@ -121,7 +121,7 @@ def lockout_response(request: HttpRequest, credentials: Any, *args: Any, **kwarg
     return render(request, "core/locked_out.html", {"minutes": minutes}, status=429)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signin_code_view(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is None:
@@ -130,20 +130,29 @@ def signin_code_view(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
-        device = match_token(user, code)
+        throttled = _throttled(user)
+        device = None if throttled else match_token(user, code)
         if device is None and settings.TANDEM_DEMO_OTP_TOKEN and code == settings.TANDEM_DEMO_OTP_TOKEN:
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if isinstance(device, TOTPDevice):
             return _finish_signin(request, user, device)
-        audit.record("signin.failed", actor=user, request=request, detail={"step": "second_factor"})
-        form.add_error(
-            "code",
-            _(
+        audit.record(
+            "signin.failed", actor=user, request=request, detail={"step": "second_factor", "throttled": throttled}
+        )
+        if throttled:
+            message = _("Too many wrong codes. Wait a minute, then enter the code that your authenticator app shows.")
+        else:
+            message = _(
                 "This code is not right. Check that your phone's clock is correct and enter the code "
                 "that your authenticator app shows now."
-            ),
-        )
+            )
+        form.add_error("code", message)
     return render(request, "core/signin_code.html", {"form": form, "user_pending": user}, status=200)
+
+
+def _throttled(user: User) -> bool:
+    # django-otp slows down guessing by refusing even the right code for a growing delay.
+    return any(not device.verify_is_allowed()[0] for device in TOTPDevice.objects.filter(user=user, confirmed=True))
 
 
 def _qr_data_uri(device: TOTPDevice) -> str:
@@ -162,13 +171,17 @@ def enrolment_context(device: TOTPDevice, form: CodeForm) -> dict[str, Any]:
     return {"form": form, "qr": _qr_data_uri(device), "secret": _secret_text(device), "device": device}
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signin_enrol_view(request: HttpRequest) -> HttpResponse:
     """First sign-in of someone whose role needs a second factor: set up the app, then enter."""
     user = _pending_user(request)
     if user is None:
         messages.info(request, _("Your sign-in has expired. Enter your user name and password again."))
         return redirect("core:login")
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        # Someone who has an authenticator proves it here; enrolling another one at sign-in
+        # would let a stolen password stand in for the second factor.
+        return redirect("core:signin_code")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or actions.start_totp_enrolment(user=user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tandem.core import actions
 from tandem.core.forms import LanguageForm
@@ -53,7 +53,7 @@ ROLE_ABILITIES: dict[Role, list[Promise]] = {
 }
 
 
-@require_GET
+@require_safe
 def home_view(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/welcome.html")

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tandem.core import actions
 from tandem.core.forms import AccountForm, InvitationForm, RoleForm
@@ -27,7 +27,7 @@ from tandem.core.roles import Role
 
 
 @login_required
-@require_GET
+@require_safe
 def organisation_list_view(request: HttpRequest) -> HttpResponse:
     organisations = administered_organisations(signed_in_user(request)).select_related("country")
     return render(request, "core/organisation_list.html", {"organisations": organisations})
@@ -42,7 +42,10 @@ def _detail(
     new_link: str = "",
 ) -> HttpResponse:
     organisation = access_administered_organisation(signed_in_user(request), organisation_id)
-    members = [(m, RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}")) for m in members_of(organisation)]
+    members = [
+        (m, RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}", organisation=organisation))
+        for m in members_of(organisation)
+    ]
     return render(
         request,
         "core/organisation_detail.html",
@@ -50,7 +53,7 @@ def _detail(
             "organisation": organisation,
             "members": members,
             "invitations": open_invitations(organisation).select_related("created_by"),
-            "invite_form": invite_form or InvitationForm(),
+            "invite_form": invite_form or InvitationForm(organisation=organisation),
             "new_link": new_link,
         },
         status=status,
@@ -58,7 +61,7 @@ def _detail(
 
 
 @login_required
-@require_GET
+@require_safe
 def organisation_detail_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     return _detail(request, organisation_id)
 
@@ -68,16 +71,20 @@ def organisation_detail_view(request: HttpRequest, organisation_id: int) -> Http
 def invitation_create_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     user = signed_in_user(request)
     organisation = access_administered_organisation(user, organisation_id)
-    form = InvitationForm(request.POST)
+    form = InvitationForm(request.POST, organisation=organisation)
     if not form.is_valid():
         return _detail(request, organisation_id, invite_form=form, status=422)
-    _invitation, token = actions.invite_user(
-        organisation=organisation,
-        role=Role(form.cleaned_data["role"]),
-        invitee_name=form.cleaned_data["invitee_name"],
-        acting_user=user,
-        request=request,
-    )
+    try:
+        _invitation, token = actions.invite_user(
+            organisation=organisation,
+            role=Role(form.cleaned_data["role"]),
+            invitee_name=form.cleaned_data["invitee_name"],
+            acting_user=user,
+            request=request,
+        )
+    except ValidationError as error:
+        form.add_error("role", error)
+        return _detail(request, organisation_id, invite_form=form, status=422)
     link = request.build_absolute_uri(reverse("core:invitation_accept", args=[token]))
     messages.success(
         request,
@@ -104,7 +111,7 @@ def invitation_revoke_view(request: HttpRequest, organisation_id: int, invitatio
 def membership_role_view(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
     user = signed_in_user(request)
     membership = access_membership(user, organisation_id, membership_id)
-    form = RoleForm(request.POST, prefix=f"m{membership.pk}")
+    form = RoleForm(request.POST, prefix=f"m{membership.pk}", organisation=membership.organisation)
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed roles."))
         return redirect("core:organisation_detail", organisation_id=organisation_id)
@@ -144,7 +151,7 @@ def membership_remove_view(request: HttpRequest, organisation_id: int, membershi
     return redirect("core:organisation_detail", organisation_id=organisation_id)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     """Open to anyone holding the link. A signed-in person joins with their account; anyone
     else creates one, then signs in (and sets up a second factor if the role needs it)."""
@@ -164,14 +171,19 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     form = AccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        account = actions.create_account(
-            username=data["username"],
-            password=data["password1"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            language=request.LANGUAGE_CODE,
-        )
-        actions.accept_invitation(invitation=invitation, user=account, request=request)
+        try:
+            actions.join_with_new_account(
+                invitation=invitation,
+                username=data["username"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                language=request.LANGUAGE_CODE,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(request, "core/invitation_accept.html", {"invitation": invitation, "form": form}, status=422)
         messages.success(request, _("Your account is ready. Sign in with your new user name and password."))
         return redirect("core:login")
     status = 422 if request.method == "POST" else 200

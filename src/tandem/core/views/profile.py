@@ -5,7 +5,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,11 +14,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tandem.core import actions, audit
 from tandem.core.forms import CodeForm, LanguageForm
 from tandem.core.http import signed_in_user
+from tandem.core.queries import access_own_device
 from tandem.core.views.auth import enrolment_context
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile_view(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     password_form = PasswordChangeForm(user, request.POST or None)
@@ -38,7 +39,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def device_add_view(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or actions.start_totp_enrolment(user=user)
@@ -57,9 +58,7 @@ def device_add_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def device_remove_view(request: HttpRequest, device_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True, pk=device_id).first()
-    if device is None:
-        raise Http404
+    device = access_own_device(user, device_id)
     try:
         actions.remove_totp_device(device=device, acting_user=user, request=request)
     except ValidationError as error:

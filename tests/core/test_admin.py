@@ -1,0 +1,69 @@
+"""The platform administration keeps the same rules and the same record as Tandem's pages."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tandem.core.models import AuditEntry, Membership
+from tandem.core.roles import Role
+from tests import factories
+from tests.conftest import World, sign_in
+
+
+def platform_admin() -> object:
+    person = factories.user(username="platform", is_staff=True, is_superuser=True)
+    factories.totp_device(person)
+    return person
+
+
+def inline_data(world: World, membership: Membership, role: str) -> dict[str, str]:
+    return {
+        "name": world.org.name,
+        "kind": world.org.kind,
+        "country": "",
+        "suppression_threshold": "5",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-id": str(membership.pk),
+        "memberships-0-organisation": str(world.org.pk),
+        "memberships-0-user": str(membership.user_id),
+        "memberships-0-role": role,
+    }
+
+
+def test_authenticator_secrets_are_not_in_the_platform_admin() -> None:
+    assert TOTPDevice not in admin.site._registry
+
+
+def test_a_role_changed_in_the_platform_admin_is_audited(client: Client, world: World) -> None:
+    sign_in(client, platform_admin())  # type: ignore[arg-type]
+    Membership.objects.filter(organisation=world.org).exclude(user=world.facilitator).delete()
+    membership = Membership.objects.get(user=world.facilitator)
+    response = client.post(
+        f"/platform-admin/core/organisation/{world.org.pk}/change/", inline_data(world, membership, Role.COORDINATOR)
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    membership.refresh_from_db()
+    assert membership.role == Role.COORDINATOR
+    entry = AuditEntry.objects.get(action="membership.role_changed")
+    assert entry.detail == '{"from":"facilitator","to":"coordinator","user":"facilitator"}'
+
+
+def test_the_platform_admin_cannot_put_someone_on_both_sides(client: Client, world: World) -> None:
+    sign_in(client, platform_admin())  # type: ignore[arg-type]
+    Membership.objects.filter(organisation=world.org).exclude(user=world.facilitator).delete()
+    survivor_service = factories.organisation(kind="survivor_service")
+    Membership.objects.create(user=world.facilitator, organisation=survivor_service, role=Role.ORG_ADMIN)
+    membership = Membership.objects.get(user=world.facilitator, organisation=world.org)
+    other = factories.member(survivor_service, Role.SURVIVOR_WORKER, "her_worker")
+    Membership.objects.filter(pk=membership.pk).update(user=other)
+    membership.refresh_from_db()
+    response = client.post(
+        f"/platform-admin/core/organisation/{world.org.pk}/change/", inline_data(world, membership, Role.FACILITATOR)
+    )
+    assert response.status_code == 200
+    assert "nobody may hold both kinds of role" in response.content.decode()
