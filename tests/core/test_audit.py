@@ -184,3 +184,48 @@ def test_two_connections_appending_at_once_do_not_fork_the_chain() -> None:
     assert (result.ok, result.entries) == (True, 2 * per_thread)
     labels = set(AuditEntry.objects.values_list("actor_label", flat=True))
     assert labels == {"writer 0", "writer 1"}
+
+
+@pytest.fixture
+def four_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verify even a short chain in four ranges, as a long one is on a machine with four cores."""
+    monkeypatch.setattr(audit, "_PARALLEL_FROM", 1)
+    monkeypatch.setattr(audit.os, "cpu_count", lambda: 4)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_chain_checked_in_ranges_verifies(four_ranges: None) -> None:
+    entries = append(21)
+    result = audit.verify()
+    assert (result.ok, result.entries, result.head_hash) == (True, 21, entries[-1].hash)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("seq", [1, 6, 7, 12, 21])
+def test_an_altered_entry_is_named_whichever_range_holds_it(four_ranges: None, seq: int) -> None:
+    append(21)
+    with tampering(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditentry SET action = 'changed' WHERE seq = %s", [seq])
+    result = audit.verify()
+    assert (result.ok, result.first_bad_seq, result.entries) == (False, seq, seq - 1)
+    assert "altered" in result.problem
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("seq", [6, 7, 8])
+def test_a_deleted_entry_at_the_edge_of_a_range_is_named(four_ranges: None, seq: int) -> None:
+    append(21)
+    with tampering(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry WHERE seq = %s", [seq])
+    result = audit.verify()
+    assert (result.ok, result.first_bad_seq) == (False, seq + 1)
+    assert "missing" in result.problem
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_whole_range_deleted_is_named(four_ranges: None) -> None:
+    append(21)
+    with tampering(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry WHERE seq BETWEEN 7 AND 12")
+    result = audit.verify()
+    assert (result.ok, result.first_bad_seq, result.entries) == (False, 13, 6)

@@ -14,8 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -145,18 +150,23 @@ class Verification:
     problem: str = ""
 
 
-# Verification rebuilds each entry's canonical text in SQL, so that the database does the
-# string work in C and Python only hashes (SQLite) or only reads the verdict (PostgreSQL,
-# which hashes too). Both must match ``entry_hash`` exactly; the tests run on both.
-_SQLITE_CANONICAL = """
-    prev_hash || char(31) || seq || char(31)
-    || replace(at, ' ', 'T') || (CASE WHEN instr(at, '.') = 0 THEN '.000000' ELSE '' END) || 'Z' || char(31)
-    || coalesce(actor_id, '') || char(31) || actor_label || char(31) || action || char(31)
-    || coalesce(organisation_id, '') || char(31) || object_type || char(31) || object_id || char(31)
-    || compartment || char(31) || ip || char(31) || detail
+# Verification splits the chain into ranges of ``seq`` that are checked side by side (one
+# process or connection per core) and then stitched: each range reports its first and last
+# entries and its first problem, and the stitch checks that each range links to the one before.
+# The canonical text is rebuilt in SQL (one printf per row on SQLite; on PostgreSQL the
+# database hashes too). It must match ``entry_hash`` exactly; the tests run on both.
+_SQLITE_RANGE = """
+SELECT seq, prev_hash, hash, printf(
+    '%s' || char(31) || '%d' || char(31) || '%sT%s%sZ' || char(31) || '%s' || char(31) || '%s' || char(31)
+    || '%s' || char(31) || '%s' || char(31) || '%s' || char(31) || '%s' || char(31) || '%s' || char(31)
+    || '%s' || char(31) || '%s',
+    prev_hash, seq, substr(at, 1, 10), substr(at, 12), CASE WHEN length(at) = 19 THEN '.000000' ELSE '' END,
+    coalesce(actor_id, ''), actor_label, action, coalesce(organisation_id, ''), object_type, object_id,
+    compartment, ip, detail)
+FROM core_auditentry WHERE seq BETWEEN ? AND ? ORDER BY seq
 """
 
-_POSTGRESQL_VERDICT = """
+_POSTGRESQL_RANGE = """
 WITH chain AS (
     SELECT seq, prev_hash, hash,
            lag(seq) OVER w AS before_seq,
@@ -166,15 +176,30 @@ WITH chain AS (
                to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                coalesce(actor_id::text, ''), actor_label, action, coalesce(organisation_id::text, ''),
                object_type, object_id, compartment, ip, detail), 'UTF8')), 'hex') AS computed
-    FROM {table}
+    FROM core_auditentry
+    WHERE seq BETWEEN %s AND %s
     WINDOW w AS (ORDER BY seq)
 )
-SELECT seq, coalesce(before_seq, 0), prev_hash, coalesce(before_hash, %s), hash, computed
+SELECT seq, before_seq, prev_hash, before_hash
 FROM chain
-WHERE seq <> coalesce(before_seq, 0) + 1 OR prev_hash <> coalesce(before_hash, %s) OR hash <> computed
+WHERE hash <> computed OR (before_seq IS NOT NULL AND (seq <> before_seq + 1 OR prev_hash <> before_hash))
 ORDER BY seq
 LIMIT 1
 """
+
+# Below this many entries one worker is quicker than starting several.
+_PARALLEL_FROM = 100_000
+
+
+@dataclass(frozen=True)
+class _Range:
+    """What one range of the chain says about itself."""
+
+    first: tuple[int, str] | None  # (seq, prev_hash) of its first entry; None when empty
+    last: tuple[int, str] | None  # (seq, hash) of its last entry
+    # The first entry inside the range that is altered or does not follow the one before it:
+    # (seq, seq before it, its prev_hash, the hash before it).
+    problem: tuple[int, int, str, str] | None
 
 
 def _problem(seq: int, before_seq: int, prev_hash: str, before_hash: str) -> str:
@@ -186,42 +211,86 @@ def _problem(seq: int, before_seq: int, prev_hash: str, before_hash: str) -> str
     return f"entry {seq} was altered after it was written"
 
 
-def _verify_postgresql(table: str) -> Verification:
-    with connection.cursor() as cursor:
-        cursor.execute(_POSTGRESQL_VERDICT.format(table=table), [GENESIS_HASH, GENESIS_HASH])
-        bad = cursor.fetchone()
-        if bad is None:
-            cursor.execute(f"SELECT count(*), (SELECT hash FROM {table} ORDER BY seq DESC LIMIT 1) FROM {table}")  # noqa: S608
-            count, head = cursor.fetchone()
-            return Verification(True, count, head or GENESIS_HASH)
-        seq, before_seq, prev_hash, before_hash, _stored, _computed = bad
-        cursor.execute(f"SELECT count(*) FROM {table} WHERE seq < %s", [seq])  # noqa: S608
-        intact = cursor.fetchone()[0]
-    return Verification(False, intact, before_hash, seq, _problem(seq, before_seq, prev_hash, before_hash))
-
-
-def _verify_in_python(table: str, chunk: int = 50_000) -> Verification:
+def _check_rows(rows: list[tuple[int, str, str, str]]) -> _Range:
+    if not rows:
+        return _Range(None, None, None)
     sha256 = hashlib.sha256
-    before_seq, before_hash, count = 0, GENESIS_HASH, 0
-    while True:
+    before_seq = before_hash = None
+    for seq, prev_hash, stored_hash, canonical in rows:
+        if before_seq is not None and (seq != before_seq + 1 or prev_hash != before_hash):
+            return _Range((rows[0][0], rows[0][1]), None, (seq, before_seq, prev_hash, str(before_hash)))
+        if sha256(canonical.encode()).hexdigest() != stored_hash:
+            before = (before_seq, str(before_hash)) if before_seq is not None else (seq - 1, prev_hash)
+            return _Range((rows[0][0], rows[0][1]), None, (seq, before[0], prev_hash, before[1]))
+        before_seq, before_hash = seq, stored_hash
+    return _Range((rows[0][0], rows[0][1]), (rows[-1][0], rows[-1][2]), None)
+
+
+def _sqlite_range_in_process(path: str, low: int, high: int) -> _Range:
+    """One range, read through its own read-only connection (runs in a worker process)."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return _check_rows(db.execute(_SQLITE_RANGE, (low, high)).fetchall())
+
+
+def _sqlite_range(low: int, high: int) -> _Range:
+    # The driver's own connection: Django's cursor would read the printf format's %s as
+    # parameters.
+    connection.ensure_connection()
+    return _check_rows(connection.connection.execute(_SQLITE_RANGE, (low, high)).fetchall())
+
+
+def _postgresql_range(low: int, high: int) -> _Range:
+    """One range, hashed by PostgreSQL itself (runs in a thread with its own connection)."""
+    try:
         with connection.cursor() as cursor:
+            cursor.execute(_POSTGRESQL_RANGE, [low, high])
+            bad = cursor.fetchone()
             cursor.execute(
-                f"SELECT seq, prev_hash, hash, {_SQLITE_CANONICAL} FROM {table} "  # noqa: S608 - constant identifiers
-                "WHERE seq > %s ORDER BY seq LIMIT %s",
-                [before_seq, chunk],
+                "SELECT seq, prev_hash, hash FROM core_auditentry WHERE seq IN "
+                "((SELECT min(seq) FROM core_auditentry WHERE seq BETWEEN %s AND %s), "
+                "(SELECT max(seq) FROM core_auditentry WHERE seq BETWEEN %s AND %s)) ORDER BY seq",
+                [low, high, low, high],
             )
-            rows = cursor.fetchall()
-        if not rows:
-            return Verification(True, count, before_hash)
-        for seq, prev_hash, stored_hash, canonical in rows:
-            if (
-                seq != before_seq + 1
-                or prev_hash != before_hash
-                or sha256(canonical.encode()).hexdigest() != stored_hash
-            ):
-                return Verification(False, count, before_hash, seq, _problem(seq, before_seq, prev_hash, before_hash))
-            before_seq, before_hash = seq, stored_hash
-            count += 1
+            ends = cursor.fetchall()
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()
+    if not ends:
+        return _Range(None, None, None)
+    first, last = ends[0], ends[-1]
+    if bad is not None:
+        seq, before_seq, prev_hash, before_hash = bad
+        if before_seq is None:  # the range's first entry itself was altered
+            before_seq, before_hash = seq - 1, prev_hash
+        return _Range((first[0], first[1]), None, (seq, before_seq, prev_hash, before_hash))
+    return _Range((first[0], first[1]), (last[0], last[2]), None)
+
+
+def _ranges(low: int, high: int, parts: int) -> list[tuple[int, int]]:
+    size = (high - low) // parts + 1
+    return [(start, min(start + size - 1, high)) for start in range(low, high + 1, size)]
+
+
+def _run_ranges(low: int, high: int, count: int) -> list[_Range]:
+    workers = max(1, min(os.cpu_count() or 1, 8)) if count >= _PARALLEL_FROM else 1
+    spans = _ranges(low, high, workers)
+    if workers == 1:
+        check = _postgresql_range if connection.vendor == "postgresql" else _sqlite_range
+        return [check(a, b) for a, b in spans]
+    if connection.vendor == "postgresql":
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(lambda span: _postgresql_range(*span), spans))
+    path = str(connection.settings_dict["NAME"])
+    if not Path(path).is_file():  # an in-memory database cannot be opened twice
+        return [_sqlite_range(a, b) for a, b in spans]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_sqlite_range_in_process, [path] * len(spans), *zip(*spans, strict=True)))
+
+
+def _count_before(seq: int) -> int:
+    return AuditEntry.objects.filter(seq__lt=seq).count()
 
 
 def check_anchor(seq: int, expected_hash: str) -> str | None:
@@ -239,7 +308,20 @@ def check_anchor(seq: int, expected_hash: str) -> str | None:
 def verify() -> Verification:
     """Walk the whole chain. The first entry that was altered, or that follows a removed or
     inserted one, is named; nothing is repaired."""
-    table = AuditEntry._meta.db_table
-    if connection.vendor == "postgresql":
-        return _verify_postgresql(table)
-    return _verify_in_python(table)
+    bounds = AuditEntry.objects.aggregate(low=models.Min("seq"), high=models.Max("seq"), count=models.Count("seq"))
+    if not bounds["count"]:
+        return Verification(True, 0, GENESIS_HASH)
+    before_seq, before_hash = 0, GENESIS_HASH
+    for part in _run_ranges(min(bounds["low"], 1), bounds["high"], bounds["count"]):
+        if part.first is None:
+            continue
+        seq, prev_hash = part.first
+        if seq != before_seq + 1 or prev_hash != before_hash:
+            problem = _problem(seq, before_seq, prev_hash, before_hash)
+            return Verification(False, _count_before(seq), before_hash, seq, problem)
+        if part.problem is not None:
+            seq = part.problem[0]
+            return Verification(False, _count_before(seq), part.problem[3], seq, _problem(*part.problem))
+        assert part.last is not None  # noqa: S101 - a range without a problem has a last entry
+        before_seq, before_hash = part.last
+    return Verification(True, bounds["count"], before_hash)
