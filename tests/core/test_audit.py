@@ -190,7 +190,7 @@ def test_two_connections_appending_at_once_do_not_fork_the_chain() -> None:
 def four_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
     """Verify even a short chain in four ranges, as a long one is on a machine with four cores."""
     monkeypatch.setattr(audit, "_PARALLEL_FROM", 1)
-    monkeypatch.setattr(audit.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
 
 
 @pytest.mark.django_db(transaction=True)

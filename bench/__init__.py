@@ -1,0 +1,1 @@
+"""Benchmarks for Tandem. See bench/README.md."""
