@@ -67,3 +67,16 @@ def test_the_platform_admin_cannot_put_someone_on_both_sides(client: Client, wor
     )
     assert response.status_code == 200
     assert "nobody may hold both kinds of role" in response.content.decode()
+
+
+def test_the_platform_administrator_lands_in_the_platform_admin_after_signing_in(client: Client, world: World) -> None:
+    person = platform_admin()
+    first = client.get("/platform-admin/")
+    first = client.get(first["Location"])
+    assert first["Location"] == "/signin/?next=/platform-admin/"
+    sign_in_to = client.post("/signin/?next=/platform-admin/", {"username": "platform", "password": factories.PASSWORD})
+    from tests.conftest import current_code
+
+    done = client.post(sign_in_to["Location"], {"code": current_code(person)})  # type: ignore[arg-type]
+    assert done["Location"] == "/platform-admin/"
+    assert client.get("/platform-admin/").status_code == 200

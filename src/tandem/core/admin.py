@@ -15,6 +15,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from tandem.core import audit
 from tandem.core.actions import ensure_role_allowed
@@ -25,7 +28,12 @@ from tandem.core.roles import Role
 
 def _login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
     # One sign-in for everybody, with its second factor and lockout.
-    return redirect_to_login(request.get_full_path())
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("admin:index")
+    if admin.site.has_permission(request):
+        return redirect(target)
+    return redirect_to_login(target)
 
 
 admin.site.login = _login  # type: ignore[method-assign]

@@ -71,7 +71,8 @@ def _safe(request: HttpRequest, url: str) -> bool:
 @require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("core:home")
+        next_url = request.GET.get("next", "")
+        return redirect(next_url if _safe(request, next_url) else "core:home")
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
