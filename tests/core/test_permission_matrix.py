@@ -73,7 +73,8 @@ class MatrixFixture:
     def device_of(self, user: User | None) -> int:
         if user is None:
             return TOTPDevice.objects.filter(user=self.world.coordinator).values_list("pk", flat=True)[0]
-        return int(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True)[0])
+        device = TOTPDevice.objects.filter(user=user).first() or factories.totp_device(user)
+        return int(device.pk)
 
 
 @pytest.fixture

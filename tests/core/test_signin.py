@@ -251,3 +251,33 @@ def test_without_a_trusted_proxy_a_forwarded_header_is_ignored(client: Client, w
         "/signin/", {"username": "nobody", "password": "x"}, HTTP_X_FORWARDED_FOR="6.6.6.6", REMOTE_ADDR="10.0.0.2"
     )
     assert AuditEntry.objects.get(action="signin.failed").ip == "10.0.0.2"
+
+
+def test_someone_who_set_up_an_authenticator_is_asked_for_it_whatever_the_role(client: Client, world: World) -> None:
+    factories.totp_device(world.analyst)
+    assert post_password(client, "analyst")["Location"] == "/signin/code/"  # type: ignore[index]
+    assert not signed_in(client)
+
+
+def test_adding_an_authenticator_asks_for_the_password(client: Client, world: World) -> None:
+    sign_in(client, world.coordinator)
+    client.get("/account/authenticators/add/")
+    device = TOTPDevice.objects.get(user=world.coordinator, confirmed=False)
+    response = client.post(
+        "/account/authenticators/add/", {"code": current_code_of(device), "password": "not my password"}
+    )
+    assert "This is not your password." in response.content.decode()
+    device.refresh_from_db()
+    assert not device.confirmed
+
+
+def test_an_authenticator_added_with_password_and_code_is_confirmed(client: Client, world: World) -> None:
+    sign_in(client, world.coordinator)
+    client.get("/account/authenticators/add/")
+    device = TOTPDevice.objects.get(user=world.coordinator, confirmed=False)
+    response = client.post(
+        "/account/authenticators/add/", {"code": current_code_of(device), "password": factories.PASSWORD}
+    )
+    assert response["Location"] == "/account/"
+    device.refresh_from_db()
+    assert device.confirmed

@@ -85,11 +85,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _failed_message(request, username))
             return render(request, "core/login.html", {"form": form}, status=200)
         next_url = request.GET.get("next", "")
-        if requires_two_factor(user):
+        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        # Whoever has set up an authenticator is asked for it, whatever the role requires.
+        if has_device or requires_two_factor(user):
             _set_pending(request, user, next_url)
-            if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-                return redirect("core:signin_code")
-            return redirect("core:signin_enrol")
+            return redirect("core:signin_code" if has_device else "core:signin_enrol")
         return _finish_signin(request, user, None, next_url)
     return render(request, "core/login.html", {"form": form})
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import actions, audit
-from tandem.core.forms import CodeForm, LanguageForm
+from tandem.core.forms import AddDeviceForm, LanguageForm
 from tandem.core.http import signed_in_user
 from tandem.core.queries import access_own_device
 from tandem.core.views.auth import enrolment_context
@@ -43,7 +43,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
 def device_add_view(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or actions.start_totp_enrolment(user=user)
-    form = CodeForm(request.POST or None)
+    form = AddDeviceForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         if actions.confirm_totp_device(device=device, token=form.cleaned_data["code"], request=request):
             messages.success(request, _("The authenticator app has been added."))
