@@ -41,19 +41,6 @@ class World:
         return user
 
 
-PERSONAS = [
-    "facilitator",
-    "survivor_worker",
-    "coordinator",
-    "org_admin",
-    "referrer",
-    "analyst",
-    "gov_viewer",
-    "auditor",
-    "outsider",
-]
-
-
 @pytest.fixture
 def world(db: None) -> World:
     org = factories.organisation(name="Provider A", kind=OrganisationKind.PROGRAMME_PROVIDER)

@@ -15,9 +15,8 @@ from tandem.core import audit
 from tandem.core.models import AuditEntry
 from tests.conftest import World
 
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="database-level protection and locking exist on PostgreSQL only"
-)
+ONLY_ON_POSTGRESQL = "database-level protection and advisory locks exist on PostgreSQL only"
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason=ONLY_ON_POSTGRESQL)
 
 
 def append(count: int) -> list[AuditEntry]:
