@@ -157,6 +157,17 @@ MATRIX: list[Row] = [
     # Anyone holding a valid link may open it; a used, withdrawn or guessed one is not there.
     Row("core:invitation_accept", "GET", "own", everyone(OK), lambda fx, user: {"token": fx.invitation_token}),
     Row("core:invitation_accept", "GET", "other", everyone(NOT_FOUND), lambda fx, user: {"token": "guessed-token"}),
+    # The public directory of programmes: everyone, signed in or not; a programme that is not
+    # public is not there for anyone.
+    Row("mapping:directory", "GET", "none", everyone(OK)),
+    Row("mapping:programme", "GET", "own", everyone(OK), lambda fx, user: {"programme_id": fx.public_programme.pk}),
+    Row(
+        "mapping:programme",
+        "GET",
+        "other",
+        everyone(NOT_FOUND),
+        lambda fx, user: {"programme_id": fx.hidden_programme.pk},
+    ),
     # The platform administration: only a platform administrator signed in with a code.
     Row("admin:*", "GET", "none", signed_in(LOGIN, platform_admin=OK)),
 ]

@@ -81,6 +81,7 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in (env("TANDEM_CSRF_TRUSTED_ORIGINS") o
 INSTALLED_APPS = [
     "tandem.core",
     "tandem.geo",
+    "tandem.mapping",
     "tandem.demo",
     "django.contrib.admin",
     "django.contrib.auth",

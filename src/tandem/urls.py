@@ -7,6 +7,7 @@ admin.site.unregister(TOTPDevice)
 
 urlpatterns = [
     path("", include("tandem.core.urls")),
+    path("programmes/", include("tandem.mapping.urls")),
     path("platform-admin/", admin.site.urls),
 ]
 

@@ -15,8 +15,10 @@ from tandem.core import actions
 from tandem.core.models import Invitation, Membership, User
 from tandem.core.roles import Role
 from tandem.core.scoping import ScopedModel
+from tandem.mapping.models import Programme
 from tests import factories
 from tests.conftest import World
+from tests.mapping.test_directory import programme
 from tests.permission_matrix import ADMIN_SAMPLES, LOGIN, MATRIX, NOT_FOUND, OK, PERSONAS, Outcome, Row
 
 
@@ -59,6 +61,8 @@ class MatrixFixture:
     other_invitation: Invitation
     membership: Membership
     other_membership: Membership
+    public_programme: Programme
+    hidden_programme: Programme
 
     def user(self, persona: str) -> User | None:
         if persona == "anonymous":
@@ -95,6 +99,8 @@ def fx(world: World) -> MatrixFixture:
         other_invitation=other_invitation,
         membership=Membership.objects.get(user=world.facilitator),
         other_membership=Membership.objects.get(user=world.outsider),
+        public_programme=programme("Public", provider=world.org),
+        hidden_programme=programme("Hidden", provider=world.org, publish=False),
     )
 
 

@@ -38,3 +38,18 @@ def test_every_demo_account_signs_in_with_the_printed_password() -> None:
     world.build()
     for user in User.objects.all():
         assert user.check_password(world.DEMO_PASSWORD), user.username
+
+
+def test_the_demo_registry_has_programmes_that_function_and_programmes_on_paper() -> None:
+    from tandem.demo import registry
+    from tandem.mapping.models import Programme, Status
+
+    world.build()
+    registry.build()
+    statuses = set(Programme.objects.values_list("status", flat=True))
+    assert {Status.FUNCTIONING, Status.ON_PAPER} <= statuses
+    assert Programme.objects.filter(publish=False).exists()
+    assert set(Programme.objects.values_list("country__code", flat=True)) == {"AL", "BA", "XK", "ME", "MK", "RS"}
+    count = Programme.objects.count()
+    registry.build()
+    assert Programme.objects.count() == count

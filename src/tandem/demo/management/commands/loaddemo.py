@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tandem.demo import world
+from tandem.demo import registry, world
 
 
 class Command(BaseCommand):
@@ -10,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sign_ins = world.build()
+        registry.build()
         self.stdout.write(f"Demo sign-ins (password for all: {world.DEMO_PASSWORD}):")
         shown = [s for s in sign_ins if s.username.startswith(("al.", "network.")) or s.username == "rs.coordinator"]
         for sign_in in shown:
