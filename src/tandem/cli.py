@@ -197,6 +197,8 @@ def _gunicorn(bind: str, workers: int) -> int:
         "--workers",
         str(workers),
         # No access log: invitation links carry their secret in the path.
+        # No control socket: it is one path per machine user, and instances would take it from each other.
+        "--no-control-socket",
         "--graceful-timeout",
         "10",
     ]

@@ -80,3 +80,81 @@ def test_the_platform_administrator_lands_in_the_platform_admin_after_signing_in
     done = client.post(sign_in_to["Location"], {"code": current_code(person)})  # type: ignore[arg-type]
     assert done["Location"] == "/platform-admin/"
     assert client.get("/platform-admin/").status_code == 200
+
+
+def add_organisation_data(user_id: int, role: str, kind: str = "court") -> dict[str, str]:
+    return {
+        "name": "New organisation",
+        "kind": kind,
+        "country": "",
+        "suppression_threshold": "5",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-user": str(user_id),
+        "memberships-0-role": role,
+    }
+
+
+def test_a_new_organisation_gets_only_members_that_fit_its_kind(client: Client, world: World) -> None:
+    sign_in(client, platform_admin())  # type: ignore[arg-type]
+    response = client.post(
+        "/platform-admin/core/organisation/add/", add_organisation_data(world.survivor_worker.pk, Role.FACILITATOR)
+    )
+    assert response.status_code == 200
+    assert not Membership.objects.filter(organisation__name="New organisation").exists()
+
+
+def test_a_new_organisation_cannot_put_someone_on_both_sides(client: Client, world: World) -> None:
+    sign_in(client, platform_admin())  # type: ignore[arg-type]
+    data = add_organisation_data(world.survivor_worker.pk, Role.FACILITATOR, kind="programme_provider")
+    response = client.post("/platform-admin/core/organisation/add/", data)
+    assert "nobody may hold both kinds of role" in response.content.decode()
+
+
+def test_changing_the_kind_of_an_organisation_checks_its_members(client: Client, world: World) -> None:
+    sign_in(client, platform_admin())  # type: ignore[arg-type]
+    Membership.objects.filter(organisation=world.org).exclude(user=world.facilitator).delete()
+    membership = Membership.objects.get(user=world.facilitator)
+    data = inline_data(world, membership, Role.FACILITATOR) | {"kind": "court"}
+    response = client.post(f"/platform-admin/core/organisation/{world.org.pk}/change/", data)
+    assert response.status_code == 200
+    world.org.refresh_from_db()
+    assert world.org.kind == "programme_provider"
+
+
+def test_a_membership_cannot_be_handed_to_someone_else(client: Client, world: World) -> None:
+    sign_in(client, platform_admin())  # type: ignore[arg-type]
+    Membership.objects.filter(organisation=world.org).exclude(user=world.facilitator).delete()
+    membership = Membership.objects.get(user=world.facilitator)
+    data = inline_data(world, membership, Role.FACILITATOR) | {"memberships-0-user": str(world.analyst.pk)}
+    response = client.post(f"/platform-admin/core/organisation/{world.org.pk}/change/", data)
+    assert response.status_code == 200
+    membership.refresh_from_db()
+    assert membership.user == world.facilitator
+
+
+def test_a_password_set_by_the_platform_administrator_is_audited(client: Client, world: World) -> None:
+    sign_in(client, platform_admin())  # type: ignore[arg-type]
+    new = "another long passphrase 2026"
+    response = client.post(
+        f"/platform-admin/core/user/{world.facilitator.pk}/password/",
+        {"password1": new, "password2": new, "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="account.password_set", object_id=str(world.facilitator.pk)).exists()
+
+
+def test_signing_out_of_the_platform_admin_is_audited(client: Client, world: World) -> None:
+    person = platform_admin()
+    sign_in(client, person)  # type: ignore[arg-type]
+    client.post("/platform-admin/logout/")
+    assert AuditEntry.objects.filter(action="signout", actor=person).exists()
+
+
+def test_someone_signed_in_without_platform_rights_finds_no_platform_admin(client: Client, world: World) -> None:
+    sign_in(client, world.coordinator)
+    response = client.get("/platform-admin/", follow=True)
+    assert response.status_code == 404
+    assert len(response.redirect_chain) == 1

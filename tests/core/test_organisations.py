@@ -196,9 +196,10 @@ def test_an_attempt_on_another_organisations_page_is_audited(client: Client, wor
     sign_in(client, world.org_admin)
     client.get(f"/organisations/{world.other_org.pk}/")
     entry = AuditEntry.objects.get(action="access.denied")
+    assert entry.ip == "127.0.0.1"
     assert (entry.actor, entry.detail) == (
         world.org_admin,
-        f'{{"action":"change","id":"{world.other_org.pk}","model":"core.organisation"}}',
+        f'{{"action":"view","id":"{world.other_org.pk}","model":"core.organisation"}}',
     )
 
 

@@ -30,7 +30,7 @@ def ensure_role_allowed(*, user: User | None, organisation: Organisation, role: 
         elsewhere = [
             Role(r)
             for r in Membership.objects.filter(user=user)
-            .exclude(organisation=organisation)
+            .exclude(organisation_id=organisation.pk)
             .values_list("role", flat=True)
         ]
     problem = role_problem(kind=OrganisationKind(organisation.kind), role=role, roles_elsewhere=elsewhere)

@@ -14,16 +14,18 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 from tandem.core import audit
 from tandem.core.actions import ensure_role_allowed
 from tandem.core.http import signed_in_user
 from tandem.core.models import AuditEntry, Membership, Organisation, SiteSettings, User
 from tandem.core.roles import Role
+from tandem.core.views.auth import logout_view
 
 
 def _login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
@@ -33,33 +35,52 @@ def _login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         target = reverse("admin:index")
     if admin.site.has_permission(request):
         return redirect(target)
+    if request.user.is_authenticated:
+        # Signed in but not platform staff: the platform administration is not there for them.
+        raise Http404
     return redirect_to_login(target)
 
 
+def _logout(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    return logout_view(request)
+
+
+def _password_change(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    # One place to change one's own password, with its audit entry.
+    return redirect("core:profile")
+
+
 admin.site.login = _login  # type: ignore[method-assign]
-admin.site.site_header = "Tandem platform administration"
+admin.site.logout = _logout  # type: ignore[method-assign,assignment]
+admin.site.password_change = _password_change  # type: ignore[method-assign,assignment]
+admin.site.site_header = _("Tandem platform administration")
+admin.site.site_title = _("Tandem platform administration")
 
 
-class MembershipForm(forms.ModelForm[Membership]):
-    class Meta:
-        model = Membership
-        fields = ["user", "role"]
+class MembershipFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+    """Checks every member against the organisation as it will be saved: its new kind on the
+    add page and after a change of kind, and everyone's roles elsewhere."""
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        organisation = self.instance.organisation if self.instance.organisation_id else None
-        user, role = data.get("user"), data.get("role")
-        if organisation is not None and user is not None and role:
-            try:
-                ensure_role_allowed(user=user, organisation=organisation, role=Role(role))
-            except ValidationError as error:
-                self.add_error("role", error)
-        return data
+    def clean(self) -> None:
+        super().clean()
+        organisation = self.instance
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            user, role = form.cleaned_data.get("user"), form.cleaned_data.get("role")
+            if form.instance.pk is not None and "user" in form.changed_data:
+                form.add_error("user", _("To give this place to someone else, remove this member and add the new one."))
+                continue
+            if user is not None and role:
+                try:
+                    ensure_role_allowed(user=user, organisation=organisation, role=Role(role))
+                except ValidationError as error:
+                    form.add_error("role", error)
 
 
 class MembershipInline(admin.TabularInline[Membership, Organisation]):
     model = Membership
-    form = MembershipForm
+    formset = MembershipFormSet
     extra = 0
     autocomplete_fields = ["user"]
 
@@ -125,6 +146,14 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 @admin.register(User)
 class TandemUserAdmin(UserAdmin):  # type: ignore[type-arg]
     fieldsets = (*UserAdmin.fieldsets, ("Tandem", {"fields": ["language"]}))  # type: ignore[misc]
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit.record(
+                "account.password_set", actor=signed_in_user(request), obj=User.objects.get(pk=id), request=request
+            )
+        return response
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():

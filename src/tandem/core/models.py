@@ -61,7 +61,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.organisation} ({self.role})"
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
 
 
 class Invitation(models.Model):

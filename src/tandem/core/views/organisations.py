@@ -23,7 +23,7 @@ from tandem.core.queries import (
     members_of,
     open_invitations,
 )
-from tandem.core.roles import Role
+from tandem.core.roles import Action, Role
 
 
 @login_required
@@ -41,7 +41,12 @@ def _detail(
     status: int = 200,
     new_link: str = "",
 ) -> HttpResponse:
-    organisation = access_administered_organisation(signed_in_user(request), organisation_id)
+    organisation = access_administered_organisation(
+        signed_in_user(request),
+        organisation_id,
+        request=request,
+        action=Action.VIEW if request.method in ("GET", "HEAD") else Action.CHANGE,
+    )
     members = [
         (m, RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}", organisation=organisation))
         for m in members_of(organisation)
@@ -70,7 +75,7 @@ def organisation_detail_view(request: HttpRequest, organisation_id: int) -> Http
 @require_POST
 def invitation_create_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    organisation = access_administered_organisation(user, organisation_id)
+    organisation = access_administered_organisation(user, organisation_id, request=request)
     form = InvitationForm(request.POST, organisation=organisation)
     if not form.is_valid():
         return _detail(request, organisation_id, invite_form=form, status=422)
@@ -100,7 +105,7 @@ def invitation_create_view(request: HttpRequest, organisation_id: int) -> HttpRe
 @require_POST
 def invitation_revoke_view(request: HttpRequest, organisation_id: int, invitation_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    invitation = access_invitation_for_admin(user, organisation_id, invitation_id)
+    invitation = access_invitation_for_admin(user, organisation_id, invitation_id, request=request)
     actions.revoke_invitation(invitation=invitation, acting_user=user, request=request)
     messages.success(request, _("The invitation has been withdrawn; its link no longer works."))
     return redirect("core:organisation_detail", organisation_id=organisation_id)
@@ -110,7 +115,7 @@ def invitation_revoke_view(request: HttpRequest, organisation_id: int, invitatio
 @require_POST
 def membership_role_view(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    membership = access_membership(user, organisation_id, membership_id)
+    membership = access_membership(user, organisation_id, membership_id, request=request)
     form = RoleForm(request.POST, prefix=f"m{membership.pk}", organisation=membership.organisation)
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed roles."))
@@ -137,7 +142,7 @@ def membership_role_view(request: HttpRequest, organisation_id: int, membership_
 @require_POST
 def membership_remove_view(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    membership = access_membership(user, organisation_id, membership_id)
+    membership = access_membership(user, organisation_id, membership_id, request=request)
     try:
         actions.remove_member(membership=membership, acting_user=user, request=request)
     except ValidationError as error:

@@ -58,7 +58,7 @@ def device_add_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def device_remove_view(request: HttpRequest, device_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    device = access_own_device(user, device_id)
+    device = access_own_device(user, device_id, request=request)
     try:
         actions.remove_totp_device(device=device, acting_user=user, request=request)
     except ValidationError as error:
