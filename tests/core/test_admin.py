@@ -6,13 +6,13 @@ from django.contrib import admin
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tandem.core.models import AuditEntry, Membership
+from tandem.core.models import AuditEntry, Membership, User
 from tandem.core.roles import Role
 from tests import factories
 from tests.conftest import World, sign_in
 
 
-def platform_admin() -> object:
+def platform_admin() -> User:
     person = factories.user(username="platform", is_staff=True, is_superuser=True)
     factories.totp_device(person)
     return person
@@ -40,7 +40,7 @@ def test_authenticator_secrets_are_not_in_the_platform_admin() -> None:
 
 
 def test_a_role_changed_in_the_platform_admin_is_audited(client: Client, world: World) -> None:
-    sign_in(client, platform_admin())  # type: ignore[arg-type]
+    sign_in(client, platform_admin())
     Membership.objects.filter(organisation=world.org).exclude(user=world.facilitator).delete()
     membership = Membership.objects.get(user=world.facilitator)
     response = client.post(
@@ -54,7 +54,7 @@ def test_a_role_changed_in_the_platform_admin_is_audited(client: Client, world: 
 
 
 def test_the_platform_admin_cannot_put_someone_on_both_sides(client: Client, world: World) -> None:
-    sign_in(client, platform_admin())  # type: ignore[arg-type]
+    sign_in(client, platform_admin())
     Membership.objects.filter(organisation=world.org).exclude(user=world.facilitator).delete()
     survivor_service = factories.organisation(kind="survivor_service")
     Membership.objects.create(user=world.facilitator, organisation=survivor_service, role=Role.ORG_ADMIN)
@@ -77,7 +77,7 @@ def test_the_platform_administrator_lands_in_the_platform_admin_after_signing_in
     sign_in_to = client.post("/signin/?next=/platform-admin/", {"username": "platform", "password": factories.PASSWORD})
     from tests.conftest import current_code
 
-    done = client.post(sign_in_to["Location"], {"code": current_code(person)})  # type: ignore[arg-type]
+    done = client.post(sign_in_to["Location"], {"code": current_code(person)})
     assert done["Location"] == "/platform-admin/"
     assert client.get("/platform-admin/").status_code == 200
 
@@ -98,7 +98,7 @@ def add_organisation_data(user_id: int, role: str, kind: str = "court") -> dict[
 
 
 def test_a_new_organisation_gets_only_members_that_fit_its_kind(client: Client, world: World) -> None:
-    sign_in(client, platform_admin())  # type: ignore[arg-type]
+    sign_in(client, platform_admin())
     response = client.post(
         "/platform-admin/core/organisation/add/", add_organisation_data(world.survivor_worker.pk, Role.FACILITATOR)
     )
@@ -107,14 +107,14 @@ def test_a_new_organisation_gets_only_members_that_fit_its_kind(client: Client, 
 
 
 def test_a_new_organisation_cannot_put_someone_on_both_sides(client: Client, world: World) -> None:
-    sign_in(client, platform_admin())  # type: ignore[arg-type]
+    sign_in(client, platform_admin())
     data = add_organisation_data(world.survivor_worker.pk, Role.FACILITATOR, kind="programme_provider")
     response = client.post("/platform-admin/core/organisation/add/", data)
     assert "nobody may hold both kinds of role" in response.content.decode()
 
 
 def test_changing_the_kind_of_an_organisation_checks_its_members(client: Client, world: World) -> None:
-    sign_in(client, platform_admin())  # type: ignore[arg-type]
+    sign_in(client, platform_admin())
     Membership.objects.filter(organisation=world.org).exclude(user=world.facilitator).delete()
     membership = Membership.objects.get(user=world.facilitator)
     data = inline_data(world, membership, Role.FACILITATOR) | {"kind": "court"}
@@ -125,7 +125,7 @@ def test_changing_the_kind_of_an_organisation_checks_its_members(client: Client,
 
 
 def test_a_membership_cannot_be_handed_to_someone_else(client: Client, world: World) -> None:
-    sign_in(client, platform_admin())  # type: ignore[arg-type]
+    sign_in(client, platform_admin())
     Membership.objects.filter(organisation=world.org).exclude(user=world.facilitator).delete()
     membership = Membership.objects.get(user=world.facilitator)
     data = inline_data(world, membership, Role.FACILITATOR) | {"memberships-0-user": str(world.analyst.pk)}
@@ -136,7 +136,7 @@ def test_a_membership_cannot_be_handed_to_someone_else(client: Client, world: Wo
 
 
 def test_a_password_set_by_the_platform_administrator_is_audited(client: Client, world: World) -> None:
-    sign_in(client, platform_admin())  # type: ignore[arg-type]
+    sign_in(client, platform_admin())
     new = "another long passphrase 2026"
     response = client.post(
         f"/platform-admin/core/user/{world.facilitator.pk}/password/",
@@ -148,7 +148,7 @@ def test_a_password_set_by_the_platform_administrator_is_audited(client: Client,
 
 def test_signing_out_of_the_platform_admin_is_audited(client: Client, world: World) -> None:
     person = platform_admin()
-    sign_in(client, person)  # type: ignore[arg-type]
+    sign_in(client, person)
     client.post("/platform-admin/logout/")
     assert AuditEntry.objects.filter(action="signout", actor=person).exists()
 
