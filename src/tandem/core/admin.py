@@ -57,6 +57,31 @@ admin.site.site_header = _("Tandem platform administration")
 admin.site.site_title = _("Tandem platform administration")
 
 
+class AuditedAdmin(admin.ModelAdmin[Any]):
+    """Platform-admin screens whose saves go to the audit log in the same transaction, as the
+    same change made through Tandem's own pages would."""
+
+    audit_noun = ""
+
+    def audit_organisation(self, obj: Any) -> int | None:
+        return None
+
+    def audit_detail(self, obj: Any, form: Any) -> dict[str, Any]:
+        return {"fields": sorted(set(form.changed_data) - {"password1", "password2"})}
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit.record(
+                f"{self.audit_noun}.{'changed' if change else 'created'}",
+                actor=signed_in_user(request),
+                obj=obj,
+                organisation=self.audit_organisation(obj),
+                request=request,
+                detail=self.audit_detail(obj, form),
+            )
+
+
 class MembershipFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
     """Checks every member against the organisation as it will be saved: its new kind on the
     add page and after a change of kind, and everyone's roles elsewhere."""
@@ -86,7 +111,7 @@ class MembershipInline(admin.TabularInline[Membership, Organisation]):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(AuditedAdmin):
     """Organisations and their members. Every change is written to the audit log, as the
     same change made through Tandem's own pages would be."""
 
@@ -95,17 +120,10 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     search_fields = ["name"]
     inlines = [MembershipInline]
 
-    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit.record(
-                "organisation.changed" if change else "organisation.created",
-                actor=signed_in_user(request),
-                obj=obj,
-                organisation=obj,
-                request=request,
-                detail={"fields": sorted(form.changed_data)},
-            )
+    audit_noun = "organisation"
+
+    def audit_organisation(self, obj: Any) -> int | None:
+        return int(obj.pk)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         with transaction.atomic():
@@ -144,7 +162,7 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 
 
 @admin.register(User)
-class TandemUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class TandemUserAdmin(AuditedAdmin, UserAdmin):  # type: ignore[type-arg]
     fieldsets = (*UserAdmin.fieldsets, ("Tandem", {"fields": ["language"]}))  # type: ignore[misc]
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
@@ -155,20 +173,11 @@ class TandemUserAdmin(UserAdmin):  # type: ignore[type-arg]
             )
         return response
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            # Staff and superuser flags are roles too; a new password is worth knowing about.
-            audit.record(
-                "account.changed" if change else "account.created",
-                actor=signed_in_user(request),
-                obj=obj,
-                request=request,
-                detail={
-                    "user": obj.get_username(),
-                    "fields": sorted(set(form.changed_data) - {"password1", "password2"}),
-                },
-            )
+    # Staff and superuser flags are roles too; a new password is worth knowing about.
+    audit_noun = "account"
+
+    def audit_detail(self, obj: Any, form: Any) -> dict[str, Any]:
+        return {"user": obj.get_username(), **super().audit_detail(obj, form)}
 
 
 @admin.register(SiteSettings)

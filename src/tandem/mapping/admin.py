@@ -7,11 +7,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.db import transaction
-from django.http import HttpRequest
 
-from tandem.core import audit
-from tandem.core.http import signed_in_user
+from tandem.core.admin import AuditedAdmin
 from tandem.mapping.models import DeliveryLocation, Funding, LegalBasis, Programme, ReferralRoute, TargetGroup
 
 
@@ -55,7 +52,7 @@ class DeliveryLocationInline(admin.TabularInline[DeliveryLocation, Programme]):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin[Programme]):
+class ProgrammeAdmin(AuditedAdmin):
     form = ProgrammeForm
     list_display = ["name", "provider", "country", "status", "status_confirmed_on", "publish"]
     list_filter = ["country", "status", "publish"]
@@ -63,14 +60,7 @@ class ProgrammeAdmin(admin.ModelAdmin[Programme]):
     filter_horizontal = ["regions_served"]
     inlines = [DeliveryLocationInline]
 
-    def save_model(self, request: HttpRequest, obj: Programme, form: Any, change: bool) -> None:
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            audit.record(
-                "programme.changed" if change else "programme.created",
-                actor=signed_in_user(request),
-                obj=obj,
-                organisation=obj.provider_id,
-                request=request,
-                detail={"fields": sorted(form.changed_data)},
-            )
+    audit_noun = "programme"
+
+    def audit_organisation(self, obj: Any) -> int | None:
+        return int(obj.provider_id)
