@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +21,26 @@ from tandem.core.rules import role_problem
 from tandem.core.scoping import forget_memberships
 
 INVITATION_VALID_DAYS = 7
+
+
+def record_membership(
+    event: str,
+    membership: Membership,
+    *,
+    actor: User | None,
+    request: HttpRequest | None = None,
+    organisation: Organisation | None = None,
+    detail: dict[str, Any],
+) -> None:
+    """Audit a membership event in one shape, whether Tandem's pages or the platform admin made it."""
+    audit.record(
+        f"membership.{event}",
+        actor=actor,
+        obj=membership,
+        organisation=organisation,
+        request=request,
+        detail={"user": membership.user.get_username(), **detail},
+    )
 
 
 def ensure_role_allowed(*, user: User | None, organisation: Organisation, role: Role) -> None:
@@ -81,12 +102,12 @@ def accept_invitation(*, invitation: Invitation, user: User, request: HttpReques
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    audit.record(
-        "membership.created",
+    record_membership(
+        "created",
+        membership,
         actor=user,
-        obj=membership,
-        organisation=invitation.organisation,
         request=request,
+        organisation=invitation.organisation,
         detail={"role": invitation.role, "invitation": invitation.pk},
     )
     forget_memberships(user)
@@ -126,12 +147,8 @@ def change_role(
     ensure_role_allowed(user=membership.user, organisation=membership.organisation, role=role)
     membership.role = role
     membership.save(update_fields=["role"])
-    audit.record(
-        "membership.role_changed",
-        actor=acting_user,
-        obj=membership,
-        request=request,
-        detail={"user": membership.user.get_username(), "from": old, "to": str(role)},
+    record_membership(
+        "role_changed", membership, actor=acting_user, request=request, detail={"from": old, "to": str(role)}
     )
     forget_memberships(membership.user)
     return membership
@@ -141,13 +158,7 @@ def change_role(
 def remove_member(*, membership: Membership, acting_user: User, request: HttpRequest | None = None) -> None:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _ensure_an_admin_remains(membership, None)
-    audit.record(
-        "membership.removed",
-        actor=acting_user,
-        obj=membership,
-        request=request,
-        detail={"user": membership.user.get_username(), "role": membership.role},
-    )
+    record_membership("removed", membership, actor=acting_user, request=request, detail={"role": membership.role})
     membership.delete()
     forget_memberships(membership.user)
 

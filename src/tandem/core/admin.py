@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core import audit
-from tandem.core.actions import ensure_role_allowed
+from tandem.core.actions import ensure_role_allowed, record_membership
 from tandem.core.http import signed_in_user
 from tandem.core.models import AuditEntry, Membership, Organisation, SiteSettings, User
 from tandem.core.roles import Role
@@ -131,33 +131,23 @@ class OrganisationAdmin(AuditedAdmin):
             super().save_formset(request, form, formset, change)
             actor = signed_in_user(request)
             for membership in formset.new_objects:
-                audit.record(
-                    "membership.created",
-                    actor=actor,
-                    obj=membership,
-                    request=request,
-                    detail={"user": membership.user.get_username(), "role": membership.role},
-                )
+                record_membership("created", membership, actor=actor, request=request, detail={"role": membership.role})
             for membership, _fields in formset.changed_objects:
-                audit.record(
-                    "membership.role_changed",
+                record_membership(
+                    "role_changed",
+                    membership,
                     actor=actor,
-                    obj=membership,
                     request=request,
-                    detail={
-                        "user": membership.user.get_username(),
-                        "from": before.get(membership.pk, ""),
-                        "to": membership.role,
-                    },
+                    detail={"from": before.get(membership.pk, ""), "to": membership.role},
                 )
             for membership in formset.deleted_objects:
-                audit.record(
-                    "membership.removed",
+                record_membership(
+                    "removed",
+                    membership,
                     actor=actor,
-                    obj=membership,
-                    organisation=form.instance,
                     request=request,
-                    detail={"user": membership.user.get_username(), "role": membership.role},
+                    organisation=form.instance,
+                    detail={"role": membership.role},
                 )
 
 
