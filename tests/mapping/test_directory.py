@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.test import Client
 
-from tandem.core.models import Organisation
-from tandem.geo.models import Country, Region
-from tandem.mapping.models import Cost, DeliveryLocation, Format, Programme, Status
+from tandem.geo.models import Region
+from tandem.mapping.models import DeliveryLocation, Programme, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def programme(name: str, *, country: str = "AL", region: str = "AL-11", **fields: object) -> Programme:
-    provider = fields.pop("provider", None) or factories.organisation(name=f"Provider of {name}")
-    defaults: dict[str, object] = {
-        "format": Format.GROUP,
-        "cost": Cost.FREE,
-        "status": Status.FUNCTIONING,
-        "status_confirmed_on": date(2026, 10, 1),
-        "legal_bases": ["court_mandated"],
-    }
-    defaults.update(fields)
-    assert isinstance(provider, Organisation)
-    made = Programme.objects.create(provider=provider, name=name, country=Country.objects.get(code=country), **defaults)
-    made.regions_served.set([Region.objects.get(code=region)])
-    return made
+    return factories.programme(name, country=country, region=region, **fields)
 
 
 def test_the_directory_lists_functioning_programmes_without_sign_in(client: Client) -> None:

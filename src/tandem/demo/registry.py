@@ -116,11 +116,12 @@ def build() -> int:
         if o.country is not None
     }
     regions = {r.code: r for r in Region.objects.all()}
-    for code, name, status, town, served, bases, funding, languages, publish in PROGRAMMES:
+    for number, (code, name, status, town, served, bases, funding, languages, publish) in enumerate(PROGRAMMES, 1):
         programme, created = Programme.objects.get_or_create(
             provider=providers[code],
             name=name,
             defaults={
+                "code": f"{code}-{number:03d}",
                 "country": providers[code].country,
                 "legal_bases": bases,
                 "referral_routes": ["court", "social_work_centre"] if "court_mandated" in bases else ["self"],

@@ -64,6 +64,8 @@ class Programme(models.Model):
     provider = models.ForeignKey(
         Organisation, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="programmes"
     )
+    # A short stable reference (e.g. "AL-TIR-01") used in survey forms, imports and open data.
+    code = models.SlugField(_("reference"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
     country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT)
     regions_served = models.ManyToManyField(Region, verbose_name=_("regions served"), related_name="programmes")
@@ -140,3 +142,137 @@ class DeliveryLocation(models.Model):
 
     def __str__(self) -> str:
         return self.town
+
+
+# --- Survey rounds --------------------------------------------------------------------------
+
+
+class Questionnaire(models.Model):
+    """One version of a survey questionnaire. The questions, their choice lists and their
+    labels in every language are data (``definition``), shipped as JSON files in
+    ``mapping/questionnaires/`` and loaded by a migration. A version is never edited once a
+    round uses it: a change is a new version."""
+
+    key = models.SlugField(_("key"), max_length=64)
+    version = models.PositiveSmallIntegerField(_("version"))
+    definition = models.JSONField(_("definition"))
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["key", "-version"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        constraints = [models.UniqueConstraint(fields=["key", "version"], name="questionnaire_unique_version")]
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version}"
+
+
+class SurveyRound(models.Model):
+    """A mapping survey, e.g. "Western Balkans 2027": one questionnaire, a set of countries,
+    an opening and closing date, and per-country reviewers. The owner (a network or a
+    government body) runs it: its analysts and administrators manage the round."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    owner = models.ForeignKey(
+        Organisation, verbose_name=_("run by"), on_delete=models.PROTECT, related_name="survey_rounds"
+    )
+    questionnaire = models.ForeignKey(Questionnaire, verbose_name=_("questionnaire"), on_delete=models.PROTECT)
+    countries = models.ManyToManyField(Country, verbose_name=_("countries"), related_name="survey_rounds")
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_on", "name"]
+        verbose_name = _("survey round")
+        verbose_name_plural = _("survey rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")), name="round_closes_after_opening"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoundReviewer(models.Model):
+    """A person who reviews the answers of one country in one round."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="reviewers")
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT)
+    user = models.ForeignKey("core.User", verbose_name=_("reviewer"), on_delete=models.CASCADE)
+
+    class Meta:
+        ordering = ["country__code", "user__username"]
+        verbose_name = _("reviewer")
+        verbose_name_plural = _("reviewers")
+        constraints = [models.UniqueConstraint(fields=["round", "country", "user"], name="reviewer_unique_assignment")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.country.code})"
+
+
+class AnswerStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned with comments")
+    ACCEPTED = "accepted", _("Accepted")
+    PUBLISHED = "published", _("Published")
+
+
+class AnswerSource(models.TextChoices):
+    WEB = "web", _("Filled in on Tandem")
+    IMPORT = "import", _("Imported from a file")
+
+
+class SurveyAnswer(models.Model):
+    """A programme's answer to a round. ``values`` maps question names to values in the
+    shape the questionnaire defines (a number, a choice, a list of choices, a text); a
+    question left blank or answered "n/a" is absent. ``version`` grows with every change so
+    that two people editing the same answer cannot overwrite each other unnoticed."""
+
+    round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="answers")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="survey_answers"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=AnswerStatus.choices, default=AnswerStatus.DRAFT)
+    values = models.JSONField(_("answers"), default=dict, blank=True)
+    review_comment = models.TextField(_("reviewer's comments"), blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=AnswerSource.choices, default=AnswerSource.WEB)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "programme__country__code", "programme__name"]
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        constraints = [models.UniqueConstraint(fields=["round", "programme"], name="answer_unique_per_round")]
+        indexes = [models.Index(fields=["round", "status"], name="answer_round_status")]
+
+    def __str__(self) -> str:
+        return f"{self.programme} — {self.round}"
+
+
+class ImportBatch(models.Model):
+    """One imported file. The same file imported into the same round again changes nothing."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="imports")
+    sha256 = models.CharField(max_length=64)
+    filename = models.CharField(_("file"), max_length=255)
+    rows = models.PositiveIntegerField(_("rows"))
+    imported_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [models.UniqueConstraint(fields=["round", "sha256"], name="import_unique_file")]
+
+    def __str__(self) -> str:
+        return self.filename

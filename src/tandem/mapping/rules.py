@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from tandem.mapping.models import Funding, LegalBasis, ReferralRoute, Status, TargetGroup
 
@@ -24,3 +25,32 @@ def unknown_values(values: Iterable[str], allowed: Iterable[str]) -> list[str]:
 def is_public(*, status: str, publish: bool) -> bool:
     """The public directory lists programmes that function and may be published."""
     return publish and status == Status.FUNCTIONING
+
+
+# --- Survey answers -------------------------------------------------------------------------
+
+# Who moves an answer from one status to the next. Authors are the provider's coordinators
+# and administrators; reviewers are those assigned to the programme's country in the round,
+# and the people who run the round.
+AUTHOR, REVIEWER = "author", "reviewer"
+TRANSITIONS: dict[str, dict[str, tuple[str, str]]] = {
+    # event: {from status: (to status, who)}
+    "submit": {"draft": ("submitted", AUTHOR), "returned": ("submitted", AUTHOR)},
+    "accept": {"submitted": ("accepted", REVIEWER)},
+    "return": {"submitted": ("returned", REVIEWER), "accepted": ("returned", REVIEWER)},
+    "publish": {"accepted": ("published", REVIEWER)},
+    "withdraw": {"published": ("accepted", REVIEWER)},
+}
+EDITABLE_STATUSES = frozenset({"draft", "returned"})
+
+
+def next_status(event: str, status: str, party: str) -> str | None:
+    """The status an answer moves to, or None when ``party`` may not do ``event`` now."""
+    step = TRANSITIONS.get(event, {}).get(status)
+    if step is None or step[1] != party:
+        return None
+    return step[0]
+
+
+def round_is_open(*, opens_on: date, closes_on: date, today: date) -> bool:
+    return opens_on <= today <= closes_on

@@ -1,0 +1,330 @@
+"""Questionnaires as data: reading a definition, the choices a question allows in a round,
+turning text (from a form or a file) into values, and checking a set of values.
+
+A definition is JSON (see ``questionnaires/mapping-v1.json``)::
+
+    {"key", "version", "title": {lang: text}, "languages": [...],
+     "sections": [{"name", "label", "questions": [
+         {"name", "type": integer|decimal|text|select_one|select_multiple,
+          "label", "hint"?, "choices"?: list name, "required"?, "min"?, "max"?}]}],
+     "choices": {list name: [{"name", "label"}]},
+     "dynamic_choices": {list name: description},   # filled from the registry per round
+     "checks": [{"left", "op": "lte", "right", "message"}]}
+
+Labels are ``{language code: text}``; a language without a text falls back to English.
+Everything here is pure: no database access, so the web form, the importers, the XLSForm
+export and the indicators all read the same rules.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import get_language, gettext as _
+
+DEFINITIONS = Path(__file__).resolve().parent / "questionnaires"
+
+# Values that mean "not applicable / not known" in files exported from survey tools.
+MISSING_TOKENS = frozenset({"", "n/a", "na", "n.a.", "-", "null", "none_applicable"})
+
+
+QUESTION_TYPES = frozenset({"integer", "decimal", "text", "select_one", "select_multiple"})
+
+
+def text_in(labels: Mapping[str, str] | str, language: str | None = None) -> str:
+    """The label in the active (or given) language, falling back to its base language
+    (``sr_Latn`` → ``sr`` is not done: Latin and Cyrillic differ) and then to English."""
+    if isinstance(labels, str):
+        return labels
+    language = (language or get_language() or "en").replace("-", "_")
+    for candidate in (language, _case_variant(language), "en"):
+        if labels.get(candidate):
+            return labels[candidate]
+    return next(iter(labels.values()), "")
+
+
+def _case_variant(language: str) -> str:
+    # Django names the Latin-script Serbian locale "sr-latn" in requests and "sr_Latn" in files.
+    if "_" in language:
+        base, _sep, variant = language.partition("_")
+        return f"{base}_{variant.capitalize()}" if len(variant) == 4 else f"{base}_{variant.upper()}"
+    return language
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    label: Mapping[str, str]
+
+    def text(self, language: str | None = None) -> str:
+        return text_in(self.label, language)
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    type: str
+    label: Mapping[str, str]
+    section: str
+    hint: Mapping[str, str] = field(default_factory=dict)
+    choices: str = ""
+    required: bool = False
+    min: int | None = None
+    max: int | None = None
+
+    @property
+    def is_select(self) -> bool:
+        return self.type in {"select_one", "select_multiple"}
+
+    def text(self, language: str | None = None) -> str:
+        return text_in(self.label, language)
+
+    def hint_text(self, language: str | None = None) -> str:
+        return text_in(self.hint, language) if self.hint else ""
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    label: Mapping[str, str]
+    questions: tuple[Question, ...]
+
+    def text(self, language: str | None = None) -> str:
+        return text_in(self.label, language)
+
+
+@dataclass(frozen=True)
+class Check:
+    left: str
+    op: str
+    right: str
+    message: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one value: which question, what is wrong, what is allowed."""
+
+    question: str
+    message: str
+    allowed: str = ""
+    # "missing" for a required answer left blank (a draft may be incomplete), else "invalid".
+    kind: str = "invalid"
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    version: int
+    title: Mapping[str, str]
+    languages: tuple[str, ...]
+    sections: tuple[Section, ...]
+    choice_lists: Mapping[str, tuple[Choice, ...]]
+    dynamic_lists: frozenset[str]
+    checks: tuple[Check, ...]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Definition:
+        sections = tuple(
+            Section(
+                name=section["name"],
+                label=section["label"],
+                questions=tuple(
+                    Question(
+                        name=question["name"],
+                        type=question["type"],
+                        label=question["label"],
+                        section=section["name"],
+                        hint=question.get("hint", {}),
+                        choices=question.get("choices", ""),
+                        required=bool(question.get("required", False)),
+                        min=question.get("min"),
+                        max=question.get("max"),
+                    )
+                    for question in section["questions"]
+                ),
+            )
+            for section in data["sections"]
+        )
+        definition = cls(
+            key=data["key"],
+            version=int(data["version"]),
+            title=data["title"],
+            languages=tuple(data.get("languages", ["en"])),
+            sections=sections,
+            choice_lists={
+                name: tuple(Choice(c["name"], c["label"]) for c in items) for name, items in data["choices"].items()
+            },
+            dynamic_lists=frozenset(data.get("dynamic_choices", {})),
+            checks=tuple(Check(c["left"], c["op"], c["right"], c["message"]) for c in data.get("checks", [])),
+        )
+        definition.ensure_consistent()
+        return definition
+
+    def ensure_consistent(self) -> None:
+        """Refuse a definition that names an unknown type or choice list, or a name twice."""
+        seen: set[str] = set()
+        for question in self.questions:
+            if question.type not in QUESTION_TYPES:
+                raise ValueError(f"question {question.name}: unknown type {question.type!r}")
+            if question.is_select and question.choices not in {*self.choice_lists, *self.dynamic_lists}:
+                raise ValueError(f"question {question.name}: unknown choice list {question.choices!r}")
+            if question.name in seen:
+                raise ValueError(f"question {question.name} appears twice")
+            seen.add(question.name)
+        for check in self.checks:
+            if check.op != "lte" or check.left not in seen or check.right not in seen:
+                raise ValueError(f"check {check.left} {check.op} {check.right} names an unknown question or operator")
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(question for section in self.sections for question in section.questions)
+
+    def question(self, name: str) -> Question:
+        for question in self.questions:
+            if question.name == name:
+                return question
+        raise KeyError(name)
+
+    def title_text(self, language: str | None = None) -> str:
+        return text_in(self.title, language)
+
+
+@cache
+def _definition_from_text(text: str) -> Definition:
+    return Definition.from_json(json.loads(text))
+
+
+def definition_of(data: Mapping[str, Any]) -> Definition:
+    """The parsed definition of a stored questionnaire (cached by content)."""
+    return _definition_from_text(json.dumps(data, sort_keys=True))
+
+
+def shipped_definitions() -> list[dict[str, Any]]:
+    """The questionnaire versions that ship with Tandem, in file order."""
+    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(DEFINITIONS.glob("*.json"))]
+
+
+# --- Values ---------------------------------------------------------------------------------
+
+ChoiceSets = Mapping[str, Iterable[str]]
+
+
+def allowed_names(definition: Definition, question: Question, dynamic: ChoiceSets) -> list[str]:
+    """The choice names a select question accepts (dynamic lists come from the round)."""
+    if question.choices in definition.dynamic_lists:
+        return list(dynamic.get(question.choices, ()))
+    return [choice.name for choice in definition.choice_lists[question.choices]]
+
+
+def parse_value(
+    definition: Definition, question: Question, raw: str | float | int | None, dynamic: ChoiceSets
+) -> tuple[Any, Problem | None]:
+    """Text (or a spreadsheet's number) into the stored value. Blank and "n/a" are no value.
+    Select-multiple values are separated by spaces, as Kobo and ODK write them."""
+    if raw is None:
+        return None, None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw).strip()
+    if text.lower() in MISSING_TOKENS:
+        return None, None
+    if question.type == "integer":
+        try:
+            number = Decimal(text.replace(" ", ""))
+        except InvalidOperation:
+            return None, Problem(
+                question.name, _("“%(value)s” is not a whole number.") % {"value": text}, _limits(question)
+            )
+        if number != number.to_integral_value():
+            return None, Problem(
+                question.name, _("“%(value)s” is not a whole number.") % {"value": text}, _limits(question)
+            )
+        return int(number), None
+    if question.type == "decimal":
+        try:
+            return float(Decimal(text.replace(",", "."))), None
+        except InvalidOperation:
+            return None, Problem(question.name, _("“%(value)s” is not a number.") % {"value": text}, _limits(question))
+    if question.type == "select_one":
+        return text, None
+    if question.type == "select_multiple":
+        return list(dict.fromkeys(text.replace(",", " ").split())), None
+    return text, None
+
+
+def _limits(question: Question) -> str:
+    if question.min is not None and question.max is not None:
+        return _("a whole number from %(min)s to %(max)s") % {"min": question.min, "max": question.max}
+    return _("a whole number")
+
+
+def validate(definition: Definition, values: Mapping[str, Any], dynamic: ChoiceSets) -> list[Problem]:
+    """Every problem with a set of stored values, in questionnaire order."""
+    problems: list[Problem] = []
+    for question in definition.questions:
+        value = values.get(question.name)
+        if value is None or value in ([], ""):
+            if question.required:
+                allowed = _allowed_text(definition, question, dynamic)
+                problems.append(Problem(question.name, _("An answer is required."), allowed, kind="missing"))
+            continue
+        problems.extend(_value_problems(definition, question, value, dynamic))
+    unknown = sorted(set(values) - {question.name for question in definition.questions})
+    problems.extend(Problem(name, _("This question is not in the questionnaire.")) for name in unknown)
+    for check in definition.checks:
+        left, right = values.get(check.left), values.get(check.right)
+        if isinstance(left, int) and isinstance(right, int) and check.op == "lte" and left > right:
+            problems.append(Problem(check.left, text_in(check.message)))
+    return problems
+
+
+def _value_problems(definition: Definition, question: Question, value: Any, dynamic: ChoiceSets) -> list[Problem]:
+    if question.type == "integer":
+        if not isinstance(value, int) or isinstance(value, bool):
+            return [Problem(question.name, _("A whole number is needed."), _limits(question))]
+        if (question.min is not None and value < question.min) or (question.max is not None and value > question.max):
+            return [Problem(question.name, _("%(value)s is out of range.") % {"value": value}, _limits(question))]
+        return []
+    if question.type == "decimal":
+        return [] if isinstance(value, int | float) else [Problem(question.name, _("A number is needed."))]
+    if question.type == "text":
+        return [] if isinstance(value, str) else [Problem(question.name, _("A text is needed."))]
+    allowed = allowed_names(definition, question, dynamic)
+    chosen = value if question.type == "select_multiple" else [value]
+    if not isinstance(chosen, list) or not all(isinstance(item, str) for item in chosen):
+        return [Problem(question.name, _("A choice is needed."), _allowed_text(definition, question, dynamic))]
+    unknown = [item for item in chosen if item not in set(allowed)]
+    if unknown:
+        return [
+            Problem(
+                question.name,
+                _("“%(value)s” is not one of the choices.") % {"value": " ".join(unknown)},
+                _allowed_text(definition, question, dynamic),
+            )
+        ]
+    return []
+
+
+def _allowed_text(definition: Definition, question: Question, dynamic: ChoiceSets) -> str:
+    if not question.is_select:
+        return _limits(question) if question.type == "integer" else ""
+    names = allowed_names(definition, question, dynamic)
+    shown = ", ".join(names[:12]) + (" …" if len(names) > 12 else "")
+    if question.type == "select_multiple":
+        return _("one or more of: %(choices)s, separated by spaces") % {"choices": shown}
+    return _("one of: %(choices)s") % {"choices": shown}
+
+
+def choice_text(definition: Definition, question: Question, name: str, language: str | None = None) -> str:
+    """The label of a static choice, or the name itself for a dynamic list."""
+    for choice in definition.choice_lists.get(question.choices, ()):
+        if choice.name == name:
+            return choice.text(language)
+    return name
