@@ -14,7 +14,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 DEMO_OTP_TOKEN = "246810"  # noqa: S105 - printed demo code, refused outside TANDEM_ENV=demo
 
@@ -144,12 +144,71 @@ def build_parser() -> argparse.ArgumentParser:
         "ones after it, then run 'tandem keys rotate'.",
     )
 
+    _add_mapping_parser(sub)
+
     sub.add_parser(
         "compilemessages",
         help="Compile the translations (done automatically by the other commands).",
         description="Compile the gettext catalogues into the files Tandem reads.",
     )
     return parser
+
+
+def _add_mapping_parser(sub: Any) -> None:
+    mapping = sub.add_parser(
+        "mapping",
+        help="The mapping of programmes: survey answers, indicators, coverage, report, open data.",
+        description="Work with the mapping of programmes: import survey answers, export the questionnaire "
+        "as an XLSForm, compute indicators and coverage, build the mapping report, export open data.",
+    )
+    mapping_sub = mapping.add_subparsers(dest="mapping_command", metavar="ACTION", parser_class=_Parser)
+    mapping_sub.required = True
+    imp = mapping_sub.add_parser(
+        "import",
+        help="Import survey answers from a CSV, XLSX or KoboToolbox/ODK export.",
+        description="Import the answers in FILE (CSV or XLSX, with the questionnaire's question names "
+        "as column names, with or without Kobo/ODK group prefixes) into a round. All or nothing: a file "
+        "with any problem changes nothing, and every problem is listed with its row and column. "
+        "Importing the same file again changes nothing.",
+    )
+    imp.add_argument("file", metavar="FILE", help="the CSV or XLSX file")
+    imp.add_argument("--round", required=True, type=int, metavar="ID", help="the survey round")
+    imp.add_argument("--dry-run", action="store_true", help="check the file and report, change nothing")
+    xls = mapping_sub.add_parser(
+        "xlsform",
+        help="Write a round's questionnaire as an XLSForm for KoboToolbox or ODK.",
+        description="Write the questionnaire of a round as an XLSForm (XLSX) with its choice lists and "
+        "every translation, ready to upload to KoboToolbox or to convert with pyxform.",
+    )
+    xls.add_argument("--round", required=True, type=int, metavar="ID", help="the survey round")
+    xls.add_argument("--output", required=True, metavar="PATH", help="where to write the .xlsx file")
+    for name, text in (
+        ("indicators", "Compute the mapping indicators from published answers."),
+        ("coverage", "Compute, per region, whether a functioning programme serves it."),
+    ):
+        cmd = mapping_sub.add_parser(name, help=text, description=text + " Prints to standard output.")
+        cmd.add_argument("--country", metavar="CC", help="one country, by code (e.g. AL)")
+        cmd.add_argument("--round", type=int, metavar="ID", help="the survey round (default: the latest)")
+        cmd.add_argument("--format", choices=["json", "csv"], default="json", help="output format (default json)")
+    report = mapping_sub.add_parser(
+        "report",
+        help="Build the mapping report as HTML or PDF.",
+        description="Build the mapping report (findings, indicator tables, charts, map, recommendations "
+        "and methodology) from the published answers of a round.",
+    )
+    report.add_argument("--country", metavar="CC", help="one country, by code (default: the whole round)")
+    report.add_argument("--round", type=int, metavar="ID", help="the survey round (default: the latest)")
+    report.add_argument("--format", choices=["html", "pdf"], required=True, help="html or pdf")
+    report.add_argument("--output", required=True, metavar="PATH", help="where to write the report")
+    report.add_argument("--language", default="en", metavar="LANG", help="language of the report (default en)")
+    export = mapping_sub.add_parser(
+        "export",
+        help="Export functioning, publishable programmes as open data.",
+        description="Export the functioning programmes that may be published, as Open Referral HSDS 3.0 "
+        "JSON or as GeoJSON. Locations marked private are never included.",
+    )
+    export.add_argument("--format", choices=["hsds", "geojson"], required=True, help="hsds or geojson")
+    export.add_argument("--output", metavar="PATH", help="where to write (default: standard output)")
 
 
 def _setup_django() -> None:
@@ -249,11 +308,37 @@ def run(args: argparse.Namespace) -> int:
         call_command("audit_verify", anchor=args.anchor)
     elif args.command == "keys" and args.keys_command == "rotate":
         call_command("rotate_keys", dry_run=args.dry_run)
+    elif args.command == "mapping":
+        _run_mapping(args)
     elif args.command == "compilemessages":
         from tandem.core.i18n import compile_catalogues
 
         print(f"{compile_catalogues(force=True)} catalogues compiled.")
     return 0
+
+
+def _run_mapping(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+
+    action = args.mapping_command
+    if action == "import":
+        call_command("mapping_import", args.file, round=args.round, dry_run=args.dry_run, stdout=sys.stdout)
+    elif action == "xlsform":
+        call_command("mapping_xlsform", round=args.round, output=args.output, stdout=sys.stdout)
+    elif action in {"indicators", "coverage"}:
+        call_command(f"mapping_{action}", country=args.country, round=args.round, format=args.format, stdout=sys.stdout)
+    elif action == "report":
+        call_command(
+            "mapping_report",
+            country=args.country,
+            round=args.round,
+            format=args.format,
+            output=args.output,
+            language=args.language,
+            stdout=sys.stdout,
+        )
+    elif action == "export":
+        call_command("mapping_export", format=args.format, output=args.output, stdout=sys.stdout)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

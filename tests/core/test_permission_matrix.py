@@ -15,7 +15,7 @@ from tandem.core import actions
 from tandem.core.models import Invitation, Membership, User
 from tandem.core.roles import Role
 from tandem.core.scoping import ScopedModel
-from tandem.mapping.models import Programme
+from tandem.mapping.models import AnswerStatus, Programme, SurveyAnswer, SurveyRound
 from tests import factories
 from tests.conftest import World
 from tests.mapping.test_directory import programme
@@ -63,6 +63,11 @@ class MatrixFixture:
     other_membership: Membership
     public_programme: Programme
     hidden_programme: Programme
+    # A round run by the world's network in Albania and Kosovo: the auditor reviews Albania,
+    # the government viewer Kosovo, and the analyst runs the round.
+    survey_round: SurveyRound
+    own_answer: SurveyAnswer  # the world's provider's programme in Albania, submitted
+    other_answer: SurveyAnswer  # another provider's programme in Kosovo, submitted
 
     def user(self, persona: str) -> User | None:
         if persona == "anonymous":
@@ -91,6 +96,11 @@ def fx(world: World) -> MatrixFixture:
     other_invitation, _token = actions.invite_user(
         organisation=world.other_org, role=Role.FACILITATOR, invitee_name="Elsewhere", acting_user=world.outsider
     )
+    public = programme("Public", provider=world.org)
+    hidden = programme("Hidden", provider=world.org, publish=False)
+    survey_round = factories.survey_round(owner=world.network, countries=["AL", "XK"])
+    factories.reviewer(survey_round, "AL", world.auditor)
+    factories.reviewer(survey_round, "XK", world.gov_viewer)
     return MatrixFixture(
         world=world,
         platform_admin=platform_admin,
@@ -99,8 +109,15 @@ def fx(world: World) -> MatrixFixture:
         other_invitation=other_invitation,
         membership=Membership.objects.get(user=world.facilitator),
         other_membership=Membership.objects.get(user=world.outsider),
-        public_programme=programme("Public", provider=world.org),
-        hidden_programme=programme("Hidden", provider=world.org, publish=False),
+        public_programme=public,
+        hidden_programme=hidden,
+        survey_round=survey_round,
+        own_answer=factories.survey_answer(survey_round, public, status=AnswerStatus.SUBMITTED),
+        other_answer=factories.survey_answer(
+            survey_round,
+            programme("Elsewhere", provider=world.other_org, country="XK", region="XK-D01"),
+            status=AnswerStatus.SUBMITTED,
+        ),
     )
 
 
