@@ -276,3 +276,39 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ImportJob(models.Model):
+    """A file uploaded for import on the web, worked through by the background worker so that
+    the page can show its progress. The file is kept only until the job ends."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="import_jobs")
+    uploaded_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL)
+    filename = models.CharField(_("file"), max_length=255)
+    content = models.BinaryField(_("content"), blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    # Every problem found: [{"row", "column", "message", "allowed"}], or the summary of the import.
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
