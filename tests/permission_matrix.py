@@ -168,6 +168,83 @@ MATRIX: list[Row] = [
         everyone(NOT_FOUND),
         lambda fx, user: {"programme_id": fx.hidden_programme.pk},
     ),
+    # Survey rounds: the organisation running the round (the analyst), the reviewers (the
+    # auditor reviews Albania, the government viewer Kosovo) and providers with a programme in
+    # the round's countries (the world's provider in Albania; the outsider's in Kosovo).
+    Row("mapping:round_list", "GET", "none", signed_in(OK)),
+    Row(
+        "mapping:round_detail",
+        "GET",
+        "own",
+        signed_in(NOT_FOUND, coordinator=OK, org_admin=OK, analyst=OK, auditor=OK, gov_viewer=OK, outsider=OK),
+        lambda fx, user: {"round_id": fx.survey_round.pk},
+    ),
+    Row(
+        "mapping:round_detail",
+        "GET",
+        "other",
+        signed_in(NOT_FOUND),
+        lambda fx, user: {"round_id": fx.other_round.pk},
+    ),
+    # Only a provider's coordinators and administrators answer for its programmes.
+    Row(
+        "mapping:answer_start",
+        "POST",
+        "own",
+        signed_in(NOT_FOUND, coordinator=OK, org_admin=OK),
+        lambda fx, user: {"round_id": fx.survey_round.pk, "programme_id": fx.public_programme.pk},
+    ),
+    Row(
+        "mapping:answer_start",
+        "POST",
+        "other",
+        signed_in(NOT_FOUND, outsider=OK),
+        lambda fx, user: {"round_id": fx.survey_round.pk, "programme_id": fx.other_answer.programme_id},
+    ),
+    # An unpublished answer: its provider, the round's organisers and the reviewers of its
+    # country; a reviewer of another country does not see it.
+    Row(
+        "mapping:answer",
+        "GET",
+        "own",
+        signed_in(NOT_FOUND, coordinator=OK, org_admin=OK, analyst=OK, auditor=OK),
+        lambda fx, user: {"answer_id": fx.own_answer.pk},
+    ),
+    Row(
+        "mapping:answer",
+        "GET",
+        "other",
+        signed_in(NOT_FOUND, analyst=OK, gov_viewer=OK, outsider=OK),
+        lambda fx, user: {"answer_id": fx.other_answer.pk},
+    ),
+    Row(
+        "mapping:answer_edit",
+        "GET",
+        "own",
+        signed_in(NOT_FOUND, coordinator=OK, org_admin=OK),
+        lambda fx, user: {"answer_id": fx.own_answer.pk},
+    ),
+    Row(
+        "mapping:answer_edit",
+        "GET",
+        "other",
+        signed_in(NOT_FOUND, outsider=OK),
+        lambda fx, user: {"answer_id": fx.other_answer.pk},
+    ),
+    Row(
+        "mapping:answer_move",
+        "POST",
+        "own",
+        signed_in(NOT_FOUND, coordinator=OK, org_admin=OK, analyst=OK, auditor=OK),
+        lambda fx, user: {"answer_id": fx.own_answer.pk, "event": "accept"},
+    ),
+    Row(
+        "mapping:answer_move",
+        "POST",
+        "other",
+        signed_in(NOT_FOUND, analyst=OK, gov_viewer=OK, outsider=OK),
+        lambda fx, user: {"answer_id": fx.other_answer.pk, "event": "accept"},
+    ),
     # The platform administration: only a platform administrator signed in with a code.
     Row("admin:*", "GET", "none", signed_in(LOGIN, platform_admin=OK)),
 ]

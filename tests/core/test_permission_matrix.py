@@ -68,6 +68,7 @@ class MatrixFixture:
     survey_round: SurveyRound
     own_answer: SurveyAnswer  # the world's provider's programme in Albania, submitted
     other_answer: SurveyAnswer  # another provider's programme in Kosovo, submitted
+    other_round: SurveyRound  # run by another network, in Montenegro, with nobody of the world in it
 
     def user(self, persona: str) -> User | None:
         if persona == "anonymous":
@@ -113,6 +114,7 @@ def fx(world: World) -> MatrixFixture:
         hidden_programme=hidden,
         survey_round=survey_round,
         own_answer=factories.survey_answer(survey_round, public, status=AnswerStatus.SUBMITTED),
+        other_round=factories.survey_round(countries=["ME"]),
         other_answer=factories.survey_answer(
             survey_round,
             programme("Elsewhere", provider=world.other_org, country="XK", region="XK-D01"),

@@ -1,10 +1,20 @@
 from django.urls import path
 
-from tandem.mapping import views
+from tandem.mapping import survey_views, views
 
 app_name = "mapping"
 
 urlpatterns = [
     path("", views.directory_view, name="directory"),
     path("<int:programme_id>/", views.programme_view, name="programme"),
+    path("rounds/", survey_views.round_list_view, name="round_list"),
+    path("rounds/<int:round_id>/", survey_views.round_detail_view, name="round_detail"),
+    path(
+        "rounds/<int:round_id>/programmes/<int:programme_id>/answer/",
+        survey_views.answer_start_view,
+        name="answer_start",
+    ),
+    path("answers/<int:answer_id>/", survey_views.answer_view, name="answer"),
+    path("answers/<int:answer_id>/edit/", survey_views.answer_edit_view, name="answer_edit"),
+    path("answers/<int:answer_id>/<slug:event>/", survey_views.answer_move_view, name="answer_move"),
 ]

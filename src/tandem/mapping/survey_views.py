@@ -1,0 +1,224 @@
+"""Pages of a survey round: the rounds a person takes part in, a round's answers, filling in
+an answer, and reviewing and publishing it. Every record is reached through ``queries``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from tandem.core.http import signed_in_user
+from tandem.geo.models import Region
+from tandem.mapping import actions
+from tandem.mapping.forms import AnswerForm, ReviewForm
+from tandem.mapping.models import AnswerStatus, SurveyAnswer, SurveyRound
+from tandem.mapping.queries import (
+    access_answer,
+    access_round,
+    answerable_programmes,
+    answers_visible_to,
+    managing_organisations,
+    party_of,
+    round_choice_sets,
+    rounds_visible_to,
+)
+from tandem.mapping.questionnaire import choice_text, definition_of
+from tandem.mapping.rules import AUTHOR, EDITABLE_STATUSES, REVIEWER, next_status, round_is_open
+
+EVENTS = {
+    "submit": gettext_lazy("Submit for review"),
+    "accept": gettext_lazy("Accept"),
+    "return": gettext_lazy("Return with comments"),
+    "publish": gettext_lazy("Publish"),
+    "withdraw": gettext_lazy("Withdraw publication"),
+}
+
+
+@login_required
+@require_safe
+def round_list_view(request: HttpRequest) -> HttpResponse:
+    rounds = rounds_visible_to(signed_in_user(request)).prefetch_related("countries")
+    return render(request, "mapping/round_list.html", {"rounds": rounds})
+
+
+@login_required
+@require_safe
+def round_detail_view(request: HttpRequest, round_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    survey_round = access_round(user, round_id, request=request)
+    answers = list(
+        answers_visible_to(user).filter(round=survey_round).order_by("programme__country__code", "programme__name")
+    )
+    answered = {answer.programme_id for answer in answers}
+    by_country: dict[str, list[SurveyAnswer]] = defaultdict(list)
+    for answer in answers:
+        by_country[answer.programme.country.display_name].append(answer)
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "round": survey_round,
+        "countries": survey_round.countries.all(),
+        "answers_by_country": sorted(by_country.items()),
+        "unanswered": [p for p in answerable_programmes(user, survey_round) if p.pk not in answered],
+        "is_open": round_is_open(opens_on=survey_round.opens_on, closes_on=survey_round.closes_on, today=today),
+        "manages": survey_round.owner_id in managing_organisations(user),
+        "reviewers": survey_round.reviewers.select_related("country", "user"),
+    }
+    return render(request, "mapping/round_detail.html", context)
+
+
+@login_required
+@require_POST
+def answer_start_view(request: HttpRequest, round_id: int, programme_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    survey_round = access_round(user, round_id, request=request)
+    programme = answerable_programmes(user, survey_round).filter(pk=programme_id).first()
+    if programme is None:
+        raise Http404
+    answer = actions.start_answer(user=user, survey_round=survey_round, programme=programme, request=request)
+    return redirect("mapping:answer_edit", answer_id=answer.pk)
+
+
+def _form(answer: SurveyAnswer, data: Any = None) -> AnswerForm:
+    survey_round: SurveyRound = answer.round
+    choice_sets = round_choice_sets(survey_round)
+    region_names = dict(Region.objects.filter(code__in=choice_sets["regions"]).values_list("code", "name"))
+    initial = {**answer.values, "version": answer.version}
+    return AnswerForm(
+        data,
+        initial=initial,
+        definition=definition_of(survey_round.questionnaire.definition),
+        choice_sets=choice_sets,
+        region_names=region_names,
+    )
+
+
+def _shown_values(answer: SurveyAnswer) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The answer as a reader sees it: per section, each question with its answer in words."""
+    definition = definition_of(answer.round.questionnaire.definition)
+    regions = dict(Region.objects.filter(code__in=answer.values.get("regions_served", [])).values_list("code", "name"))
+    shown = []
+    for section in definition.sections:
+        rows = []
+        for question in section.questions:
+            value = answer.values.get(question.name)
+            if value is None:
+                text = _("Not answered")
+            elif question.choices == "regions":
+                text = ", ".join(regions.get(code, code) for code in value)
+            elif question.type == "select_multiple":
+                text = ", ".join(choice_text(definition, question, name) for name in value)
+            elif question.type == "select_one":
+                text = choice_text(definition, question, value)
+            else:
+                text = str(value)
+            rows.append((question.text(), text))
+        shown.append((section.text(), rows))
+    return shown
+
+
+def _events_for(user: Any, answer: SurveyAnswer) -> list[tuple[str, str]]:
+    parties = party_of(user, answer)
+    return [
+        (event, str(label))
+        for event, label in EVENTS.items()
+        if any(next_status(event, answer.status, party) for party in parties)
+    ]
+
+
+@login_required
+@require_safe
+def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    answer = access_answer(user, answer_id, request=request)
+    return _render_answer(request, answer)
+
+
+def _render_answer(
+    request: HttpRequest, answer: SurveyAnswer, *, review_form: ReviewForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = signed_in_user(request)
+    parties = party_of(user, answer)
+    context = {
+        "answer": answer,
+        "sections": _shown_values(answer),
+        "events": _events_for(user, answer),
+        "can_edit": AUTHOR in parties and answer.status in EDITABLE_STATUSES,
+        "is_reviewer": REVIEWER in parties,
+        "review_form": review_form or ReviewForm(initial={"version": answer.version}),
+    }
+    return render(request, "mapping/answer.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def answer_edit_view(request: HttpRequest, answer_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    answer = access_answer(user, answer_id, request=request)
+    if AUTHOR not in party_of(user, answer):
+        raise Http404
+    if answer.status not in EDITABLE_STATUSES:
+        messages.info(
+            request,
+            _("This answer is %(status)s and can no longer be changed.") % {"status": answer.get_status_display()},
+        )
+        return redirect("mapping:answer", answer_id=answer.pk)
+    if request.method != "POST":
+        return render(request, "mapping/answer_edit.html", {"answer": answer, "form": _form(answer)})
+    form = _form(answer, request.POST)
+    status = 422
+    if form.is_valid():
+        try:
+            actions.save_answer(
+                user=user,
+                answer=answer,
+                values={**form.values(), "programme": answer.programme.code},
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except actions.StaleAnswer as refused:
+            form.add_error(None, refused.message)
+            status = 409
+        except actions.AnswerRefused as refused:
+            form.add_error(None, refused.message)
+            form.add_problems(refused.problems)
+        else:
+            messages.success(request, _("Your answer is saved. Submit it for review when it is complete."))
+            return redirect("mapping:answer", answer_id=answer.pk)
+    return render(request, "mapping/answer_edit.html", {"answer": answer, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def answer_move_view(request: HttpRequest, answer_id: int, event: str) -> HttpResponse:
+    user = signed_in_user(request)
+    answer = access_answer(user, answer_id, request=request)
+    if event not in EVENTS:
+        raise Http404
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _render_answer(request, answer, review_form=form, status=422)
+    try:
+        actions.move_answer(
+            user=user,
+            answer=answer,
+            event=event,
+            expected_version=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+            request=request,
+        )
+    except actions.AnswerRefused as refused:
+        form.add_error(None, refused.message)
+        for problem in refused.problems:
+            form.add_error(None, f"{problem.question}: {problem.message}")
+        return _render_answer(
+            request, answer, review_form=form, status=409 if isinstance(refused, actions.StaleAnswer) else 422
+        )
+    messages.success(request, _("The answer is now: %(status)s.") % {"status": AnswerStatus(answer.status).label})
+    return redirect("mapping:answer", answer_id=answer.pk)
