@@ -7,9 +7,24 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db import transaction
 
+from tandem.core import audit
 from tandem.core.admin import AuditedAdmin
-from tandem.mapping.models import DeliveryLocation, Funding, LegalBasis, Programme, ReferralRoute, TargetGroup
+from tandem.core.http import signed_in_user
+from tandem.core.models import Organisation
+from tandem.mapping.models import (
+    DeliveryLocation,
+    Funding,
+    LegalBasis,
+    Programme,
+    Questionnaire,
+    ReferralRoute,
+    RoundReviewer,
+    SurveyRound,
+    TargetGroup,
+)
+from tandem.mapping.queries import ROUND_OWNER_KINDS
 
 
 class ProgrammeForm(forms.ModelForm[Programme]):
@@ -39,6 +54,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             "remote_delivery",
             "typical_weeks",
             "typical_sessions",
+            "code",
             "waiting_weeks",
             "status",
             "status_confirmed_on",
@@ -64,3 +80,71 @@ class ProgrammeAdmin(AuditedAdmin):
 
     def audit_organisation(self, obj: Any) -> int | None:
         return int(obj.provider_id)
+
+
+class RoundReviewerInline(admin.TabularInline[RoundReviewer, SurveyRound]):
+    model = RoundReviewer
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+@admin.register(SurveyRound)
+class SurveyRoundAdmin(AuditedAdmin):
+    """Rounds are set up here: questionnaire, countries, dates and the reviewers per country.
+    Answers themselves are filled in, reviewed and published on Tandem's own pages."""
+
+    list_display = ["name", "owner", "questionnaire", "opens_on", "closes_on"]
+    filter_horizontal = ["countries"]
+    inlines = [RoundReviewerInline]
+
+    audit_noun = "mapping.round"
+
+    def audit_organisation(self, obj: Any) -> int | None:
+        return int(obj.owner_id)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        if db_field.name == "owner":
+            kwargs["queryset"] = Organisation.objects.filter(kind__in=ROUND_OWNER_KINDS)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
+        # Reviewer assignments decide who sees unpublished answers: each change is audited.
+        with transaction.atomic():
+            instances = formset.save()
+            for reviewer in instances:
+                audit.record(
+                    "mapping.reviewer.assigned",
+                    actor=signed_in_user(request),
+                    obj=reviewer,
+                    organisation=form.instance.owner_id,
+                    request=request,
+                    detail={
+                        "round": form.instance.pk,
+                        "country": reviewer.country.code,
+                        "user": reviewer.user.username,
+                    },
+                )
+            for removed in formset.deleted_objects:
+                audit.record(
+                    "mapping.reviewer.removed",
+                    actor=signed_in_user(request),
+                    organisation=form.instance.owner_id,
+                    request=request,
+                    detail={"round": form.instance.pk, "country": removed.country.code, "user": removed.user.username},
+                )
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin[Questionnaire]):
+    """Questionnaires ship with Tandem as files; here they can be read, not changed."""
+
+    list_display = ["key", "version", "loaded_at"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

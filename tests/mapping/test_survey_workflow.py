@@ -1,0 +1,267 @@
+"""A programme's answer to a survey round: draft, submitted, returned or accepted, published."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from tandem.core.models import AuditEntry
+from tandem.mapping import actions
+from tandem.mapping.actions import AnswerRefused, StaleAnswer
+from tandem.mapping.models import AnswerStatus, Questionnaire, SurveyAnswer
+from tandem.mapping.queries import answers_visible_to
+from tests import factories
+from tests.conftest import World, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setting(world: World):
+    """The world's provider has a programme in Albania, in a round run by the world's network;
+    the auditor reviews Albania."""
+    survey_round = factories.survey_round(owner=world.network, countries=["AL", "XK"])
+    factories.reviewer(survey_round, "AL", world.auditor)
+    programme = factories.programme("Our programme", provider=world.org)
+    return survey_round, programme
+
+
+def draft(world: World, setting) -> SurveyAnswer:
+    survey_round, programme = setting
+    return actions.start_answer(user=world.coordinator, survey_round=survey_round, programme=programme)
+
+
+def complete(world: World, answer: SurveyAnswer) -> SurveyAnswer:
+    values = {**factories.COMPLETE_VALUES, "programme": answer.programme.code, "regions_served": ["AL-11"]}
+    return actions.save_answer(user=world.coordinator, answer=answer, values=values, expected_version=answer.version)
+
+
+def test_a_coordinator_starts_a_draft_for_her_programme(world: World, setting) -> None:
+    answer = draft(world, setting)
+    assert answer.status == AnswerStatus.DRAFT
+    assert answer.values == {"programme": answer.programme.code}
+    assert AuditEntry.objects.filter(action="mapping.answer.started", object_id=str(answer.pk)).exists()
+
+
+def test_a_facilitator_cannot_start_an_answer(world: World, setting) -> None:
+    survey_round, programme = setting
+    with pytest.raises(AnswerRefused):
+        actions.start_answer(user=world.facilitator, survey_round=survey_round, programme=programme)
+
+
+def test_a_draft_may_be_incomplete(world: World, setting) -> None:
+    answer = draft(world, setting)
+    saved = actions.save_answer(
+        user=world.coordinator,
+        answer=answer,
+        values={"programme": answer.programme.code, "places_per_year": 30},
+        expected_version=answer.version,
+    )
+    assert saved.values["places_per_year"] == 30
+    assert SurveyAnswer.objects.get(pk=answer.pk).version == 2
+
+
+def test_a_wrong_value_is_refused_and_nothing_is_saved(world: World, setting) -> None:
+    answer = draft(world, setting)
+    with pytest.raises(AnswerRefused) as refused:
+        actions.save_answer(
+            user=world.coordinator,
+            answer=answer,
+            values={"programme": answer.programme.code, "places_per_year": 30, "cost": "gold"},
+            expected_version=answer.version,
+        )
+    assert [problem.question for problem in refused.value.problems] == ["cost"]
+    assert SurveyAnswer.objects.get(pk=answer.pk).values == {"programme": answer.programme.code}
+
+
+def test_more_men_completing_than_starting_is_refused(world: World, setting) -> None:
+    answer = draft(world, setting)
+    with pytest.raises(AnswerRefused) as refused:
+        actions.save_answer(
+            user=world.coordinator,
+            answer=answer,
+            values={"men_started_12m": 5, "men_completed_12m": 9},
+            expected_version=answer.version,
+        )
+    assert [problem.question for problem in refused.value.problems] == ["men_completed_12m"]
+
+
+def test_an_edit_from_an_outdated_page_is_detected_not_overwritten(world: World, setting) -> None:
+    answer = draft(world, setting)
+    opened_at = answer.version
+    actions.save_answer(
+        user=world.coordinator, answer=answer, values={"places_per_year": 30}, expected_version=opened_at
+    )
+    stale = SurveyAnswer.objects.get(pk=answer.pk)
+    with pytest.raises(StaleAnswer):
+        actions.save_answer(
+            user=world.org_admin, answer=stale, values={"places_per_year": 99}, expected_version=opened_at
+        )
+    assert SurveyAnswer.objects.get(pk=answer.pk).values["places_per_year"] == 30
+
+
+def test_an_incomplete_answer_cannot_be_submitted(world: World, setting) -> None:
+    answer = draft(world, setting)
+    with pytest.raises(AnswerRefused) as refused:
+        actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
+    assert "regions_served" in {problem.question for problem in refused.value.problems}
+    assert SurveyAnswer.objects.get(pk=answer.pk).status == AnswerStatus.DRAFT
+
+
+def test_nothing_is_submitted_outside_the_rounds_dates(world: World, setting) -> None:
+    answer = complete(world, draft(world, setting))
+    with pytest.raises(AnswerRefused):
+        actions.move_answer(
+            user=world.coordinator,
+            answer=answer,
+            event="submit",
+            expected_version=answer.version,
+            today=date(2100, 1, 1),
+        )
+
+
+def test_the_whole_way_to_publication_is_in_the_audit_log(world: World, setting) -> None:
+    answer = complete(world, draft(world, setting))
+    for user, event in [(world.coordinator, "submit"), (world.auditor, "accept"), (world.auditor, "publish")]:
+        answer = actions.move_answer(user=user, answer=answer, event=event, expected_version=answer.version)
+    assert answer.status == AnswerStatus.PUBLISHED
+    assert answer.published_at is not None
+    logged = list(AuditEntry.objects.filter(object_id=str(answer.pk)).order_by("seq").values_list("action", flat=True))
+    assert logged == [
+        "mapping.answer.started",
+        "mapping.answer.saved",
+        "mapping.answer.submitted",
+        "mapping.answer.accepted",
+        "mapping.answer.published",
+    ]
+
+
+def test_a_returned_answer_carries_the_comments_and_can_be_corrected_and_resubmitted(world: World, setting) -> None:
+    answer = complete(world, draft(world, setting))
+    answer = actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
+    answer = actions.move_answer(
+        user=world.auditor,
+        answer=answer,
+        event="return",
+        comment="Places look too high.",
+        expected_version=answer.version,
+    )
+    assert (answer.status, answer.review_comment) == (AnswerStatus.RETURNED, "Places look too high.")
+    values = {**answer.values, "places_per_year": 40}
+    answer = actions.save_answer(user=world.coordinator, answer=answer, values=values, expected_version=answer.version)
+    answer = actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
+    assert answer.status == AnswerStatus.SUBMITTED
+
+
+def test_returning_an_answer_needs_comments(world: World, setting) -> None:
+    answer = complete(world, draft(world, setting))
+    answer = actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
+    with pytest.raises(AnswerRefused):
+        actions.move_answer(user=world.auditor, answer=answer, event="return", expected_version=answer.version)
+
+
+def test_an_author_cannot_accept_her_own_answer(world: World, setting) -> None:
+    answer = complete(world, draft(world, setting))
+    answer = actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
+    with pytest.raises(AnswerRefused):
+        actions.move_answer(user=world.coordinator, answer=answer, event="accept", expected_version=answer.version)
+
+
+def test_a_submitted_answer_can_no_longer_be_edited_by_its_author(world: World, setting) -> None:
+    answer = complete(world, draft(world, setting))
+    answer = actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
+    with pytest.raises(AnswerRefused):
+        actions.save_answer(user=world.coordinator, answer=answer, values={}, expected_version=answer.version)
+
+
+def test_a_reviewer_of_another_country_does_not_see_unpublished_answers(world: World, setting) -> None:
+    survey_round, _programme = setting
+    factories.reviewer(survey_round, "XK", world.gov_viewer)
+    answer = complete(world, draft(world, setting))
+    assert not answers_visible_to(world.gov_viewer).filter(pk=answer.pk).exists()
+    assert answers_visible_to(world.auditor).filter(pk=answer.pk).exists()
+
+
+def test_a_published_answer_is_visible_to_every_reviewer_of_the_round(world: World, setting) -> None:
+    survey_round, _programme = setting
+    factories.reviewer(survey_round, "XK", world.gov_viewer)
+    answer = complete(world, draft(world, setting))
+    SurveyAnswer.objects.filter(pk=answer.pk).update(status=AnswerStatus.PUBLISHED)
+    assert answers_visible_to(world.gov_viewer).filter(pk=answer.pk).exists()
+
+
+def test_the_answer_form_saves_a_draft_on_the_web(client: Client, world: World, setting) -> None:
+    answer = draft(world, setting)
+    sign_in(client, world.coordinator)
+    page = client.get(f"/programmes/answers/{answer.pk}/edit/")
+    assert page.status_code == 200
+    assert "How many men started the programme in the last 12 months?" in page.content.decode()
+    response = client.post(
+        f"/programmes/answers/{answer.pk}/edit/",
+        {"version": answer.version, "places_per_year": "25", "regions_served": ["AL-11", "AL-02"], "cost": "free"},
+    )
+    assert response.status_code == 302
+    saved = SurveyAnswer.objects.get(pk=answer.pk)
+    assert saved.values == {
+        "programme": answer.programme.code,
+        "places_per_year": 25,
+        "regions_served": ["AL-11", "AL-02"],
+        "cost": "free",
+    }
+
+
+def test_the_answer_form_names_the_field_to_fix(client: Client, world: World, setting) -> None:
+    answer = draft(world, setting)
+    sign_in(client, world.coordinator)
+    response = client.post(
+        f"/programmes/answers/{answer.pk}/edit/", {"version": answer.version, "men_started_12m": "many"}
+    )
+    assert response.status_code == 422
+    assert "Enter a whole number." in response.content.decode()
+    assert SurveyAnswer.objects.get(pk=answer.pk).version == answer.version
+
+
+def test_the_answer_form_detects_a_concurrent_change(client: Client, world: World, setting) -> None:
+    answer = draft(world, setting)
+    sign_in(client, world.coordinator)
+    response = client.post(f"/programmes/answers/{answer.pk}/edit/", {"version": answer.version - 1 + 5})
+    assert response.status_code == 409
+    assert "Someone else changed this answer" in response.content.decode()
+
+
+def test_the_reviewer_returns_an_answer_on_the_web(client: Client, world: World, setting) -> None:
+    answer = complete(world, draft(world, setting))
+    answer = actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
+    sign_in(client, world.auditor)
+    response = client.post(
+        f"/programmes/answers/{answer.pk}/return/", {"version": answer.version, "comment": "Check the numbers."}
+    )
+    assert response.status_code == 302
+    assert SurveyAnswer.objects.get(pk=answer.pk).status == AnswerStatus.RETURNED
+
+
+def test_the_questionnaire_is_shipped_and_loaded(db: None) -> None:
+    questionnaire = Questionnaire.objects.get(key="mapping", version=1)
+    sections = [section["name"] for section in questionnaire.definition["sections"]]
+    assert sections[:3] == ["programme", "availability", "accessibility"]
+    assert {"survivor_safety", "evaluation", "staffing", "functioning", "funding"} <= set(sections)
+
+
+def test_a_shipped_questionnaire_may_not_change_its_questions_under_the_same_version(db: None) -> None:
+    stored = Questionnaire.objects.get(key="mapping", version=1)
+    changed = dict(stored.definition)
+    changed["sections"] = changed["sections"][:-1]
+    Questionnaire.objects.filter(pk=stored.pk).update(definition=changed)
+    with pytest.raises(ValueError, match="new version"):
+        actions.load_shipped_questionnaires()
+
+
+def test_improved_wording_of_a_shipped_questionnaire_is_taken_over(db: None) -> None:
+    stored = Questionnaire.objects.get(key="mapping", version=1)
+    reworded = dict(stored.definition)
+    reworded["title"] = {"en": "Old title"}
+    Questionnaire.objects.filter(pk=stored.pk).update(definition=reworded)
+    actions.load_shipped_questionnaires()
+    assert Questionnaire.objects.get(pk=stored.pk).definition["title"]["en"] != "Old title"
