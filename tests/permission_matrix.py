@@ -168,6 +168,9 @@ MATRIX: list[Row] = [
         everyone(NOT_FOUND),
         lambda fx, user: {"programme_id": fx.hidden_programme.pk},
     ),
+    # The directory as open data (HSDS 3.0 and GeoJSON): everyone, signed in or not.
+    Row("mapping:open_data_hsds", "GET", "none", everyone(OK)),
+    Row("mapping:open_data_geojson", "GET", "none", everyone(OK)),
     # Survey rounds: the organisation running the round (the analyst), the reviewers (the
     # auditor reviews Albania, the government viewer Kosovo) and providers with a programme in
     # the round's countries (the world's provider in Albania; the outsider's in Kosovo).

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from tandem.mapping import survey_views, views
+from tandem.mapping import opendata_views, survey_views, views
 
 app_name = "mapping"
 
 urlpatterns = [
     path("", views.directory_view, name="directory"),
     path("<int:programme_id>/", views.programme_view, name="programme"),
+    path("open-data/hsds.json", opendata_views.hsds_view, name="open_data_hsds"),
+    path("open-data/programmes.geojson", opendata_views.geojson_view, name="open_data_geojson"),
     path("rounds/", survey_views.round_list_view, name="round_list"),
     path("rounds/<int:round_id>/", survey_views.round_detail_view, name="round_detail"),
     path(
