@@ -25,6 +25,7 @@ from jsonschema.validators import Draft202012Validator, validator_for  # type: i
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from tandem import cli
 from tandem.core.models import AuditEntry
 from tandem.core.roles import Role
 from tandem.geo.models import Region
@@ -380,6 +381,23 @@ def test_the_command_writes_the_file_and_an_audit_entry(tmp_path: Path) -> None:
     assert entry.actor_id is None
     assert entry.actor_label == "command line"
     assert json.loads(entry.detail) == {"format": "hsds", "programmes": 1}
+
+
+def test_tandem_mapping_export_writes_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    full_programme()
+    output = tmp_path / "programmes.geojson"
+    assert cli.main(["mapping", "export", "--format", "geojson", "--output", str(output)]) == 0
+    assert output.read_text(encoding="utf-8") == text("geojson")
+    assert str(output) in capsys.readouterr().out
+
+
+def test_tandem_mapping_export_refuses_a_missing_folder_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["mapping", "export", "--format", "hsds", "--output", str(tmp_path / "missing" / "hsds.json")])
+    assert exited.value.code == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
 
 
 def test_the_command_writes_geojson_to_standard_output(capsys: pytest.CaptureFixture[str]) -> None:
