@@ -1,0 +1,389 @@
+"""Coverage: which regions a functioning programme serves, how many people live where none
+does, and how far each region is from the nearest one.
+
+Regions are the coverage units of the geography (``Region.coverage_unit``): units that tile a
+country without overlap, so that their populations add up. A programme serving a grouping
+region (an entity, a province) serves each coverage unit in it.
+
+The source of "functioning" is either a survey round (its published answers that say
+``status == "functioning"``, with the regions they say they serve) or, without a round, the
+registry (``Programme.status`` and ``Programme.regions_served``).
+
+Distances are straight lines (great circle, ``geo.distance``) from a region's representative
+point to the nearest delivery location of a functioning programme of the same country, private
+locations included (only the distance is shown, never the place). A programme without a
+location counts at the representative points of the regions it serves. Every region gets its
+true distance, served ones too; the distance is None when its country has no functioning
+programme at all.
+
+Public API::
+
+    ROUND, REGISTRY                      # CoverageResults.source
+    RegionCoverage(code, name, name_en, country_code, country_name, population, served,
+                   programmes, distance_km, country_has_programme)
+        .population_without  .distance_display()  .served_display()
+    CountryCoverage(code, name, population, population_without, regions, regions_without, programmes)
+        .share_without (percent or None)  .has_programme  .share_display()
+    CoverageResults(survey_round, country, source, generated_at, regions, countries)
+        .population  .population_without  .share_without  .regions_of(country_code)
+    compute_coverage(*, survey_round=None, country=None) -> CoverageResults
+
+``regions`` and ``countries`` are in display order (countries by name, regions by code).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from tandem.geo.distance import Point, nearest_km
+from tandem.geo.models import Country, Region
+from tandem.mapping.indicators import percent_text
+from tandem.mapping.models import DeliveryLocation, Programme, Status, SurveyRound
+from tandem.mapping.queries import published_answers
+
+ROUND, REGISTRY = "round", "registry"
+
+
+@dataclass(frozen=True)
+class RegionCoverage:
+    code: str
+    name: str
+    name_en: str
+    country_code: str
+    country_name: str
+    population: int
+    served: bool
+    programmes: int  # functioning programmes of the same country that serve it
+    distance_km: float | None  # to the nearest functioning programme of the same country
+    country_has_programme: bool
+
+    @property
+    def population_without(self) -> int:
+        return 0 if self.served else self.population
+
+    def distance_display(self) -> str:
+        if self.distance_km is not None:
+            return _("%(distance)s km") % {"distance": number_format(int(self.distance_km + 0.5), 0)}
+        if not self.country_has_programme:
+            return _("no functioning programme in the country")
+        return _("distance unknown")
+
+    def served_display(self) -> str:
+        return _("served") if self.served else _("not served")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "name_en": self.name_en,
+            "country": self.country_code,
+            "population": self.population,
+            "served": self.served,
+            "programmes": self.programmes,
+            "population_without": self.population_without,
+            "distance_km": None if self.distance_km is None else round(self.distance_km, 1),
+            "distance_display": self.distance_display(),
+        }
+
+
+@dataclass(frozen=True)
+class CountryCoverage:
+    code: str
+    name: str
+    population: int  # the sum of its coverage units, so that the share adds up
+    population_without: int  # living in regions no functioning programme serves
+    regions: int
+    regions_without: int
+    programmes: int  # functioning programmes
+
+    @property
+    def has_programme(self) -> bool:
+        return self.programmes > 0
+
+    @property
+    def share_without(self) -> float | None:
+        return 100.0 * self.population_without / self.population if self.population else None
+
+    def share_display(self) -> str:
+        share = self.share_without
+        return percent_text(share) if share is not None else "–"
+
+    def as_dict(self) -> dict[str, Any]:
+        share = self.share_without
+        return {
+            "code": self.code,
+            "name": self.name,
+            "population": self.population,
+            "population_without": self.population_without,
+            "share_without": None if share is None else round(share, 1),
+            "share_display": self.share_display(),
+            "regions": self.regions,
+            "regions_without": self.regions_without,
+            "programmes": self.programmes,
+        }
+
+
+@dataclass(frozen=True)
+class CoverageResults:
+    survey_round: SurveyRound | None
+    country: Country | None
+    source: str  # ROUND or REGISTRY
+    generated_at: datetime
+    regions: tuple[RegionCoverage, ...]
+    countries: tuple[CountryCoverage, ...]
+
+    @property
+    def population(self) -> int:
+        return sum(country.population for country in self.countries)
+
+    @property
+    def population_without(self) -> int:
+        return sum(country.population_without for country in self.countries)
+
+    @property
+    def share_without(self) -> float | None:
+        population = self.population
+        return 100.0 * self.population_without / population if population else None
+
+    def regions_of(self, country_code: str) -> list[RegionCoverage]:
+        return [region for region in self.regions if region.country_code == country_code]
+
+
+@dataclass(frozen=True)
+class _Region:
+    id: int
+    code: str
+    parent_id: int | None
+    coverage_unit: bool
+    name: str
+    name_en: str
+    population: int
+    point: Point
+    country_code: str
+
+
+def compute_coverage(*, survey_round: SurveyRound | None = None, country: Country | None = None) -> CoverageResults:
+    """Coverage of the round's countries from its published answers, or of every country from
+    the registry when no round is given; of one country when ``country`` is given."""
+    if country is not None:
+        countries = [country]
+    elif survey_round is not None:
+        countries = list(survey_round.countries.all())
+    else:
+        countries = list(Country.objects.all())
+    country_ids = [item.pk for item in countries]
+    regions = [
+        _Region(pk, code, parent, unit, name, name_en, population, (lat, lon), cc)
+        for pk, code, parent, unit, name, name_en, population, lat, lon, cc in Region.objects.filter(
+            country__in=country_ids
+        )
+        .order_by("code")
+        .values_list(
+            "pk",
+            "code",
+            "parent_id",
+            "coverage_unit",
+            "name",
+            "name_en",
+            "population",
+            "latitude",
+            "longitude",
+            "country__code",
+        )
+    ]
+    units_of = _coverage_units(regions)
+
+    # programme id -> (its country, the region codes it says it serves)
+    functioning: dict[int, tuple[str, list[str]]] = {}
+    if survey_round is not None:
+        answers = published_answers(survey_round=survey_round, country=country).values_list(
+            "programme_id", "programme__country__code", "values"
+        )
+        for programme_id, country_code, values in answers.iterator(chunk_size=2000):
+            if isinstance(values, dict) and values.get("status") == Status.FUNCTIONING:
+                served = values.get("regions_served") or []
+                functioning[programme_id] = (country_code, served if isinstance(served, list) else str(served).split())
+    else:
+        programmes = Programme.objects.filter(status=Status.FUNCTIONING, country__in=country_ids)
+        for programme_id, country_code in programmes.values_list("pk", "country__code"):
+            functioning[programme_id] = (country_code, [])
+        through = Programme.regions_served.through.objects.filter(programme__in=programmes)
+        for programme_id, region_code in through.values_list("programme_id", "region__code"):
+            functioning[programme_id][1].append(region_code)
+
+    by_code = {region.code: region for region in regions}
+    serving: dict[str, int] = defaultdict(int)  # coverage unit code -> programmes serving it
+    points: dict[str, set[Point]] = defaultdict(set)  # country code -> points of its programmes
+    programmes_in: dict[str, int] = defaultdict(int)
+    located: set[int] = set()
+    locations = DeliveryLocation.objects.filter(programme__country__in=country_ids).values_list(
+        "programme_id", "latitude", "longitude"
+    )
+    for programme_id, lat, lon in locations:
+        if programme_id in functioning:
+            points[functioning[programme_id][0]].add((lat, lon))
+            located.add(programme_id)
+    for programme_id, (country_code, served) in functioning.items():
+        programmes_in[country_code] += 1
+        # Programmes are bound to their country's legal system, courts, referral routes and
+        # languages: a man cannot be sent to a programme across a border, so a region counts as
+        # served, and distances are measured, only by programmes of its own country.
+        units = {
+            unit for code in served for unit in units_of.get(code, ()) if by_code[unit].country_code == country_code
+        }
+        for unit in units:
+            serving[unit] += 1
+            if programme_id not in located:
+                points[country_code].add(by_code[unit].point)
+
+    names = {item.code: item.display_name for item in countries}
+    region_rows: list[RegionCoverage] = []
+    for region in regions:
+        if not region.coverage_unit:
+            continue
+        country_points = points.get(region.country_code, set())
+        region_rows.append(
+            RegionCoverage(
+                code=region.code,
+                name=region.name,
+                name_en=region.name_en,
+                country_code=region.country_code,
+                country_name=names[region.country_code],
+                population=region.population,
+                served=serving.get(region.code, 0) > 0,
+                programmes=serving.get(region.code, 0),
+                distance_km=nearest_km(region.point, country_points),
+                country_has_programme=programmes_in.get(region.country_code, 0) > 0,
+            )
+        )
+    rank = {item.code: position for position, item in enumerate(countries)}
+    region_rows.sort(key=lambda row: (rank[row.country_code], row.code))
+    country_rows = tuple(_country_row(item.code, names[item.code], region_rows, programmes_in) for item in countries)
+    return CoverageResults(
+        survey_round=survey_round,
+        country=country,
+        source=ROUND if survey_round is not None else REGISTRY,
+        generated_at=timezone.now(),
+        regions=tuple(region_rows),
+        countries=country_rows,
+    )
+
+
+def _country_row(
+    code: str, name: str, regions: Iterable[RegionCoverage], programmes: Mapping[str, int]
+) -> CountryCoverage:
+    own = [region for region in regions if region.country_code == code]
+    without = [region for region in own if not region.served]
+    return CountryCoverage(
+        code=code,
+        name=name,
+        population=sum(region.population for region in own),
+        population_without=sum(region.population for region in without),
+        regions=len(own),
+        regions_without=len(without),
+        programmes=programmes.get(code, 0),
+    )
+
+
+def _coverage_units(regions: list[_Region]) -> dict[str, tuple[str, ...]]:
+    """For every region code, the coverage units it stands for: itself when it is one, the
+    units below it for a grouping region (an entity, a province), or the unit above it for a
+    region smaller than a unit."""
+    by_id = {region.id: region for region in regions}
+    children: dict[int, list[_Region]] = defaultdict(list)
+    for region in regions:
+        if region.parent_id is not None:
+            children[region.parent_id].append(region)
+
+    def below(region: _Region) -> list[str]:
+        found = []
+        for child in children.get(region.id, []):
+            found.extend([child.code] if child.coverage_unit else below(child))
+        return found
+
+    units: dict[str, tuple[str, ...]] = {}
+    for region in regions:
+        if region.coverage_unit:
+            units[region.code] = (region.code,)
+            continue
+        found = below(region)
+        if not found:
+            parent = by_id.get(region.parent_id) if region.parent_id is not None else None
+            while parent is not None and not parent.coverage_unit:
+                parent = by_id.get(parent.parent_id) if parent.parent_id is not None else None
+            found = [parent.code] if parent is not None else []
+        units[region.code] = tuple(found)
+    return units
+
+
+# --- Output for the command line ------------------------------------------------------------
+
+CSV_HEADER = (
+    "country",
+    "code",
+    "name",
+    "name_en",
+    "population",
+    "served",
+    "programmes",
+    "population_without",
+    "distance_km",
+    "distance_display",
+)
+
+
+def results_json(results: CoverageResults) -> dict[str, Any]:
+    """The results as a JSON-ready structure (its shape is documented in the module docstring
+    of ``management/commands/mapping_coverage.py``)."""
+    share = results.share_without
+    return {
+        "round": None
+        if results.survey_round is None
+        else {"id": results.survey_round.pk, "name": results.survey_round.name},
+        "source": results.source,
+        "country": None
+        if results.country is None
+        else {"code": results.country.code, "name": results.country.display_name},
+        "generated_at": results.generated_at.isoformat(),
+        "distance": _(
+            "Straight line (great circle) in kilometres from each region's representative point to the "
+            "nearest delivery location of a functioning programme of the same country; travel by road is longer."
+        ),
+        "regions": [region.as_dict() for region in results.regions],
+        "countries": [item.as_dict() for item in results.countries],
+        "total": {
+            "population": results.population,
+            "population_without": results.population_without,
+            "share_without": None if share is None else round(share, 1),
+        },
+    }
+
+
+def results_csv_rows(results: CoverageResults) -> list[list[Any]]:
+    """One row per region under ``CSV_HEADER``."""
+    rows = []
+    for region in results.regions:
+        data = region.as_dict()
+        rows.append(
+            [
+                data["country"],
+                data["code"],
+                data["name"],
+                data["name_en"],
+                data["population"],
+                "yes" if data["served"] else "no",
+                data["programmes"],
+                data["population_without"],
+                "" if data["distance_km"] is None else data["distance_km"],
+                data["distance_display"],
+            ]
+        )
+    return rows
