@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tandem.demo import registry, world
+from tandem.demo import registry, survey, world
 
 
 class Command(BaseCommand):
@@ -11,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         sign_ins = world.build()
         registry.build()
+        surveyed = survey.build()
         self.stdout.write(f"Demo sign-ins (password for all: {world.DEMO_PASSWORD}):")
         shown = [s for s in sign_ins if s.username.startswith(("al.", "network.")) or s.username == "rs.coordinator"]
         for sign_in in shown:
@@ -18,3 +19,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  ... and the same roles for ba., xk., me., mk., rs. ({len(sign_ins)} demo accounts in all)."
         )
+        rounds = " and ".join(f'"{name}"' for name, _created in surveyed.rounds)
+        self.stdout.write(
+            f"Survey rounds {rounds} (the second open until {survey.ROUNDS[-1].closes_on.isoformat()}), "
+            f"run by network.analyst; al.coordinator can still answer for {survey.OPEN_FOR_AL_COORDINATOR}."
+        )
+        reviewers = ", ".join(f"{username} reviews {code}" for code, username in surveyed.reviewers.items())
+        self.stdout.write(f"  Reviewers in both rounds: {reviewers} (and network.analyst any country).")
