@@ -67,8 +67,8 @@ class AnswerForm(forms.Form):
         """The cleaned answers in the stored shape (blank answers left out)."""
         values: dict[str, Any] = {}
         for question in self.definition.questions:
-            value = self.cleaned_data.get(question.name)
-            if value in (None, "", []):
+            value: Any = self.cleaned_data.get(question.name)
+            if value is None or value in ("", []):
                 continue
             values[question.name] = list(value) if question.type == "select_multiple" else value
         return values
