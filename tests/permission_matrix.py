@@ -248,6 +248,43 @@ MATRIX: list[Row] = [
         signed_in(NOT_FOUND, analyst=OK, gov_viewer=OK, outsider=OK),
         lambda fx, user: {"answer_id": fx.other_answer.pk, "event": "accept"},
     ),
+    # Importing answers: only those who run the round (the analyst); another round's import page
+    # and jobs are not there for anyone.
+    Row(
+        "mapping:round_import",
+        "GET",
+        "own",
+        signed_in(NOT_FOUND, analyst=OK),
+        lambda fx, user: {"round_id": fx.survey_round.pk},
+    ),
+    Row(
+        "mapping:round_import",
+        "POST",
+        "own",
+        signed_in(NOT_FOUND, analyst=OK),
+        lambda fx, user: {"round_id": fx.survey_round.pk},
+    ),
+    Row(
+        "mapping:round_import",
+        "POST",
+        "other",
+        signed_in(NOT_FOUND),
+        lambda fx, user: {"round_id": fx.other_import_job.round_id},
+    ),
+    Row(
+        "mapping:import_job",
+        "GET",
+        "own",
+        signed_in(NOT_FOUND, analyst=OK),
+        lambda fx, user: {"round_id": fx.survey_round.pk, "job_id": fx.import_job.pk},
+    ),
+    Row(
+        "mapping:import_job",
+        "GET",
+        "other",
+        signed_in(NOT_FOUND),
+        lambda fx, user: {"round_id": fx.other_import_job.round_id, "job_id": fx.other_import_job.pk},
+    ),
     # The platform administration: only a platform administrator signed in with a code.
     Row("admin:*", "GET", "none", signed_in(LOGIN, platform_admin=OK)),
 ]

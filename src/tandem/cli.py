@@ -281,7 +281,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"Second step of sign-in: the demo accepts the code {DEMO_OTP_TOKEN} (demo only).")
         if args.no_serve:
             return 0
-        return _gunicorn(f"{args.host}:{args.port}", 2)
+        # Web imports run in the background worker: the demo runs one beside the server.
+        worker = subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker"])
+        try:
+            return _gunicorn(f"{args.host}:{args.port}", 2)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
     if args.command == "keys" and args.keys_command == "generate":
         # Needs no configuration: it is how a new installation gets its first key.

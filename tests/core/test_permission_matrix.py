@@ -15,7 +15,7 @@ from tandem.core import actions
 from tandem.core.models import Invitation, Membership, User
 from tandem.core.roles import Role
 from tandem.core.scoping import ScopedModel
-from tandem.mapping.models import AnswerStatus, Programme, SurveyAnswer, SurveyRound
+from tandem.mapping.models import AnswerStatus, ImportJob, Programme, SurveyAnswer, SurveyRound
 from tests import factories
 from tests.conftest import World
 from tests.mapping.test_directory import programme
@@ -69,6 +69,8 @@ class MatrixFixture:
     own_answer: SurveyAnswer  # the world's provider's programme in Albania, submitted
     other_answer: SurveyAnswer  # another provider's programme in Kosovo, submitted
     other_round: SurveyRound  # run by another network, in Montenegro, with nobody of the world in it
+    import_job: ImportJob  # a file the analyst uploaded to the survey round
+    other_import_job: ImportJob  # a file uploaded to a round run by another network
 
     def user(self, persona: str) -> User | None:
         if persona == "anonymous":
@@ -115,6 +117,8 @@ def fx(world: World) -> MatrixFixture:
         survey_round=survey_round,
         own_answer=factories.survey_answer(survey_round, public, status=AnswerStatus.SUBMITTED),
         other_round=factories.survey_round(countries=["ME"]),
+        import_job=ImportJob.objects.create(round=survey_round, uploaded_by=world.analyst, filename="answers.csv"),
+        other_import_job=ImportJob.objects.create(round=factories.survey_round(countries=["ME"]), filename="other.csv"),
         other_answer=factories.survey_answer(
             survey_round,
             programme("Elsewhere", provider=world.other_org, country="XK", region="XK-D01"),

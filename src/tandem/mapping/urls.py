@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tandem.mapping import opendata_views, survey_views, views
+from tandem.mapping.import_views import import_job_view, round_import_view
 
 app_name = "mapping"
 
@@ -11,6 +12,8 @@ urlpatterns = [
     path("open-data/programmes.geojson", opendata_views.geojson_view, name="open_data_geojson"),
     path("rounds/", survey_views.round_list_view, name="round_list"),
     path("rounds/<int:round_id>/", survey_views.round_detail_view, name="round_detail"),
+    path("rounds/<int:round_id>/import/", round_import_view, name="round_import"),
+    path("rounds/<int:round_id>/imports/<int:job_id>/", import_job_view, name="import_job"),
     path(
         "rounds/<int:round_id>/programmes/<int:programme_id>/answer/",
         survey_views.answer_start_view,

@@ -1,0 +1,74 @@
+"""Importing answers on the web, for the people who run a round: upload a file, then watch the
+background worker check and import it."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _, gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from tandem.core.http import signed_in_user
+from tandem.mapping.importing import access_import_job, queue_import, recent_import_jobs, result_message
+from tandem.mapping.models import ImportJob
+from tandem.mapping.queries import access_managed_round
+
+MAX_UPLOAD_MB = 20
+IMPORT_SUFFIXES = (".csv", ".xlsx")
+# Seconds between reloads of the progress page while the import runs.
+REFRESH_SECONDS = 2
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File of answers (CSV or XLSX)"),
+        help_text=gettext_lazy(
+            "One programme per row, with the question names as column names. A KoboToolbox or ODK export "
+            "of the round's form can be imported as it is."
+        ),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if PurePath(upload.name or "").suffix.lower() not in IMPORT_SUFFIXES:
+            raise forms.ValidationError(_("Choose a CSV or XLSX file."))
+        if (upload.size or 0) > MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)d MB. Split it and import the parts one after the other.")
+                % {"limit": MAX_UPLOAD_MB}
+            )
+        return upload
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def round_import_view(request: HttpRequest, round_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    survey_round = access_managed_round(user, round_id, request=request)
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = queue_import(survey_round=survey_round, user=user, filename=upload.name, content=upload.read())
+        return redirect("mapping:import_job", round_id=survey_round.pk, job_id=job.pk)
+    context = {"round": survey_round, "form": form, "jobs": recent_import_jobs(survey_round)}
+    return render(request, "mapping/round_import.html", context, status=422 if form.is_bound else 200)
+
+
+@login_required
+@require_safe
+def import_job_view(request: HttpRequest, round_id: int, job_id: int) -> HttpResponse:
+    job = access_import_job(signed_in_user(request), round_id, job_id, request=request)
+    running = job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
+    context: dict[str, Any] = {"round": job.round, "job": job, "running": running, "refresh": REFRESH_SECONDS}
+    if job.state == ImportJob.State.DONE and job.summary:
+        context["result"] = result_message(job.summary)
+    response = render(request, "mapping/import_job.html", context)
+    if running:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response

@@ -1,0 +1,50 @@
+"""``tandem mapping xlsform --round ID --output PATH``: the round's questionnaire as an XLSForm."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from tandem.mapping.models import SurveyRound
+from tandem.mapping.xlsform import XLSFormError, xlsform_bytes
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the questionnaire of a round as an XLSForm (XLSX) with its choice lists and every translation, "
+        "ready to upload to KoboToolbox or to convert with pyxform."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--round", type=int, required=True, metavar="ID", help="the survey round")
+        parser.add_argument("--output", required=True, metavar="PATH", help="where to write the .xlsx file")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        survey_round = SurveyRound.objects.select_related("questionnaire").filter(pk=options["round"]).first()
+        if survey_round is None:
+            raise CommandError(_("--round %(id)s: no such survey round.") % {"id": options["round"]}, returncode=2)
+        output = Path(options["output"])
+        if output.is_dir():
+            raise CommandError(_("%(path)s is a folder; give a file name.") % {"path": output}, returncode=2)
+        if not output.parent.is_dir():
+            raise CommandError(
+                _("%(path)s: the folder %(folder)s does not exist.") % {"path": output, "folder": output.parent},
+                returncode=2,
+            )
+        try:
+            content = xlsform_bytes(survey_round)
+        except XLSFormError as error:
+            raise CommandError(error.message, returncode=2) from None
+        try:
+            output.write_bytes(content)
+        except OSError as error:
+            raise CommandError(
+                _("%(path)s could not be written: %(reason)s.") % {"path": output, "reason": error.strerror},
+                returncode=2,
+            ) from None
+        self.stdout.write(
+            _("The form of round %(round)s was written to %(path)s.") % {"round": survey_round.name, "path": output}
+        )

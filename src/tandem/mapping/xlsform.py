@@ -1,0 +1,231 @@
+"""A round's questionnaire as an XLSForm, for collecting answers with KoboToolbox or ODK.
+
+The form has one group per section, named as the section, so that Kobo and ODK export the
+answers under group-prefixed column names (``availability/places_per_year``) that the importer
+reads back. Every language of the questionnaire gets its own ``label::Language (code)`` and
+``hint::…`` column; a text not yet translated falls back to English, as on Tandem's own pages.
+The programmes and regions of the round's countries are written out as choice lists.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import datetime
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tandem.geo.models import Region
+from tandem.mapping.models import Programme, SurveyRound
+from tandem.mapping.questionnaire import Choice, Definition, Question, definition_of, text_in
+
+# XLSForm language columns name a language and its code, e.g. ``label::Albanian (sq)``.
+LANGUAGE_COLUMNS = {
+    "en": "English (en)",
+    "sq": "Albanian (sq)",
+    "sr_Latn": "Serbian Latin (sr-Latn)",
+    "sr": "Serbian Cyrillic (sr-Cyrl)",
+    "bs": "Bosnian (bs)",
+    "mk": "Macedonian (mk)",
+    "hr": "Croatian (hr)",
+    "tr": "Turkish (tr)",
+    "cnr": "Montenegrin (cnr)",
+}
+DEFAULT_LANGUAGE = "en"
+
+
+class XLSFormError(Exception):
+    """The form cannot be written for this round (e.g. its countries have no programmes)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def language_column(code: str) -> str:
+    return LANGUAGE_COLUMNS.get(code, f"{code} ({code.replace('_', '-')})")
+
+
+def form_id(survey_round: SurveyRound) -> str:
+    return f"tandem_mapping_round_{survey_round.pk}"
+
+
+def _languages(definition: Definition) -> list[str]:
+    return [DEFAULT_LANGUAGE, *(code for code in definition.languages if code != DEFAULT_LANGUAGE)]
+
+
+def _django_language(code: str) -> str:
+    # The questionnaire names Serbian in Latin script "sr_Latn"; Django calls it "sr-latn".
+    return code.lower().replace("_", "-")
+
+
+def _in_language(code: str, message: Callable[[], str]) -> str:
+    """A message of Tandem's own catalogues in one of the questionnaire's languages."""
+    with translation.override(_django_language(code)):
+        return message()
+
+
+def _range_message(question: Question) -> str:
+    return _("Enter a whole number from %(min)s to %(max)s.") % {"min": question.min, "max": question.max}
+
+
+def _required_message() -> str:
+    return _("An answer is required.")
+
+
+def _dynamic_choices(survey_round: SurveyRound, languages: list[str]) -> dict[str, list[dict[str, str]]]:
+    """The programmes and regions of the round's countries, as choice rows (name and labels)."""
+    countries = list(survey_round.countries.values_list("pk", flat=True))
+    programmes = Programme.objects.filter(country_id__in=countries).order_by("code").values_list("code", "name")
+    regions = (
+        Region.objects.filter(country_id__in=countries, coverage_unit=True)
+        .order_by("code")
+        .values_list("code", "name", "name_en")
+    )
+    return {
+        "programmes": [{"name": code, **dict.fromkeys(languages, f"{name} ({code})")} for code, name in programmes],
+        "regions": [
+            {"name": code, **{lang: (name_en or name) if lang == DEFAULT_LANGUAGE else name for lang in languages}}
+            for code, name, name_en in regions
+        ],
+    }
+
+
+def _constraint(definition: Definition, question: Question, languages: list[str]) -> tuple[str, dict[str, str]]:
+    """The XPath constraint of an integer question (its limits, and any cross-field check in
+    which it is the left side) and the message for it in every language."""
+    parts: list[str] = []
+    messages: dict[str, list[str]] = {lang: [] for lang in languages}
+    if question.type == "integer" and question.min is not None and question.max is not None:
+        parts.append(f". >= {question.min} and . <= {question.max}")
+        for lang in languages:
+            messages[lang].append(_in_language(lang, lambda: _range_message(question)))
+    for check in definition.checks:
+        if check.left == question.name and check.op == "lte":
+            # An unanswered right side does not make the left one wrong.
+            parts.append(f"(${{{check.right}}} = '' or . <= ${{{check.right}}})")
+            for lang in languages:
+                messages[lang].append(text_in(check.message, lang))
+    return " and ".join(parts), {lang: " ".join(texts) for lang, texts in messages.items()}
+
+
+def _survey_rows(definition: Definition, languages: list[str]) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    for section in definition.sections:
+        rows.append(
+            {"type": "begin_group", "name": section.name, **{f"label:{lang}": section.text(lang) for lang in languages}}
+        )
+        for question in section.questions:
+            row: dict[str, str] = {
+                "type": f"{question.type} {question.choices}" if question.is_select else question.type,
+                "name": question.name,
+            }
+            for lang in languages:
+                row[f"label:{lang}"] = question.text(lang)
+                if question.hint:
+                    row[f"hint:{lang}"] = question.hint_text(lang)
+            if question.required:
+                row["required"] = "yes"
+                for lang in languages:
+                    row[f"required_message:{lang}"] = _in_language(lang, _required_message)
+            if question.choices in definition.dynamic_lists:
+                # Long lists read better as a drop-down with search than as buttons.
+                row["appearance"] = "minimal"
+            constraint, messages = _constraint(definition, question, languages)
+            if constraint:
+                row["constraint"] = constraint
+                for lang in languages:
+                    row[f"constraint_message:{lang}"] = messages[lang]
+            rows.append(row)
+        rows.append({"type": "end_group"})
+    return rows
+
+
+def _choice_rows(
+    definition: Definition, languages: list[str], dynamic: dict[str, list[dict[str, str]]]
+) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    used = {question.choices for question in definition.questions if question.is_select}
+    for list_name, choices in definition.choice_lists.items():
+        if list_name not in used:
+            continue
+        rows.extend(_static_choice(list_name, choice, languages) for choice in choices)
+    for list_name in sorted(definition.dynamic_lists & used):
+        for item in dynamic.get(list_name, []):
+            rows.append(
+                {"list_name": list_name, "name": item["name"], **{f"label:{lang}": item[lang] for lang in languages}}
+            )
+    return rows
+
+
+def _static_choice(list_name: str, choice: Choice, languages: list[str]) -> dict[str, str]:
+    return {"list_name": list_name, "name": choice.name, **{f"label:{lang}": choice.text(lang) for lang in languages}}
+
+
+def _write_sheet(sheet: Worksheet, columns: list[str], rows: list[dict[str, str]], headers: dict[str, str]) -> None:
+    sheet.append([headers.get(column, column) for column in columns])
+    for row in rows:
+        sheet.append([row.get(column) for column in columns])
+
+
+def _translated_columns(base: list[str], languages: list[str], rows: list[dict[str, str]]) -> list[str]:
+    present = {key for row in rows for key in row}
+    columns = [column for column in base if column in present or ":" not in column]
+    for kind in ("label", "hint", "required_message", "constraint_message"):
+        columns.extend(f"{kind}:{lang}" for lang in languages if f"{kind}:{lang}" in present)
+    return columns
+
+
+def build_xlsform(survey_round: SurveyRound, *, now: datetime | None = None) -> Workbook:
+    """The XLSForm workbook (``survey``, ``choices`` and ``settings`` sheets) of a round."""
+    definition = definition_of(survey_round.questionnaire.definition)
+    languages = _languages(definition)
+    dynamic = _dynamic_choices(survey_round, languages)
+    empty = sorted(name for name in definition.dynamic_lists if not dynamic.get(name))
+    if "programmes" in empty:
+        raise XLSFormError(
+            _("The countries of this round have no programmes in the registry yet; add them before writing the form.")
+        )
+    if empty:
+        raise XLSFormError(_("The countries of this round have no regions."))
+    headers = {
+        f"{kind}:{lang}": f"{kind}::{language_column(lang)}"
+        for kind in ("label", "hint", "required_message", "constraint_message")
+        for lang in languages
+    }
+    workbook = Workbook()
+    del workbook[workbook.sheetnames[0]]
+    survey = workbook.create_sheet("survey")
+    survey_rows = _survey_rows(definition, languages)
+    survey_columns = _translated_columns(
+        ["type", "name", "required", "appearance", "constraint"], languages, survey_rows
+    )
+    _write_sheet(survey, survey_columns, survey_rows, headers)
+    choice_rows = _choice_rows(definition, languages, dynamic)
+    _write_sheet(
+        workbook.create_sheet("choices"),
+        _translated_columns(["list_name", "name"], languages, choice_rows),
+        choice_rows,
+        headers,
+    )
+    stamp = timezone.localtime(now or timezone.now())
+    settings_sheet = workbook.create_sheet("settings")
+    settings_sheet.append(["form_title", "form_id", "version", "default_language"])
+    settings_sheet.append(
+        [
+            f"{definition.title_text(DEFAULT_LANGUAGE)}: {survey_round.name}",
+            form_id(survey_round),
+            stamp.strftime("%Y%m%d%H%M"),
+            language_column(DEFAULT_LANGUAGE),
+        ]
+    )
+    return workbook
+
+
+def xlsform_bytes(survey_round: SurveyRound, *, now: datetime | None = None) -> bytes:
+    buffer = io.BytesIO()
+    build_xlsform(survey_round, now=now).save(buffer)
+    return buffer.getvalue()
