@@ -27,6 +27,8 @@ Public API::
     CoverageResults(survey_round, country, source, generated_at, regions, countries)
         .population  .population_without  .share_without  .regions_of(country_code)
     compute_coverage(*, survey_round=None, country=None) -> CoverageResults
+    results_json(results) -> dict      # the shape printed by ``tandem mapping coverage``
+    CSV_HEADER, results_csv_rows(results)   # one row per region
 
 ``regions`` and ``countries`` are in display order (countries by name, regions by code).
 """

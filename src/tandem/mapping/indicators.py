@@ -50,6 +50,8 @@ Public API::
 
     compute_indicators(*, survey_round, country=None, small_number=None) -> IndicatorResults
     latest_published_round() -> SurveyRound | None
+    results_json(results) -> dict      # the shape printed by ``tandem mapping indicators``
+    CSV_HEADER, results_csv_rows(results)   # one row per figure
 
 Templates get lists in display order: ``results.rows`` (one per indicator, each with
 ``overall``, ``countries`` and ``regions`` figures), ``results.compliance`` and
