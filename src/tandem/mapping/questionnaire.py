@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -182,9 +182,18 @@ class Definition:
             if check.op != "lte" or check.left not in seen or check.right not in seen:
                 raise ValueError(f"check {check.left} {check.op} {check.right} names an unknown question or operator")
 
-    @property
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(question for section in self.sections for question in section.questions)
+
+    @cached_property
+    def question_names(self) -> frozenset[str]:
+        return frozenset(question.name for question in self.questions)
+
+    @cached_property
+    def static_choice_sets(self) -> dict[str, frozenset[str]]:
+        """The choice names of each fixed list, as sets: checking an answer is a lookup."""
+        return {name: frozenset(choice.name for choice in items) for name, items in self.choice_lists.items()}
 
     def question(self, name: str) -> Question:
         for question in self.questions:
@@ -276,7 +285,7 @@ def validate(definition: Definition, values: Mapping[str, Any], dynamic: ChoiceS
                 problems.append(Problem(question.name, _("An answer is required."), allowed, kind="missing"))
             continue
         problems.extend(_value_problems(definition, question, value, dynamic))
-    unknown = sorted(set(values) - {question.name for question in definition.questions})
+    unknown = sorted(set(values) - definition.question_names)
     problems.extend(Problem(name, _("This question is not in the questionnaire.")) for name in unknown)
     for check in definition.checks:
         left, right = values.get(check.left), values.get(check.right)
@@ -296,11 +305,15 @@ def _value_problems(definition: Definition, question: Question, value: Any, dyna
         return [] if isinstance(value, int | float) else [Problem(question.name, _("A number is needed."))]
     if question.type == "text":
         return [] if isinstance(value, str) else [Problem(question.name, _("A text is needed."))]
-    allowed = allowed_names(definition, question, dynamic)
+    if question.choices in definition.dynamic_lists:
+        listed = dynamic.get(question.choices, ())
+        allowed = listed if isinstance(listed, set | frozenset) else frozenset(listed)
+    else:
+        allowed = definition.static_choice_sets[question.choices]
     chosen = value if question.type == "select_multiple" else [value]
     if not isinstance(chosen, list) or not all(isinstance(item, str) for item in chosen):
         return [Problem(question.name, _("A choice is needed."), _allowed_text(definition, question, dynamic))]
-    unknown = [item for item in chosen if item not in set(allowed)]
+    unknown = [item for item in chosen if item not in allowed]
     if unknown:
         return [
             Problem(
