@@ -182,13 +182,21 @@ def _add_mapping_parser(sub: Any) -> None:
     )
     xls.add_argument("--round", required=True, type=int, metavar="ID", help="the survey round")
     xls.add_argument("--output", required=True, metavar="PATH", help="where to write the .xlsx file")
-    for name, text in (
-        ("indicators", "Compute the mapping indicators from published answers."),
-        ("coverage", "Compute, per region, whether a functioning programme serves it."),
+    for name, text, round_help in (
+        (
+            "indicators",
+            "Compute the mapping indicators from published answers.",
+            "the survey round (default: the latest with published answers)",
+        ),
+        (
+            "coverage",
+            "Compute, per region, whether a functioning programme serves it.",
+            "the survey round whose published answers to read (default: the registry as it is today)",
+        ),
     ):
         cmd = mapping_sub.add_parser(name, help=text, description=text + " Prints to standard output.")
         cmd.add_argument("--country", metavar="CC", help="one country, by code (e.g. AL)")
-        cmd.add_argument("--round", type=int, metavar="ID", help="the survey round (default: the latest)")
+        cmd.add_argument("--round", type=int, metavar="ID", help=round_help)
         cmd.add_argument("--format", choices=["json", "csv"], default="json", help="output format (default json)")
     report = mapping_sub.add_parser(
         "report",
