@@ -271,6 +271,21 @@ MATRIX: list[Row] = [
         signed_in(NOT_FOUND),
         lambda fx, user: {"round_id": fx.other_import_job.round_id},
     ),
+    # The questionnaire as an XLSForm: for the people who run the round.
+    Row(
+        "mapping:round_xlsform",
+        "GET",
+        "own",
+        signed_in(NOT_FOUND, analyst=OK),
+        lambda fx, user: {"round_id": fx.survey_round.pk},
+    ),
+    Row(
+        "mapping:round_xlsform",
+        "GET",
+        "other",
+        signed_in(NOT_FOUND),
+        lambda fx, user: {"round_id": fx.other_round.pk},
+    ),
     Row(
         "mapping:import_job",
         "GET",

@@ -208,3 +208,15 @@ def test_answers_exported_by_kobo_from_the_form_import_back_unchanged(
     assert result.created == 2
     stored = {a.programme.code: a.values for a in SurveyAnswer.objects.filter(round=survey_round)}
     assert stored == {tirana.code: answers[0], vlora.code: answers[1]}
+
+
+def test_the_people_running_a_round_download_its_xlsform(client, world) -> None:
+    from tests.conftest import sign_in
+
+    survey_round = factories.survey_round(owner=world.network, countries=["AL"])
+    factories.programme("In Albania")
+    sign_in(client, world.analyst)
+    response = client.get(f"/programmes/rounds/{survey_round.pk}/xlsform.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response.content[:2] == b"PK"

@@ -18,6 +18,7 @@ from tandem.core.http import signed_in_user
 from tandem.mapping.importing import access_import_job, queue_import, recent_import_jobs, result_message
 from tandem.mapping.models import ImportJob
 from tandem.mapping.queries import access_managed_round
+from tandem.mapping.xlsform import XLSFormError, xlsform_bytes
 
 MAX_UPLOAD_MB = 20
 IMPORT_SUFFIXES = (".csv", ".xlsx")
@@ -71,4 +72,18 @@ def import_job_view(request: HttpRequest, round_id: int, job_id: int) -> HttpRes
     response = render(request, "mapping/import_job.html", context)
     if running:
         response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@login_required
+@require_safe
+def round_xlsform_view(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The round's questionnaire as an XLSForm, to run the survey in KoboToolbox or ODK."""
+    survey_round = access_managed_round(signed_in_user(request), round_id, request=request)
+    try:
+        content = xlsform_bytes(survey_round)
+    except XLSFormError as error:
+        return render(request, "mapping/round_xlsform_error.html", {"round": survey_round, "error": error}, status=409)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="tandem-mapping-round-{survey_round.pk}.xlsx"'
     return response

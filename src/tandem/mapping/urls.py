@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tandem.mapping import opendata_views, survey_views, views
-from tandem.mapping.import_views import import_job_view, round_import_view
+from tandem.mapping.import_views import import_job_view, round_import_view, round_xlsform_view
 
 app_name = "mapping"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("rounds/", survey_views.round_list_view, name="round_list"),
     path("rounds/<int:round_id>/", survey_views.round_detail_view, name="round_detail"),
     path("rounds/<int:round_id>/import/", round_import_view, name="round_import"),
+    path("rounds/<int:round_id>/xlsform.xlsx", round_xlsform_view, name="round_xlsform"),
     path("rounds/<int:round_id>/imports/<int:job_id>/", import_job_view, name="import_job"),
     path(
         "rounds/<int:round_id>/programmes/<int:programme_id>/answer/",
