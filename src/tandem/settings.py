@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.geo",
     "tandem.mapping",
+    "tandem.reports",
     "tandem.demo",
     "django.contrib.admin",
     "django.contrib.auth",

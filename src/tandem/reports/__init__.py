@@ -1,0 +1,1 @@
+"""Report building blocks: server-side SVG charts and maps, and PDF rendering without network access."""
