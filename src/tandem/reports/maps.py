@@ -46,6 +46,8 @@ MAX_LABELS_PER_MARKER = 5
 # Points closer than this (in map units, about pixels) share one marker.
 MARKER_CELL = 8
 MAX_MARKERS = 400
+# Points and regions closer than this to the edge of the map are left out rather than cut in half.
+EDGE = 5
 REQUESTED_FILL = "#f3efe6"
 CONTEXT_FILL = "#fbfbfb"
 BORDER = "#595959"
@@ -311,7 +313,7 @@ def country_map(
 
     def on_map(latitude: float, longitude: float) -> bool:
         x, y = project(longitude, latitude)
-        return 0 <= x <= width and 0 <= y <= project.height
+        return EDGE <= x <= width - EDGE and EDGE <= y <= project.height - EDGE
 
     map_points = [p for p in (MapPoint(*p) for p in points) if on_map(p.latitude, p.longitude)]
     map_regions = [r for r in (MapRegion(*r) for r in regions) if on_map(r.latitude, r.longitude)]
