@@ -150,8 +150,12 @@ def test_a_scope_without_answers_says_so(survey_round: SurveyRound) -> None:
     assert kosovo.display() == "no answers"
 
 
-def test_the_threshold_can_be_set(survey_round: SurveyRound, settings: Any) -> None:
+def test_the_threshold_can_be_lowered_by_the_installation_and_the_organisation_together(
+    survey_round: SurveyRound, settings: Any
+) -> None:
     settings.TANDEM_SMALL_NUMBER = 2
+    survey_round.owner.suppression_threshold = 2
+    survey_round.owner.save()
     published(survey_round)
     published(survey_round, partner_contact="no")
     results = compute_indicators(survey_round=survey_round)
@@ -404,3 +408,13 @@ def test_without_any_published_answer_the_command_asks_for_a_round(survey_round:
 def test_the_complete_answer_meets_every_indicator_it_answers() -> None:
     for item in INDICATORS:
         assert item.counts(COMPLETE_VALUES) is (item.key != "on_paper"), item.key
+
+
+def test_the_organisation_running_the_round_may_raise_the_small_number_threshold(survey_round: SurveyRound) -> None:
+    survey_round.owner.suppression_threshold = 10
+    survey_round.owner.save()
+    for _number in range(6):
+        published(survey_round)
+    results = compute_indicators(survey_round=survey_round)
+    assert results.small_number == 10
+    assert results.row("partner_contact").overall.percent is None

@@ -743,7 +743,12 @@ def compute_indicators(
 ) -> IndicatorResults:
     """Every indicator and the Article 16 compliance over the published answers of a round
     (of one country of it, when given)."""
-    threshold = small_number if small_number is not None else small_number_threshold()
+    # The organisation running the round may suppress more than the installation does, never less.
+    threshold = (
+        small_number
+        if small_number is not None
+        else max(small_number_threshold(), survey_round.owner.suppression_threshold)
+    )
     standard = shipped_standard(ARTICLE_16)
     countries = [country] if country is not None else list(survey_round.countries.all())
     country_names = {item.code: item.display_name for item in countries}
