@@ -100,7 +100,7 @@ def percent_text(percent: float) -> str:
 @lru_cache(maxsize=1024)
 def _percent_text(whole: int, language: str | None) -> str:
     # Cached per language: a report or an export formats thousands of scores.
-    return _("%(percent)s %%")  # a no-break space between the number and the sign % {"percent": number_format(whole, 0)}
+    return _("%(percent)s %%") % {"percent": number_format(whole, 0)}  # a no-break space before the sign
 
 
 # --- Indicators -----------------------------------------------------------------------------
