@@ -417,7 +417,7 @@ def measure_analysis(latest: Any, repeats: int, record: Recorder) -> None:
     from tandem.mapping.coverage import compute_coverage
     from tandem.mapping.indicators import compute_indicators
     from tandem.mapping.report import build_report, render_report_html, render_report_pdf
-    from tandem.reports.pdf import find_static_file
+    from tandem.reports.pdf import DEFAULT_BASE_URL, StaticOnlyFetcher
 
     compute_indicators(survey_round=latest)  # warm the caches a first request would warm
     seconds, results = _median_seconds(lambda: compute_indicators(survey_round=latest), repeats)
@@ -437,15 +437,10 @@ def measure_analysis(latest: Any, repeats: int, record: Recorder) -> None:
     def pdf() -> bytes:
         return bytes(render_report_pdf(build_report(survey_round=latest), language="en"))
 
-    def fetch(url: str) -> dict[str, Any]:
-        # The same static files Tandem's own fetcher serves, and nothing else.
-        path = find_static_file(url.split("/static/", 1)[-1]) if "/static/" in url else None
-        if path is None:
-            raise ValueError(url)
-        return {"string": path.read_bytes(), "mime_type": "text/css"}
-
     def plain_weasyprint() -> bytes:
-        return bytes(HTML(string=page, base_url="/", url_fetcher=fetch).write_pdf())
+        # WeasyPrint alone on the same HTML, loading the same stylesheet and pictures.
+        base = DEFAULT_BASE_URL
+        return bytes(HTML(string=page, base_url=base, url_fetcher=StaticOnlyFetcher(base)).write_pdf())
 
     pdf_repeats = max(1, repeats // 2)
     seconds, document = _median_seconds(pdf, pdf_repeats)
