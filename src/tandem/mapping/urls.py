@@ -2,6 +2,7 @@ from django.urls import path
 
 from tandem.mapping import opendata_views, survey_views, views
 from tandem.mapping.import_views import import_job_view, round_import_view, round_xlsform_view
+from tandem.mapping.report_views import round_report_pdf_view, round_report_view
 
 app_name = "mapping"
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("rounds/<int:round_id>/import/", round_import_view, name="round_import"),
     path("rounds/<int:round_id>/xlsform.xlsx", round_xlsform_view, name="round_xlsform"),
     path("rounds/<int:round_id>/imports/<int:job_id>/", import_job_view, name="import_job"),
+    path("rounds/<int:round_id>/report/", round_report_view, name="round_report"),
+    path("rounds/<int:round_id>/report.pdf", round_report_pdf_view, name="round_report_pdf"),
     path(
         "rounds/<int:round_id>/programmes/<int:programme_id>/answer/",
         survey_views.answer_start_view,

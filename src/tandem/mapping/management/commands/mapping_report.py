@@ -1,0 +1,96 @@
+"""``tandem mapping report``: the mapping report of a round (or of one country of it) as an
+HTML file or a PDF, in one of Tandem's languages, built from the published answers now.
+
+The HTML file stands alone: its stylesheets are embedded as ``data:`` URLs and its charts and
+map are images inside it, so it can be opened, mailed or archived without Tandem. Every report
+written is on the audit record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from tandem.mapping.management.commands._mapping_scope import (
+    ensure_country_in_round,
+    resolve_country,
+    resolve_round_or_latest,
+)
+from tandem.mapping.report import build_report, record_report, render_report_html, render_report_pdf
+
+FORMATS = ("html", "pdf")
+
+
+def resolve_language(code: str | None) -> str:
+    """One of ``settings.LANGUAGES`` (``sr_Latn`` and ``SR-LATN`` are taken for ``sr-latn``)."""
+    codes = [language for language, _name in settings.LANGUAGES]
+    wanted = (code or "en").strip().lower().replace("_", "-")
+    if wanted not in codes:
+        raise CommandError(
+            _("--language %(code)s: not one of Tandem's languages (choose from: %(codes)s).")
+            % {"code": code, "codes": ", ".join(codes)},
+            returncode=2,
+        )
+    return wanted
+
+
+def resolve_output(path: str | None) -> Path:
+    if not path:
+        raise CommandError(_("--output: give the file to write the report to."), returncode=2)
+    output = Path(path)
+    if output.is_dir():
+        raise CommandError(_("%(path)s is a folder; give a file name.") % {"path": output}, returncode=2)
+    if not output.parent.is_dir():
+        raise CommandError(
+            _("%(path)s: the folder %(folder)s does not exist.") % {"path": output, "folder": output.parent},
+            returncode=2,
+        )
+    return output
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the mapping report of a survey round (findings, indicator tables, charts, map, recommendations, "
+        "methodology) from its published answers, as HTML or PDF."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--country", metavar="CC", help="one country, by code (default: the whole round)")
+        parser.add_argument(
+            "--round", type=int, metavar="ID", help="the survey round (default: the latest with published answers)"
+        )
+        parser.add_argument("--format", choices=FORMATS, required=True, help="html or pdf")
+        parser.add_argument("--output", required=True, metavar="PATH", help="where to write the report")
+        parser.add_argument("--language", default="en", metavar="LANG", help="language of the report (default en)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        language = resolve_language(options.get("language"))
+        file_format = options.get("format") or ""
+        if file_format not in FORMATS:
+            raise CommandError(_("--format %(format)s: choose html or pdf.") % {"format": file_format}, returncode=2)
+        output = resolve_output(options.get("output"))
+        country = resolve_country(options.get("country"))
+        survey_round = resolve_round_or_latest(options.get("round"))
+        ensure_country_in_round(country, survey_round)
+
+        with translation.override(language):
+            report = build_report(survey_round=survey_round, country=country)
+        if file_format == "pdf":
+            content = render_report_pdf(report, language=language)
+        else:
+            content = render_report_html(report, language=language, standalone=True).encode("utf-8")
+        try:
+            output.write_bytes(content)
+        except OSError as error:
+            raise CommandError(
+                _("%(path)s could not be written: %(reason)s.") % {"path": output, "reason": error.strerror},
+                returncode=2,
+            ) from None
+        record_report(report, file_format=file_format, language=language, actor=None)
+        self.stdout.write(
+            _("The mapping report of %(round)s was written to %(path)s.") % {"round": survey_round.name, "path": output}
+        )
