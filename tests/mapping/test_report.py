@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import json
 import re
 from datetime import date
@@ -359,3 +360,32 @@ def test_the_pdf_is_downloaded_and_audited(client: Client, world: World, web_rou
     entry = AuditEntry.objects.get(action="mapping.report")
     assert entry.actor_id == world.auditor.pk
     assert json.loads(entry.detail) == {"round": web_round.pk, "country": None, "format": "pdf", "language": "en"}
+
+
+def test_the_headings_go_down_one_level_at_a_time(survey_round: SurveyRound) -> None:
+    earlier = factories.survey_round(owner=survey_round.owner, countries=["AL"], opens_on=date(2025, 1, 1))
+    published(earlier)
+    published(survey_round)
+    published(survey_round, country="XK")
+    levels = [int(level) for level in re.findall(r"<h([1-6])[ >]", html_of(survey_round))]
+    assert levels.count(1) == 1
+    assert levels[0] == 1
+    assert all(after <= before + 1 for before, after in itertools.pairwise(levels))
+
+
+def test_every_table_has_a_caption_and_scoped_headers(survey_round: SurveyRound) -> None:
+    published(survey_round)
+    html = html_of(survey_round)
+    tables = re.findall(r"<table[^>]*>(.*?)</table>", html, flags=re.S)
+    assert tables
+    for table in tables:
+        assert "<caption>" in table
+        assert "<th>" not in table
+        assert all('scope="' in header for header in re.findall(r"<th[ >][^>]*>", table))
+
+
+def test_every_picture_has_a_text_alternative(survey_round: SurveyRound) -> None:
+    published(survey_round)
+    images = re.findall(r"<img[^>]*>", html_of(survey_round))
+    assert images
+    assert all(re.search(r'alt="[^"]{10,}"', image) for image in images)

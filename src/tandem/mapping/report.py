@@ -56,8 +56,8 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.formats import number_format
+from django.utils import numberformat, timezone, translation
+from django.utils.formats import get_format, number_format
 from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
@@ -102,6 +102,9 @@ SURVIVOR_SAFETY = ("joint_planning", "survivors_informed", "partner_contact", "r
 STATUSES = (Status.FUNCTIONING, Status.ON_PAPER, Status.SUSPENDED, Status.CLOSED)
 
 AUDIT_ACTION = "mapping.report"
+# The map's height at most, in the units of its width of 640: with its legend it then fits on
+# a printed page under the section's heading.
+MAP_HEIGHT = 520
 
 
 @dataclass(frozen=True)
@@ -539,7 +542,16 @@ def _region_points(coverage: CoverageResults) -> dict[str, tuple[float, float]]:
 
 
 def _count(number: int) -> str:
-    return number_format(number, 0, force_grouping=True)
+    """A whole number with the thousands grouped in the active language's way. Some of Django's
+    locales (Albanian, Bosnian) give a separator but no grouping size: three is meant."""
+    return numberformat.format(
+        number,
+        get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=0,
+        grouping=get_format("NUMBER_GROUPING") or 3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
 
 
 def _counts_text(figure: Figure) -> str:
@@ -984,6 +996,7 @@ class _Writer:
                 {code: self.names[code] for code in report.country_codes},
                 points=points,
                 regions=regions,
+                max_height=MAP_HEIGHT,
                 title=_("Programmes and regions without a functioning programme"),
                 description=_(
                     "Map of %(scope)s: the public delivery locations of functioning programmes as dots, and the "
@@ -1015,22 +1028,22 @@ class _Writer:
             # Indicators by how they fare, as text: the findings give every figure in tables already.
             groups: dict[str, list[str]] = {}
             for line in lines:
-                if line.misses:
-                    heading = _("Missing the target")
-                elif line.figure.percent is not None:
-                    heading = _("Meeting the target")
-                elif line.figure.denominator:
+                figure = line.figure
+                if line.misses or figure.percent is not None:
+                    heading = _("Missing the target") if line.misses else _("Meeting the target")
+                    shown = _("%(indicator)s (%(result)s)") % {"indicator": line.name, "result": line.result}
+                elif figure.denominator:
+                    # The heading gives the caution; the counts follow each indicator.
                     heading = _("Too few answers to judge")
+                    shown = _("%(indicator)s (%(result)s)") % {"indicator": line.name, "result": _counts_text(figure)}
                 else:
-                    heading = _("No answers")
-                groups.setdefault(heading, []).append(
-                    _("%(indicator)s (%(result)s)") % {"indicator": line.name, "result": line.result}
-                )
+                    heading, shown = _("No answers"), line.name
+                groups.setdefault(heading, []).append(shown)
             judged = any(line.figure.percent is not None for line in lines)
             if below:
                 closing = ngettext(
-                    "%(country)s is below the target on %(count)s indicator: see the recommendations.",
-                    "%(country)s is below the target on %(count)s indicators: see the recommendations.",
+                    "%(country)s misses the target on %(count)s indicator.",
+                    "%(country)s misses the target on %(count)s indicators.",
                     len(below),
                 ) % {"country": name, "count": len(below)}
             elif judged:
