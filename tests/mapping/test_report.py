@@ -389,3 +389,21 @@ def test_every_picture_has_a_text_alternative(survey_round: SurveyRound) -> None
     images = re.findall(r"<img[^>]*>", html_of(survey_round))
     assert images
     assert all(re.search(r'alt="[^"]{10,}"', image) for image in images)
+
+
+def test_a_round_without_published_answers_still_has_a_report(survey_round: SurveyRound) -> None:
+    factories.survey_answer(survey_round, factories.programme("Draft Only Programme"), status=AnswerStatus.SUBMITTED)
+    html = html_of(survey_round)
+    assert "No programme of Albania has a published answer in this round yet." in html
+    assert "Draft Only Programme" not in html
+
+
+def test_recommendations_are_numbered_through_the_section(survey_round: SurveyRound) -> None:
+    for _number in range(5):
+        published(survey_round, partner_contact="no", follow_up="no")
+    html = html_of(survey_round)
+    section = html[html.index('id="recommendations"') : html.index('id="methodology"')]
+    starts = [int(start) for start in re.findall(r'<ol class="recommendations" start="(\d+)">', section)]
+    assert starts[0] == 1
+    assert starts == sorted(starts)
+    assert len(set(starts)) == len(starts) > 1

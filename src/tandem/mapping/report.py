@@ -83,7 +83,7 @@ from tandem.mapping.indicators import (
 )
 from tandem.mapping.models import DeliveryLocation, Programme, Status, SurveyRound
 from tandem.mapping.queries import published_answers
-from tandem.mapping.questionnaire import definition_of
+from tandem.mapping.questionnaire import definition_of, text_in
 from tandem.reports import maps
 from tandem.reports.charts import Bar, Group, Stack, bar_chart, grouped_bar_chart, stacked_bar
 from tandem.reports.pdf import find_static_file, html_to_pdf
@@ -300,12 +300,6 @@ class Report:
     @property
     def country_codes(self) -> tuple[str, ...]:
         return tuple(item.code for item in self.countries)
-
-    def finding(self, key: str) -> IndicatorFinding:
-        for item in self.findings:
-            if item.indicator.key == key:
-                return item
-        raise KeyError(key)
 
     @property
     def unnamed(self) -> int:
@@ -1078,12 +1072,16 @@ class _Writer:
                 ),
                 (_("Men who started a programme in the last 12 months"), _count(facts.men_started)),
             ]
-            summary = ngettext(
-                "%(count)s programme of %(country)s answered the survey, and its answer was reviewed and published.",
-                "%(count)s programmes of %(country)s answered the survey, and their answers were reviewed and "
-                "published.",
-                facts.answers,
-            ) % {"count": facts.answers, "country": name}
+            if facts.answers:
+                summary = ngettext(
+                    "%(count)s programme of %(country)s answered the survey, and its answer was reviewed and "
+                    "published.",
+                    "%(count)s programmes of %(country)s answered the survey, and their answers were reviewed and "
+                    "published.",
+                    facts.answers,
+                ) % {"count": facts.answers, "country": name}
+            else:
+                summary = _("No programme of %(country)s has a published answer in this round yet.") % {"country": name}
             chapters.append(
                 CountryChapter(
                     country=country,
@@ -1175,11 +1173,14 @@ class _Writer:
         report = self.report
         theme_sections = [ThemeSection(theme, self.indicator_sections(theme)) for theme in themes()]
         recommendations = self.recommendation_texts()
-        recommendation_themes = [
-            (theme, [text for text in recommendations if text.theme == theme.key])
-            for theme in themes()
-            if any(text.theme == theme.key for text in recommendations)
-        ]
+        # Numbered through the whole section, so that a recommendation can be referred to by its number.
+        recommendation_themes: list[tuple[Theme, list[RecommendationText], int]] = []
+        start = 1
+        for theme in themes():
+            texts = [text for text in recommendations if text.theme == theme.key]
+            if texts:
+                recommendation_themes.append((theme, texts, start))
+                start += len(texts)
         footnote = (
             SiteSettings.current().kosovo_footnote_display()
             if any(code in FOOTNOTED for code in report.country_codes)
@@ -1216,7 +1217,7 @@ class _Writer:
             "recommendation_themes": recommendation_themes,
             "within_target": [self.names[code] for code in report.within_target],
             "small_number": report.small_number,
-            "questionnaire_title": definition_of(report.survey_round.questionnaire.definition).title_text(),
+            "questionnaire_title": text_in(report.questionnaire_title),
             "programme_lists": [(self.names[item.country_code], item) for item in report.programme_lists],
             "unserved_by_country": [
                 (
