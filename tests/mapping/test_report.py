@@ -145,6 +145,22 @@ def test_an_indicator_below_its_target_brings_its_recommendation_naming_the_coun
     assert "Below the target: Albania (20" in finding
 
 
+def test_a_country_below_the_target_brings_the_recommendation_when_the_region_meets_it(
+    survey_round: SurveyRound,
+) -> None:
+    for _number in range(20):
+        published(survey_round)
+    for contact in ("yes", "yes", "yes", "no", "no"):
+        published(survey_round, country="XK", partner_contact=contact)
+    html = html_of(survey_round)
+    recommendation = escape(str(indicator("partner_contact").recommendation))
+    assert recommendation in html
+    finding = html[html.index(recommendation) :]
+    finding = finding[: finding.index("</li>")]
+    assert "Below the target: Kosovo* (60" in finding
+    assert "Albania" not in finding
+
+
 def test_no_indicator_recommendation_when_every_target_is_met(survey_round: SurveyRound) -> None:
     for _number in range(5):
         published(survey_round)
