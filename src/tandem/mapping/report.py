@@ -331,7 +331,7 @@ def build_report(*, survey_round: SurveyRound, country: Country | None = None) -
     earlier = previous_round(survey_round, country)
     previous = _comparison(earlier, country, results.small_number) if earlier is not None else None
 
-    facts, overall_facts, functioning = _answer_facts(survey_round, country, codes, results.small_number)
+    facts, overall_facts, functioning = _answer_facts(survey_round, country, codes)
     asked = dict.fromkeys(codes, 0)
     for code, count in (
         Programme.objects.filter(country__code__in=codes).values_list("country__code").annotate(count=Count("pk"))
@@ -387,7 +387,7 @@ def _comparison(survey_round: SurveyRound, country: Country | None, threshold: i
 
 
 def _answer_facts(
-    survey_round: SurveyRound, country: Country | None, codes: Sequence[str], threshold: int
+    survey_round: SurveyRound, country: Country | None, codes: Sequence[str]
 ) -> tuple[dict[str, AnswerFacts], AnswerFacts, set[int]]:
     """Per country and overall: programmes by state, places and men reached, waiting times;
     and the programmes that say they are functioning."""
