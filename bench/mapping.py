@@ -468,8 +468,9 @@ def measure_import(args: argparse.Namespace, world: dict[str, Any], rng: random.
     )
     survey_round.countries.set(world["countries"])
     content = kobo_export(world["definition"], rng, candidates, world["served"])
+    key = "SERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY"
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE bench_import_floor (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)")
+        cursor.execute(f"CREATE TABLE bench_import_floor (id {key}, payload TEXT NOT NULL)")
     started = time.perf_counter()
     imported = import_answers(survey_round=survey_round, filename="kobo-export.csv", content=content)
     seconds = time.perf_counter() - started
