@@ -423,3 +423,14 @@ def test_recommendations_are_numbered_through_the_section(survey_round: SurveyRo
     assert starts[0] == 1
     assert starts == sorted(starts)
     assert len(set(starts)) == len(starts) > 1
+
+
+def test_a_country_with_very_many_programmes_is_counted_in_the_annex_not_listed(monkeypatch) -> None:
+    from tandem.mapping import report as report_module
+
+    monkeypatch.setattr(report_module, "ANNEX_NAMES_PER_COUNTRY", 0)
+    survey_round = factories.survey_round(countries=["AL"])
+    factories.survey_answer(survey_round, factories.programme("Listed only by count"), status=AnswerStatus.PUBLISHED)
+    html = report_module.render_report_html(report_module.build_report(survey_round=survey_round), language="en")
+    assert "Listed only by count" not in html.split('id="annex-programmes"')[1]
+    assert "1 programme answered; at this number they are not listed by name here." in html

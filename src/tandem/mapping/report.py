@@ -219,6 +219,9 @@ class ProgrammeList:
     country_code: str
     named: tuple[NamedProgramme, ...]
     unnamed: int
+    # Public programmes counted but not named because the country has more than a printed
+    # list can usefully hold (see ANNEX_NAMES_PER_COUNTRY).
+    not_listed: int = 0
 
 
 @dataclass(frozen=True)
@@ -492,6 +495,11 @@ def _within_target(findings: Sequence[IndicatorFinding], codes: Sequence[str]) -
     return tuple(code for code in codes if code in judged and code not in missing)
 
 
+# A printed list of several hundred names per country helps nobody and makes the PDF slow;
+# beyond this the annex gives the count and points to the per-programme data.
+ANNEX_NAMES_PER_COUNTRY = 150
+
+
 def _programme_lists(results: IndicatorResults, codes: Sequence[str]) -> tuple[ProgrammeList, ...]:
     named: dict[str, list[NamedProgramme]] = {code: [] for code in codes}
     unnamed: Counter[str] = Counter()
@@ -500,7 +508,12 @@ def _programme_lists(results: IndicatorResults, codes: Sequence[str]) -> tuple[P
             named[programme.country_code].append(NamedProgramme(programme.code, programme.name))
         else:
             unnamed[programme.country_code] += 1
-    return tuple(ProgrammeList(code, tuple(named[code]), unnamed[code]) for code in codes)
+    return tuple(
+        ProgrammeList(code, tuple(named[code]), unnamed[code])
+        if len(named[code]) <= ANNEX_NAMES_PER_COUNTRY
+        else ProgrammeList(code, (), unnamed[code], not_listed=len(named[code]))
+        for code in codes
+    )
 
 
 def _locations(survey_round: SurveyRound, country: Country | None, functioning: set[int]) -> tuple[Location, ...]:
