@@ -256,3 +256,10 @@ def test_an_unknown_country_is_a_one_line_error() -> None:
 def test_an_unknown_round_is_a_one_line_error() -> None:
     with pytest.raises(CommandError, match=r"^--round 424242: no such survey round"):
         run(round=424242)
+
+
+def test_the_command_writes_the_export_to_the_audit_log(survey_round: SurveyRound) -> None:
+    from tandem.core.models import AuditEntry
+
+    run(round=survey_round.pk, country=None, format="json")
+    assert AuditEntry.objects.filter(action="mapping.coverage_exported", actor_label="command line").count() == 1

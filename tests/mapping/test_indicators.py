@@ -418,3 +418,12 @@ def test_the_organisation_running_the_round_may_raise_the_small_number_threshold
     results = compute_indicators(survey_round=survey_round)
     assert results.small_number == 10
     assert results.row("partner_contact").overall.percent is None
+
+
+def test_the_command_writes_the_export_to_the_audit_log(survey_round: SurveyRound) -> None:
+    from tandem.core.models import AuditEntry
+
+    published(survey_round)
+    run(round=survey_round.pk, country=None, format="csv")
+    entry = AuditEntry.objects.get(action="mapping.indicators_exported")
+    assert json.loads(entry.detail) == {"country": None, "format": "csv", "round": survey_round.pk}

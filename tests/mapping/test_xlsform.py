@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from pyxform.xls2xform import convert  # type: ignore[import-untyped]
 
 from tandem import cli
+from tandem.core.models import AuditEntry
 from tandem.mapping.importing import import_answers
 from tandem.mapping.models import Programme, SurveyAnswer, SurveyRound
 from tandem.mapping.xlsform import build_xlsform, xlsform_bytes
@@ -127,6 +128,7 @@ def test_the_cli_writes_the_form(
     assert cli.main(["mapping", "xlsform", "--round", str(survey_round.pk), "--output", str(output)]) == 0
     assert load_workbook(output).sheetnames == ["survey", "choices", "settings"]
     assert str(output) in capsys.readouterr().out
+    assert AuditEntry.objects.filter(action="mapping.xlsform_exported", actor_label="command line").exists()
 
 
 def test_the_cli_refuses_a_round_without_programmes_in_one_line(

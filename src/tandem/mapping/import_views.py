@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from tandem.core import audit
 from tandem.core.http import signed_in_user
 from tandem.mapping.importing import access_import_job, queue_import, recent_import_jobs, result_message
 from tandem.mapping.models import ImportJob
@@ -84,6 +85,13 @@ def round_xlsform_view(request: HttpRequest, round_id: int) -> HttpResponse:
         content = xlsform_bytes(survey_round)
     except XLSFormError as error:
         return render(request, "mapping/round_xlsform_error.html", {"round": survey_round, "error": error}, status=409)
+    audit.record(
+        "mapping.xlsform_exported",
+        actor=signed_in_user(request),
+        organisation=survey_round.owner_id,
+        request=request,
+        detail={"round": survey_round.pk},
+    )
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="tandem-mapping-round-{survey_round.pk}.xlsx"'
     return response

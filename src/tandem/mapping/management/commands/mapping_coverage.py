@@ -27,6 +27,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from tandem.core import audit
 from tandem.mapping import coverage
 from tandem.mapping.management.commands._mapping_scope import ensure_country_in_round, resolve_country, resolve_round
 
@@ -47,6 +48,17 @@ class Command(BaseCommand):
         survey_round = resolve_round(options.get("round"))
         ensure_country_in_round(country, survey_round)
         results = coverage.compute_coverage(survey_round=survey_round, country=country)
+        # Every export is on the record: which figures left Tandem, of which round and country.
+        audit.record(
+            "mapping.coverage_exported",
+            actor=None,
+            actor_label="command line",
+            detail={
+                "round": survey_round.pk if survey_round is not None else None,
+                "country": country.code if country is not None else None,
+                "format": options.get("format", "json"),
+            },
+        )
         if options.get("format", "json") == "csv":
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\n")

@@ -37,6 +37,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from tandem.core import audit
 from tandem.mapping import indicators
 from tandem.mapping.management.commands._mapping_scope import (
     ensure_country_in_round,
@@ -60,6 +61,17 @@ class Command(BaseCommand):
         survey_round = resolve_round_or_latest(options.get("round"))
         ensure_country_in_round(country, survey_round)
         results = indicators.compute_indicators(survey_round=survey_round, country=country)
+        # Every export is on the record: which figures left Tandem, of which round and country.
+        audit.record(
+            "mapping.indicators_exported",
+            actor=None,
+            actor_label="command line",
+            detail={
+                "round": survey_round.pk if survey_round is not None else None,
+                "country": country.code if country is not None else None,
+                "format": options.get("format", "json"),
+            },
+        )
         if options.get("format", "json") == "csv":
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\n")

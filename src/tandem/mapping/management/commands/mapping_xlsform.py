@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from tandem.core import audit
 from tandem.mapping.models import SurveyRound
 from tandem.mapping.xlsform import XLSFormError, xlsform_bytes
 
@@ -45,6 +46,9 @@ class Command(BaseCommand):
                 _("%(path)s could not be written: %(reason)s.") % {"path": output, "reason": error.strerror},
                 returncode=2,
             ) from None
+        audit.record(
+            "mapping.xlsform_exported", actor=None, actor_label="command line", detail={"round": survey_round.pk}
+        )
         self.stdout.write(
             _("The form of round %(round)s was written to %(path)s.") % {"round": survey_round.name, "path": output}
         )
