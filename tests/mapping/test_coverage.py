@@ -72,7 +72,7 @@ def test_an_unserved_region_gets_the_distance_to_the_nearest_programme(survey_ro
     assert shkoder.distance_display() == f"{round(shkoder.distance_km)} km"
 
 
-def test_the_distance_is_to_the_nearest_delivery_location_private_ones_included(survey_round: SurveyRound) -> None:
+def test_a_private_location_never_enters_a_distance(survey_round: SurveyRound) -> None:
     made = answered(survey_round, ["AL-11"])
     DeliveryLocation.objects.create(
         programme=made, town="Lezhë", region=Region.objects.get(code="AL-08"), latitude=41.7836, longitude=19.6436
@@ -86,7 +86,20 @@ def test_the_distance_is_to_the_nearest_delivery_location_private_ones_included(
         publish=False,
     )
     shkoder = region(compute_coverage(survey_round=survey_round), "AL-10")
-    assert shkoder.distance_km == pytest.approx(haversine_km(*point("AL-10"), 42.05, 19.5))
+    assert shkoder.distance_km == pytest.approx(haversine_km(*point("AL-10"), 41.7836, 19.6436))
+
+
+def test_a_programme_not_to_be_published_counts_at_the_points_of_the_regions_it_serves(
+    survey_round: SurveyRound,
+) -> None:
+    made = answered(survey_round, ["AL-11"])
+    made.publish = False
+    made.save()
+    DeliveryLocation.objects.create(
+        programme=made, town="Secret", region=Region.objects.get(code="AL-11"), latitude=42.05, longitude=19.5
+    )
+    shkoder = region(compute_coverage(survey_round=survey_round), "AL-10")
+    assert shkoder.distance_km == pytest.approx(haversine_km(*point("AL-10"), *point("AL-11")))
 
 
 def test_a_served_region_gets_its_true_distance_too(survey_round: SurveyRound) -> None:

@@ -427,3 +427,13 @@ def test_the_command_writes_the_export_to_the_audit_log(survey_round: SurveyRoun
     run(round=survey_round.pk, country=None, format="csv")
     entry = AuditEntry.objects.get(action="mapping.indicators_exported")
     assert json.loads(entry.detail) == {"country": None, "format": "csv", "round": survey_round.pk}
+
+
+def test_a_programme_not_to_be_published_is_not_counted_per_region(survey_round: SurveyRound) -> None:
+    hidden = published(survey_round, regions=["AL-10"], partner_contact="no")
+    hidden.publish = False
+    hidden.save()
+    published(survey_round, regions=["AL-11"])
+    results = compute_indicators(survey_round=survey_round)
+    assert "AL-10" not in {figure.scope_code for figure in results.row("partner_contact").regions}
+    assert results.row("partner_contact").overall.denominator == 2

@@ -10,9 +10,11 @@ The source of "functioning" is either a survey round (its published answers that
 registry (``Programme.status`` and ``Programme.regions_served``).
 
 Distances are straight lines (great circle, ``geo.distance``) from a region's representative
-point to the nearest delivery location of a functioning programme of the same country, private
-locations included (only the distance is shown, never the place). A programme without a
-location counts at the representative points of the regions it serves. Every region gets its
+point to the nearest public delivery location of a functioning programme of the same country.
+Private locations, and every location of a programme that is not published, are left out:
+distances from many regions to one point give that point away by triangulation. Such a
+programme, like one without a location, counts at the representative points of the regions it
+serves, which say no more than "it serves this region". Every region gets its
 true distance, served ones too; the distance is None when its country has no functioning
 programme at all.
 
@@ -226,9 +228,9 @@ def compute_coverage(*, survey_round: SurveyRound | None = None, country: Countr
     points: dict[str, set[Point]] = defaultdict(set)  # country code -> points of its programmes
     programmes_in: dict[str, int] = defaultdict(int)
     located: set[int] = set()
-    locations = DeliveryLocation.objects.filter(programme__country__in=country_ids).values_list(
-        "programme_id", "latitude", "longitude"
-    )
+    locations = DeliveryLocation.objects.filter(
+        programme__country__in=country_ids, publish=True, programme__publish=True
+    ).values_list("programme_id", "latitude", "longitude")
     for programme_id, lat, lon in locations:
         if programme_id in functioning:
             points[functioning[programme_id][0]].add((lat, lon))

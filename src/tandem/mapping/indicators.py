@@ -767,7 +767,9 @@ def compute_indicators(
         combination = judged.of(values)
         in_round[combination] += 1
         in_country[country_code][combination] += 1
-        served = values.get("regions_served") or []
+        # A programme that asked not to be published counts for its country and the round, not
+        # per region: a region served by few programmes would show its answers one by one.
+        served = (values.get("regions_served") or []) if public else []
         for region_code in dict.fromkeys(served if isinstance(served, list) else str(served).split()):
             in_region[region_code][combination] += 1
         programme_rows.append((programme_id, code, name, public, country_code, combination))
