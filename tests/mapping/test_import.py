@@ -179,9 +179,9 @@ def test_odk_central_dash_separated_group_columns_are_read(survey_round: SurveyR
 def test_split_select_multiple_columns_make_the_value(survey_round: SurveyRound, tirana: Programme) -> None:
     values = answer_values(tirana, regions_served=None)
     row = {**values, "availability/regions_served/AL-11": "1", "availability/regions_served/AL-12": "0"}
-    row["availability/regions_served/XK-D01"] = "True"
+    row["availability/regions_served/AL-02"] = "True"
     do_import(survey_round, csv_bytes([row]))
-    assert SurveyAnswer.objects.get(programme=tirana).values["regions_served"] == ["AL-11", "XK-D01"]
+    assert SurveyAnswer.objects.get(programme=tirana).values["regions_served"] == ["AL-11", "AL-02"]
 
 
 def test_split_columns_are_ignored_next_to_the_joined_column(survey_round: SurveyRound, tirana: Programme) -> None:
@@ -533,3 +533,10 @@ def test_the_cli_refuses_a_missing_file_in_one_line(
         cli.main(["mapping", "import", str(path), "--round", str(survey_round.pk), "--dry-run"])
     assert exited.value.code == 2
     assert capsys.readouterr().err.strip() == f"tandem: {path} cannot be read: No such file or directory."
+
+
+def test_a_region_of_another_country_is_refused(survey_round: SurveyRound, tirana: Programme) -> None:
+    content = csv_bytes([answer_values(tirana, regions_served=["AL-11", "XK-D01"])])
+    with nothing_written():
+        problems = refused(survey_round, content)
+    assert [(row, column) for row, column, _message in problems] == [(2, "regions_served")]

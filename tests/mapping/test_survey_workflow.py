@@ -265,3 +265,23 @@ def test_improved_wording_of_a_shipped_questionnaire_is_taken_over(db: None) -> 
     Questionnaire.objects.filter(pk=stored.pk).update(definition=reworded)
     actions.load_shipped_questionnaires()
     assert Questionnaire.objects.get(pk=stored.pk).definition["title"]["en"] != "Old title"
+
+
+def test_a_programme_serves_regions_of_its_own_country_only(world: World, setting) -> None:
+    answer = draft(world, setting)
+    with pytest.raises(AnswerRefused) as refused:
+        actions.save_answer(
+            user=world.coordinator,
+            answer=answer,
+            values={"regions_served": ["AL-11", "XK-D01"]},
+            expected_version=answer.version,
+        )
+    assert [problem.question for problem in refused.value.problems] == ["regions_served"]
+
+
+def test_the_answer_form_offers_the_regions_of_the_programmes_country(client: Client, world: World, setting) -> None:
+    answer = draft(world, setting)
+    sign_in(client, world.coordinator)
+    page = client.get(f"/programmes/answers/{answer.pk}/edit/").content.decode()
+    assert 'value="AL-11"' in page
+    assert 'value="XK-D01"' not in page

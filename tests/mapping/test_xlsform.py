@@ -194,7 +194,7 @@ def test_answers_exported_by_kobo_from_the_form_import_back_unchanged(
         {
             **factories.COMPLETE_VALUES,
             "programme": tirana.code,
-            "regions_served": ["AL-11", "XK-D01"],
+            "regions_served": ["AL-11", "AL-02"],
             "comments": "Groups in Albanian; individual work in English",
         },
         {

@@ -98,7 +98,7 @@ def _definition(survey_round: SurveyRound) -> Definition:
 
 def check_values(survey_round: SurveyRound, programme: Programme, values: Mapping[str, Any]) -> list[Problem]:
     """Problems with a set of values for one programme's answer in one round."""
-    problems = validate(_definition(survey_round), values, round_choice_sets(survey_round))
+    problems = validate(_definition(survey_round), values, round_choice_sets(survey_round, country=programme.country))
     if values.get("programme") not in (None, programme.code):
         problems.append(Problem("programme", _("This answer belongs to %(code)s.") % {"code": programme.code}))
     return problems

@@ -450,6 +450,14 @@ class _RoundFacts:
         self.programmes: dict[str, int] = dict(
             Programme.objects.filter(country__in=self.countries).values_list("code", "pk")
         )
+        # A programme serves regions of its own country only.
+        self.country_of: dict[str, str] = dict(
+            Programme.objects.filter(country__in=self.countries).values_list("code", "country__code")
+        )
+        self.regions_of: dict[str, frozenset[str]] = {
+            country.code: frozenset(round_choice_sets(survey_round, country=country)["regions"])
+            for country in self.countries
+        }
 
     def programmes_allowed(self) -> str:
         codes = ", ".join(country.code for country in self.countries)
@@ -517,6 +525,8 @@ class _RowChecker:
         # Handing validate the round's whole list of programmes for every row would make the
         # check of a large file grow with the square of its rows; the programme is checked above.
         row_dynamic = {**self.facts.dynamic, self.programme_list: [code] if code in self.facts.programmes else []}
+        if code in self.facts.country_of:
+            row_dynamic["regions"] = self.facts.regions_of[self.facts.country_of[code]]
         columns = self.columns
         for problem in validate(self.definition, values, row_dynamic):
             # A value that could not be read is reported once; a required question without any

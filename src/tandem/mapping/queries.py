@@ -174,10 +174,12 @@ def answerable_programmes(user: User | Any, survey_round: SurveyRound) -> QueryS
     ).order_by("name")
 
 
-def round_choice_sets(survey_round: SurveyRound) -> dict[str, list[str]]:
+def round_choice_sets(survey_round: SurveyRound, *, country: Country | None = None) -> dict[str, list[str]]:
     """The dynamic choice lists of a round: the registry's programmes and the regions of its
-    countries, by reference."""
+    countries (or of one of them: a programme serves regions of its own country), by reference."""
     countries = list(survey_round.countries.values_list("pk", flat=True))
+    if country is not None:
+        countries = [pk for pk in countries if pk == country.pk]
     return {
         "programmes": list(
             Programme.objects.filter(country_id__in=countries).order_by("code").values_list("code", flat=True)

@@ -228,7 +228,7 @@ ChoiceSets = Mapping[str, Iterable[str]]
 def allowed_names(definition: Definition, question: Question, dynamic: ChoiceSets) -> list[str]:
     """The choice names a select question accepts (dynamic lists come from the round)."""
     if question.choices in definition.dynamic_lists:
-        return list(dynamic.get(question.choices, ()))
+        return sorted(dynamic.get(question.choices, ()))
     return [choice.name for choice in definition.choice_lists[question.choices]]
 
 

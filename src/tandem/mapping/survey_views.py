@@ -87,7 +87,7 @@ def answer_start_view(request: HttpRequest, round_id: int, programme_id: int) ->
 
 def _form(answer: SurveyAnswer, data: Any = None) -> AnswerForm:
     survey_round: SurveyRound = answer.round
-    choice_sets = round_choice_sets(survey_round)
+    choice_sets = round_choice_sets(survey_round, country=answer.programme.country)
     region_names = dict(Region.objects.filter(code__in=choice_sets["regions"]).values_list("code", "name"))
     initial = {**answer.values, "version": answer.version}
     return AnswerForm(
