@@ -285,3 +285,20 @@ def test_the_answer_form_offers_the_regions_of_the_programmes_country(client: Cl
     page = client.get(f"/programmes/answers/{answer.pk}/edit/").content.decode()
     assert 'value="AL-11"' in page
     assert 'value="XK-D01"' not in page
+
+
+def test_a_returned_answer_can_be_corrected_after_the_round_closed(world: World, setting) -> None:
+    answer = complete(world, draft(world, setting))
+    answer = actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
+    answer = actions.move_answer(
+        user=world.auditor, answer=answer, event="return", comment="Check the places.", expected_version=answer.version
+    )
+    later = date(2100, 1, 1)
+    values = {**answer.values, "places_per_year": 45}
+    answer = actions.save_answer(
+        user=world.coordinator, answer=answer, values=values, expected_version=answer.version, today=later
+    )
+    answer = actions.move_answer(
+        user=world.coordinator, answer=answer, event="submit", expected_version=answer.version, today=later
+    )
+    assert answer.status == AnswerStatus.SUBMITTED

@@ -135,7 +135,7 @@ def save_answer(
         raise AnswerRefused(
             _("This answer is %(status)s and can no longer be changed.") % {"status": answer.get_status_display()}
         )
-    _ensure_open(answer.round, today)
+    _ensure_open(answer, today)
     values = {name: value for name, value in values.items() if value not in (None, "", [])}
     problems = [p for p in check_values(answer.round, answer.programme, values) if p.kind != "missing"]
     if problems:
@@ -153,7 +153,12 @@ def save_answer(
     return answer
 
 
-def _ensure_open(survey_round: SurveyRound, today: Any) -> None:
+def _ensure_open(answer: SurveyAnswer, today: Any) -> None:
+    """New answers are given while the round is open. An answer a reviewer returned may be
+    corrected and submitted again after the round closed: the review asked for it."""
+    if answer.status == AnswerStatus.RETURNED:
+        return
+    survey_round = answer.round
     today = today or timezone.localdate()
     if not round_is_open(opens_on=survey_round.opens_on, closes_on=survey_round.closes_on, today=today):
         raise AnswerRefused(
@@ -191,7 +196,7 @@ def move_answer(
     changes: dict[str, Any] = {"status": target}
     now = timezone.now()
     if event == "submit":
-        _ensure_open(answer.round, today)
+        _ensure_open(answer, today)
         problems = check_values(answer.round, answer.programme, answer.values)
         if problems:
             raise AnswerRefused(_("Complete the answer before submitting it."), problems)
