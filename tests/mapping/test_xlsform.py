@@ -222,3 +222,11 @@ def test_the_people_running_a_round_download_its_xlsform(client, world) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response.content[:2] == b"PK"
+
+
+def test_a_programme_not_to_be_published_is_listed_by_its_reference_only(world, survey_round: SurveyRound) -> None:
+    hidden = factories.programme("Secret shelter programme", provider=world.org, publish=False)
+    workbook = load_workbook(io.BytesIO(xlsform_bytes(survey_round)))
+    cells = [str(cell) for row in workbook["choices"].iter_rows(values_only=True) for cell in row if cell]
+    assert hidden.code in cells
+    assert not any("Secret shelter programme" in cell for cell in cells)

@@ -79,14 +79,21 @@ def _required_message() -> str:
 def _dynamic_choices(survey_round: SurveyRound, languages: list[str]) -> dict[str, list[dict[str, str]]]:
     """The programmes and regions of the round's countries, as choice rows (name and labels)."""
     countries = list(survey_round.countries.values_list("pk", flat=True))
-    programmes = Programme.objects.filter(country_id__in=countries).order_by("code").values_list("code", "name")
+    programmes = (
+        Programme.objects.filter(country_id__in=countries).order_by("code").values_list("code", "name", "publish")
+    )
     regions = (
         Region.objects.filter(country_id__in=countries, coverage_unit=True)
         .order_by("code")
         .values_list("code", "name", "name_en")
     )
     return {
-        "programmes": [{"name": code, **dict.fromkeys(languages, f"{name} ({code})")} for code, name in programmes],
+        # The form goes to every respondent: a programme that is not to be published appears by
+        # its reference only.
+        "programmes": [
+            {"name": code, **dict.fromkeys(languages, f"{name} ({code})" if publish else code)}
+            for code, name, publish in programmes
+        ],
         "regions": [
             {"name": code, **{lang: (name_en or name) if lang == DEFAULT_LANGUAGE else name for lang in languages}}
             for code, name, name_en in regions
