@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
 from pathlib import PurePath
@@ -524,7 +524,10 @@ class _RowChecker:
         self._check_programme(row, code, found)
         # Handing validate the round's whole list of programmes for every row would make the
         # check of a large file grow with the square of its rows; the programme is checked above.
-        row_dynamic = {**self.facts.dynamic, self.programme_list: [code] if code in self.facts.programmes else []}
+        row_dynamic: dict[str, Iterable[str]] = {
+            **self.facts.dynamic,
+            self.programme_list: [code] if code in self.facts.programmes else [],
+        }
         if code in self.facts.country_of:
             row_dynamic["regions"] = self.facts.regions_of[self.facts.country_of[code]]
         columns = self.columns

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.management.base import CommandError
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from tandem.core import audit
 from tandem.geo.models import Country
 from tandem.mapping.indicators import latest_published_round
 from tandem.mapping.models import SurveyRound
@@ -51,3 +58,36 @@ def ensure_country_in_round(country: Country | None, survey_round: SurveyRound |
             % {"code": country.code, "id": survey_round.pk, "codes": ", ".join(codes)},
             returncode=2,
         )
+
+
+def export_figures(
+    command: BaseCommand,
+    *,
+    kind: str,
+    survey_round: SurveyRound | None,
+    country: Country | None,
+    output_format: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    document: Callable[[], Any],
+) -> None:
+    """Print figures as CSV (``header`` and ``rows``) or JSON (``document()``), and put the
+    export on the record: which figures left Tandem, of which round and country."""
+    audit.record(
+        f"mapping.{kind}_exported",
+        actor=None,
+        actor_label="command line",
+        detail={
+            "round": survey_round.pk if survey_round is not None else None,
+            "country": country.code if country is not None else None,
+            "format": output_format,
+        },
+    )
+    if output_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        command.stdout.write(buffer.getvalue(), ending="")
+    else:
+        command.stdout.write(json.dumps(document(), ensure_ascii=False))

@@ -20,16 +20,17 @@ CSV: one row per region with the header ``coverage.CSV_HEADER``.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tandem.core import audit
 from tandem.mapping import coverage
-from tandem.mapping.management.commands._mapping_scope import ensure_country_in_round, resolve_country, resolve_round
+from tandem.mapping.management.commands._mapping_scope import (
+    ensure_country_in_round,
+    export_figures,
+    resolve_country,
+    resolve_round,
+)
 
 
 class Command(BaseCommand):
@@ -48,22 +49,13 @@ class Command(BaseCommand):
         survey_round = resolve_round(options.get("round"))
         ensure_country_in_round(country, survey_round)
         results = coverage.compute_coverage(survey_round=survey_round, country=country)
-        # Every export is on the record: which figures left Tandem, of which round and country.
-        audit.record(
-            "mapping.coverage_exported",
-            actor=None,
-            actor_label="command line",
-            detail={
-                "round": survey_round.pk if survey_round is not None else None,
-                "country": country.code if country is not None else None,
-                "format": options.get("format", "json"),
-            },
+        export_figures(
+            self,
+            kind="coverage",
+            survey_round=survey_round,
+            country=country,
+            output_format=options.get("format", "json"),
+            header=coverage.CSV_HEADER,
+            rows=coverage.results_csv_rows(results),
+            document=lambda: coverage.results_json(results),
         )
-        if options.get("format", "json") == "csv":
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerow(coverage.CSV_HEADER)
-            writer.writerows(coverage.results_csv_rows(results))
-            self.stdout.write(buffer.getvalue(), ending="")
-        else:
-            self.stdout.write(json.dumps(coverage.results_json(results), ensure_ascii=False))
