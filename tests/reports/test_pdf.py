@@ -135,7 +135,7 @@ def test_remote_stylesheets_fonts_and_svg_references_are_refused_without_the_net
     network_calls: list[str],
 ) -> None:
     head = (
-        STYLESHEET + '<link rel="stylesheet" href="https://cdn.example.invalid/x.css">'
+        STYLESHEET + '<link rel="stylesheet" href="https://styles.example.invalid/x.css">'
         '<link rel="stylesheet" href="ftp://example.invalid/y.css">'
     )
     svg = (
