@@ -27,7 +27,6 @@ import os
 import platform
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -67,36 +66,15 @@ def _pg_admin(url: str) -> Any:
 
 
 def _run_worker(vendor: str, database_url: str, data_dir: str, args: argparse.Namespace) -> dict[str, Any]:
-    fd, out_path = tempfile.mkstemp(prefix=f"tandem-bench-{vendor}-", suffix=".json")
-    os.close(fd)
-    from cryptography.fernet import Fernet
-
-    env = dict(os.environ)
-    env.update(
-        {
-            "TANDEM_ENV": "test",
-            "TANDEM_SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
-            "TANDEM_FIELD_KEYS": Fernet.generate_key().decode(),
-            "TANDEM_DATA_DIR": data_dir,
-            "TANDEM_DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "tandem.settings",
-        }
-    )
-    env.pop("TANDEM_DEBUG", None)
-    command = [
-        sys.executable, str(Path(__file__).resolve()), "--worker", vendor,
-        "--entries", str(args.entries), "--worker-output", out_path,
-        "--seed", str(args.seed), "--verify-repeats", str(args.verify_repeats),
+    arguments = [
+        "--entries", str(args.entries), "--seed", str(args.seed), "--verify-repeats", str(args.verify_repeats),
         *(["--timed-appends", str(args.timed_appends)] if args.timed_appends else []),
     ]  # fmt: skip
-    try:
-        completed = subprocess.run(command, env=env, check=False)
-        text = Path(out_path).read_text()
-        if not text:
-            return {"status": "failed", "reason": f"worker exited with status {completed.returncode}"}
-        return json.loads(text)
-    finally:
-        Path(out_path).unlink(missing_ok=True)
+    if str(BENCH_DIR.parent) not in sys.path:  # run as a script: the bench package sits beside it
+        sys.path.insert(0, str(BENCH_DIR.parent))
+    from bench.worker import run_worker
+
+    return run_worker(Path(__file__).resolve(), vendor, database_url, data_dir, arguments)
 
 
 def run_sqlite(args: argparse.Namespace) -> dict[str, Any]:

@@ -40,7 +40,6 @@ import random
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -66,35 +65,15 @@ def log(message: str) -> None:
 
 
 def _worker(vendor: str, database_url: str, data_dir: str, args: argparse.Namespace) -> dict[str, Any]:
-    from cryptography.fernet import Fernet
-
-    fd, out_path = tempfile.mkstemp(prefix=f"tandem-bench-mapping-{vendor}-", suffix=".json")
-    os.close(fd)
-    env = dict(os.environ)
-    env.update(
-        {
-            "TANDEM_ENV": "test",
-            "TANDEM_SECRET_KEY": "bench-" + secrets.token_urlsafe(48),
-            "TANDEM_FIELD_KEYS": Fernet.generate_key().decode(),
-            "TANDEM_DATA_DIR": data_dir,
-            "TANDEM_DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "tandem.settings",
-        }
-    )
-    env.pop("TANDEM_DEBUG", None)
-    command = [
-        sys.executable, str(Path(__file__).resolve()), "--worker", vendor, "--worker-output", out_path,
+    arguments = [
         "--countries", str(args.countries), "--programmes", str(args.programmes), "--rounds", str(args.rounds),
         "--import-rows", str(args.import_rows), "--repeats", str(args.repeats), "--seed", str(args.seed),
     ]  # fmt: skip
-    try:
-        completed = subprocess.run(command, env=env, check=False)
-        text = Path(out_path).read_text()
-        if not text:
-            return {"status": "failed", "reason": f"worker exited with status {completed.returncode}"}
-        return json.loads(text)
-    finally:
-        Path(out_path).unlink(missing_ok=True)
+    if str(BENCH_DIR.parent) not in sys.path:  # run as a script: the bench package sits beside it
+        sys.path.insert(0, str(BENCH_DIR.parent))
+    from bench.worker import run_worker
+
+    return run_worker(Path(__file__).resolve(), vendor, database_url, data_dir, arguments)
 
 
 def run_database(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
