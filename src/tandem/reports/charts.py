@@ -169,6 +169,38 @@ def _small_legend(prefix: str, small_label: str | None, width: int, top: float) 
     return _legend([(f"url(#{prefix}-small)", svg.SMALL_NUMBER_COLOUR, label)], width, top)
 
 
+def _finish(
+    prefix: str,
+    body: list[str],
+    y: float,
+    *,
+    width: int,
+    title: str,
+    description: str,
+    defs: str,
+    small: bool,
+    small_label: str | None,
+) -> SafeString:
+    """Close a bar chart below its last row: the small-number legend when a bar needs it, then
+    the document with its title and description."""
+    y += 22
+    if small:
+        defs += svg.hatch_pattern(f"{prefix}-small", svg.SMALL_NUMBER_COLOUR)
+        legend, legend_height = _small_legend(prefix, small_label, width, y)
+        body.extend(legend)
+        y += legend_height
+    return svg.document(
+        prefix=prefix,
+        width=width,
+        height=y + PAD,
+        title=title,
+        description=description,
+        defs=defs,
+        body=body,
+        css_class="tandem-chart",
+    )
+
+
 def bar_chart(
     rows: Sequence[Bar],
     *,
@@ -211,22 +243,17 @@ def bar_chart(
         y += height
     body.extend(layout.grid(top, y, max_value, unit))
     body.extend(rows_markup)
-    y += 22
-    defs = ""
-    if any(row.value is None for row in rows):
-        defs = svg.hatch_pattern(f"{prefix}-small", svg.SMALL_NUMBER_COLOUR)
-        legend, legend_height = _small_legend(prefix, small_label, width, y)
-        body.extend(legend)
-        y += legend_height
-    return svg.document(
-        prefix=prefix,
+    small = any(row.value is None for row in rows)
+    return _finish(
+        prefix,
+        body,
+        y,
         width=width,
-        height=y + PAD,
         title=title,
         description=description,
-        defs=defs,
-        body=body,
-        css_class="tandem-chart",
+        defs="",
+        small=small,
+        small_label=small_label,
     )
 
 
@@ -287,22 +314,18 @@ def grouped_bar_chart(
         y += height
     body.extend(layout.grid(top, y, max_value, unit))
     body.extend(rows_markup)
-    y += 22
+    small = any(value is None for group in groups for value in group.values)
     defs = svg.series_patterns(prefix, len(series))
-    if any(value is None for group in groups for value in group.values):
-        defs += svg.hatch_pattern(f"{prefix}-small", svg.SMALL_NUMBER_COLOUR)
-        legend, small_height = _small_legend(prefix, small_label, width, y)
-        body.extend(legend)
-        y += small_height
-    return svg.document(
-        prefix=prefix,
+    return _finish(
+        prefix,
+        body,
+        y,
         width=width,
-        height=y + PAD,
         title=title,
         description=description,
         defs=defs,
-        body=body,
-        css_class="tandem-chart",
+        small=small,
+        small_label=small_label,
     )
 
 
