@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,6 +18,23 @@ from tests import factories
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     compile_catalogues()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """A transactional test ends by emptying every table, the reference data that migrations
+    load (countries, regions, questionnaires) included. Run in parallel, the next test on the
+    same worker may be an ordinary one that needs that data: put it back."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    with item.config.stash[blocking_manager_key].unblock():
+        for alias in connections:
+            connection = connections[alias]
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
 
 
 @dataclass

@@ -157,7 +157,7 @@ def test_postgresql_refuses_to_delete_an_entry() -> None:
 
 
 @on_postgresql
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_connections_appending_at_once_do_not_fork_the_chain() -> None:
     per_thread = 150
     barrier = threading.Barrier(2)
@@ -192,14 +192,14 @@ def four_ranges(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("os.cpu_count", lambda: 4)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_chain_checked_in_ranges_verifies(four_ranges: None) -> None:
     entries = append(21)
     result = audit.verify()
     assert (result.ok, result.entries, result.head_hash) == (True, 21, entries[-1].hash)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("seq", [1, 6, 7, 12, 21])
 def test_an_altered_entry_is_named_whichever_range_holds_it(four_ranges: None, seq: int) -> None:
     append(21)
@@ -210,7 +210,7 @@ def test_an_altered_entry_is_named_whichever_range_holds_it(four_ranges: None, s
     assert "altered" in result.problem
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("seq", [6, 7, 8])
 def test_a_deleted_entry_at_the_edge_of_a_range_is_named(four_ranges: None, seq: int) -> None:
     append(21)
@@ -221,7 +221,7 @@ def test_a_deleted_entry_at_the_edge_of_a_range_is_named(four_ranges: None, seq:
     assert "missing" in result.problem
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_whole_range_deleted_is_named(four_ranges: None) -> None:
     append(21)
     with tampering(), connection.cursor() as cursor:
