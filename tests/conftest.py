@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from django.db import connections
 from django.test import Client
-from pytest_django.plugin import blocking_manager_key
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django.plugin import blocking_manager_key
 
 from tandem.core.i18n import compile_catalogues
 from tandem.core.models import Organisation, User
