@@ -81,8 +81,19 @@ def test_the_demo_code_is_accepted_in_the_demo(client: Client, world: World) -> 
     assert signed_in(client)
 
 
-def test_a_roles_without_personal_data_signs_in_with_a_password(client: Client, world: World) -> None:
-    response = post_password(client, "analyst")
+@pytest.mark.parametrize("persona", ["analyst", "gov_viewer"])
+def test_network_analysts_and_government_viewers_sign_in_with_a_second_factor(
+    client: Client, world: World, persona: str
+) -> None:
+    """They read survey answers before they are published and publish them."""
+    response = post_password(client, persona)
+    assert response["Location"] == "/signin/code/"  # type: ignore[index]
+    assert not signed_in(client)
+
+
+def test_someone_without_a_role_signs_in_with_a_password(client: Client, world: World) -> None:
+    factories.user(username="unplaced")
+    response = post_password(client, "unplaced")
     assert response["Location"] == "/"  # type: ignore[index]
     assert signed_in(client)
 
@@ -155,8 +166,9 @@ def test_sign_out_needs_a_post(client: Client, world: World) -> None:
 
 
 def test_gaining_a_role_that_needs_a_second_factor_signs_the_session_out(client: Client, world: World) -> None:
-    sign_in(client, world.analyst)
-    Membership.objects.filter(user=world.analyst).update(role=Role.COORDINATOR)
+    newcomer = factories.user(username="unplaced")
+    sign_in(client, newcomer)
+    Membership.objects.create(user=newcomer, organisation=world.org, role=Role.COORDINATOR)
     response = client.get("/")
     assert response["Location"] == "/signin/"
     assert not signed_in(client)
@@ -175,8 +187,9 @@ def test_sign_in_sets_the_users_language(client: Client, world: World) -> None:
 
 
 def test_next_url_on_another_site_is_ignored(client: Client, world: World) -> None:
+    factories.user(username="unplaced")
     response = client.post(
-        "/signin/?next=https://evil.example/", {"username": "analyst", "password": factories.PASSWORD}
+        "/signin/?next=https://evil.example/", {"username": "unplaced", "password": factories.PASSWORD}
     )
     assert response["Location"] == "/"
 
@@ -207,11 +220,12 @@ def test_platform_staff_sign_in_with_a_second_factor(client: Client, world: Worl
 def test_failures_for_one_user_name_do_not_lock_out_another_from_the_same_address(client: Client, world: World) -> None:
     for _ in range(settings.AXES_FAILURE_LIMIT + 1):
         post_password(client, "facilitator", "wrong password")
-    assert post_password(client, "analyst")["Location"] == "/"  # type: ignore[index]
+    assert post_password(client, "analyst")["Location"] == "/signin/code/"  # type: ignore[index]
 
 
-def test_a_password_only_role_is_sent_on_to_the_page_it_asked_for(client: Client, world: World) -> None:
-    credentials = {"username": "analyst", "password": factories.PASSWORD}
+def test_someone_without_a_role_is_sent_on_to_the_page_it_asked_for(client: Client, world: World) -> None:
+    factories.user(username="unplaced")
+    credentials = {"username": "unplaced", "password": factories.PASSWORD}
     assert client.post("/signin/?next=/account/", credentials)["Location"] == "/account/"
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
+from tandem.core import clock
 from tandem.core.models import AuditEntry, User
 from tandem.demo import registry, survey
 from tandem.mapping import actions
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 SIX = {"AL", "BA", "XK", "ME", "MK", "RS"}
 DEMO_DAY = date(2026, 11, 25)
+DEMO_NOON = datetime(2026, 11, 25, 10, tzinfo=UTC)
 
 
 def _round(name: str) -> SurveyRound:
@@ -100,10 +102,11 @@ def test_al_coordinator_can_fill_in_and_submit_an_answer_in_the_open_round(demo:
     programme = open_to_them.get(name=survey.OPEN_FOR_AL_COORDINATOR)
     assert not survey_round.answers.filter(programme=programme).exists()
 
-    answer = actions.start_answer(user=coordinator, survey_round=survey_round, programme=programme)
+    answer = actions.start_answer(acting_user=coordinator, survey_round=survey_round, programme=programme)
     values = survey.answer_values(survey.Profile.of(programme, survey.ROUNDS[-1]), survey.ROUNDS[-1])
-    actions.save_answer(user=coordinator, answer=answer, values=values, expected_version=1, today=DEMO_DAY)
-    actions.move_answer(user=coordinator, answer=answer, event="submit", expected_version=2, today=DEMO_DAY)
+    with clock.frozen(DEMO_NOON):
+        actions.save_answer(acting_user=coordinator, answer=answer, values=values, expected_version=1)
+        actions.submit_answer(acting_user=coordinator, answer=answer, expected_version=2)
     assert answer.status == AnswerStatus.SUBMITTED
 
 

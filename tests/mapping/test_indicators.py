@@ -19,9 +19,9 @@ from tandem.mapping.indicators import (
     NOT_ANSWERED,
     compute_indicators,
     indicator,
-    latest_published_round,
 )
 from tandem.mapping.models import AnswerStatus, Programme, SurveyRound
+from tandem.mapping.queries import latest_published_round
 from tests import factories
 from tests.factories import COMPLETE_VALUES
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
 
+from tandem.core import clock
 from tandem.core.models import AuditEntry
 from tandem.mapping import actions
 from tandem.mapping.actions import AnswerRefused, StaleAnswer
@@ -16,6 +17,14 @@ from tests import factories
 from tests.conftest import World, sign_in
 
 pytestmark = pytest.mark.django_db
+
+# A day long after every test round has closed.
+LATER = datetime(2100, 1, 1, 12, tzinfo=UTC)
+MOVES = {
+    "submit": actions.submit_answer,
+    "accept": actions.accept_answer,
+    "publish": actions.publish_answer,
+}
 
 
 @pytest.fixture
@@ -30,12 +39,14 @@ def setting(world: World):
 
 def draft(world: World, setting) -> SurveyAnswer:
     survey_round, programme = setting
-    return actions.start_answer(user=world.coordinator, survey_round=survey_round, programme=programme)
+    return actions.start_answer(acting_user=world.coordinator, survey_round=survey_round, programme=programme)
 
 
 def complete(world: World, answer: SurveyAnswer) -> SurveyAnswer:
     values = {**factories.COMPLETE_VALUES, "programme": answer.programme.code, "regions_served": ["AL-11"]}
-    return actions.save_answer(user=world.coordinator, answer=answer, values=values, expected_version=answer.version)
+    return actions.save_answer(
+        acting_user=world.coordinator, answer=answer, values=values, expected_version=answer.version
+    )
 
 
 def test_a_coordinator_starts_a_draft_for_her_programme(world: World, setting) -> None:
@@ -48,13 +59,13 @@ def test_a_coordinator_starts_a_draft_for_her_programme(world: World, setting) -
 def test_a_facilitator_cannot_start_an_answer(world: World, setting) -> None:
     survey_round, programme = setting
     with pytest.raises(AnswerRefused):
-        actions.start_answer(user=world.facilitator, survey_round=survey_round, programme=programme)
+        actions.start_answer(acting_user=world.facilitator, survey_round=survey_round, programme=programme)
 
 
 def test_a_draft_may_be_incomplete(world: World, setting) -> None:
     answer = draft(world, setting)
     saved = actions.save_answer(
-        user=world.coordinator,
+        acting_user=world.coordinator,
         answer=answer,
         values={"programme": answer.programme.code, "places_per_year": 30},
         expected_version=answer.version,
@@ -67,7 +78,7 @@ def test_a_wrong_value_is_refused_and_nothing_is_saved(world: World, setting) ->
     answer = draft(world, setting)
     with pytest.raises(AnswerRefused) as refused:
         actions.save_answer(
-            user=world.coordinator,
+            acting_user=world.coordinator,
             answer=answer,
             values={"programme": answer.programme.code, "places_per_year": 30, "cost": "gold"},
             expected_version=answer.version,
@@ -80,7 +91,7 @@ def test_more_men_completing_than_starting_is_refused(world: World, setting) -> 
     answer = draft(world, setting)
     with pytest.raises(AnswerRefused) as refused:
         actions.save_answer(
-            user=world.coordinator,
+            acting_user=world.coordinator,
             answer=answer,
             values={"men_started_12m": 5, "men_completed_12m": 9},
             expected_version=answer.version,
@@ -92,12 +103,12 @@ def test_an_edit_from_an_outdated_page_is_detected_not_overwritten(world: World,
     answer = draft(world, setting)
     opened_at = answer.version
     actions.save_answer(
-        user=world.coordinator, answer=answer, values={"places_per_year": 30}, expected_version=opened_at
+        acting_user=world.coordinator, answer=answer, values={"places_per_year": 30}, expected_version=opened_at
     )
     stale = SurveyAnswer.objects.get(pk=answer.pk)
     with pytest.raises(StaleAnswer):
         actions.save_answer(
-            user=world.org_admin, answer=stale, values={"places_per_year": 99}, expected_version=opened_at
+            acting_user=world.org_admin, answer=stale, values={"places_per_year": 99}, expected_version=opened_at
         )
     assert SurveyAnswer.objects.get(pk=answer.pk).values["places_per_year"] == 30
 
@@ -105,27 +116,21 @@ def test_an_edit_from_an_outdated_page_is_detected_not_overwritten(world: World,
 def test_an_incomplete_answer_cannot_be_submitted(world: World, setting) -> None:
     answer = draft(world, setting)
     with pytest.raises(AnswerRefused) as refused:
-        actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
+        actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
     assert "regions_served" in {problem.question for problem in refused.value.problems}
     assert SurveyAnswer.objects.get(pk=answer.pk).status == AnswerStatus.DRAFT
 
 
 def test_nothing_is_submitted_outside_the_rounds_dates(world: World, setting) -> None:
     answer = complete(world, draft(world, setting))
-    with pytest.raises(AnswerRefused):
-        actions.move_answer(
-            user=world.coordinator,
-            answer=answer,
-            event="submit",
-            expected_version=answer.version,
-            today=date(2100, 1, 1),
-        )
+    with clock.frozen(LATER), pytest.raises(AnswerRefused):
+        actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
 
 
 def test_the_whole_way_to_publication_is_in_the_audit_log(world: World, setting) -> None:
     answer = complete(world, draft(world, setting))
     for user, event in [(world.coordinator, "submit"), (world.auditor, "accept"), (world.auditor, "publish")]:
-        answer = actions.move_answer(user=user, answer=answer, event=event, expected_version=answer.version)
+        answer = MOVES[event](acting_user=user, answer=answer, expected_version=answer.version)
     assert answer.status == AnswerStatus.PUBLISHED
     assert answer.published_at is not None
     logged = list(AuditEntry.objects.filter(object_id=str(answer.pk)).order_by("seq").values_list("action", flat=True))
@@ -140,40 +145,41 @@ def test_the_whole_way_to_publication_is_in_the_audit_log(world: World, setting)
 
 def test_a_returned_answer_carries_the_comments_and_can_be_corrected_and_resubmitted(world: World, setting) -> None:
     answer = complete(world, draft(world, setting))
-    answer = actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
-    answer = actions.move_answer(
-        user=world.auditor,
+    answer = actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
+    answer = actions.return_answer(
+        acting_user=world.auditor,
         answer=answer,
-        event="return",
         comment="Places look too high.",
         expected_version=answer.version,
     )
     assert (answer.status, answer.review_comment) == (AnswerStatus.RETURNED, "Places look too high.")
     values = {**answer.values, "places_per_year": 40}
-    answer = actions.save_answer(user=world.coordinator, answer=answer, values=values, expected_version=answer.version)
-    answer = actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
+    answer = actions.save_answer(
+        acting_user=world.coordinator, answer=answer, values=values, expected_version=answer.version
+    )
+    answer = actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
     assert answer.status == AnswerStatus.SUBMITTED
 
 
 def test_returning_an_answer_needs_comments(world: World, setting) -> None:
     answer = complete(world, draft(world, setting))
-    answer = actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
+    answer = actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
     with pytest.raises(AnswerRefused):
-        actions.move_answer(user=world.auditor, answer=answer, event="return", expected_version=answer.version)
+        actions.return_answer(acting_user=world.auditor, answer=answer, comment="  ", expected_version=answer.version)
 
 
 def test_an_author_cannot_accept_her_own_answer(world: World, setting) -> None:
     answer = complete(world, draft(world, setting))
-    answer = actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
+    answer = actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
     with pytest.raises(AnswerRefused):
-        actions.move_answer(user=world.coordinator, answer=answer, event="accept", expected_version=answer.version)
+        actions.accept_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
 
 
 def test_a_submitted_answer_can_no_longer_be_edited_by_its_author(world: World, setting) -> None:
     answer = complete(world, draft(world, setting))
-    answer = actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
+    answer = actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
     with pytest.raises(AnswerRefused):
-        actions.save_answer(user=world.coordinator, answer=answer, values={}, expected_version=answer.version)
+        actions.save_answer(acting_user=world.coordinator, answer=answer, values={}, expected_version=answer.version)
 
 
 def test_a_reviewer_of_another_country_does_not_see_unpublished_answers(world: World, setting) -> None:
@@ -233,7 +239,7 @@ def test_the_answer_form_detects_a_concurrent_change(client: Client, world: Worl
 
 def test_the_reviewer_returns_an_answer_on_the_web(client: Client, world: World, setting) -> None:
     answer = complete(world, draft(world, setting))
-    answer = actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
+    answer = actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
     sign_in(client, world.auditor)
     response = client.post(
         f"/programmes/answers/{answer.pk}/return/", {"version": answer.version, "comment": "Check the numbers."}
@@ -271,7 +277,7 @@ def test_a_programme_serves_regions_of_its_own_country_only(world: World, settin
     answer = draft(world, setting)
     with pytest.raises(AnswerRefused) as refused:
         actions.save_answer(
-            user=world.coordinator,
+            acting_user=world.coordinator,
             answer=answer,
             values={"regions_served": ["AL-11", "XK-D01"]},
             expected_version=answer.version,
@@ -289,16 +295,14 @@ def test_the_answer_form_offers_the_regions_of_the_programmes_country(client: Cl
 
 def test_a_returned_answer_can_be_corrected_after_the_round_closed(world: World, setting) -> None:
     answer = complete(world, draft(world, setting))
-    answer = actions.move_answer(user=world.coordinator, answer=answer, event="submit", expected_version=answer.version)
-    answer = actions.move_answer(
-        user=world.auditor, answer=answer, event="return", comment="Check the places.", expected_version=answer.version
+    answer = actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
+    answer = actions.return_answer(
+        acting_user=world.auditor, answer=answer, comment="Check the places.", expected_version=answer.version
     )
-    later = date(2100, 1, 1)
     values = {**answer.values, "places_per_year": 45}
-    answer = actions.save_answer(
-        user=world.coordinator, answer=answer, values=values, expected_version=answer.version, today=later
-    )
-    answer = actions.move_answer(
-        user=world.coordinator, answer=answer, event="submit", expected_version=answer.version, today=later
-    )
+    with clock.frozen(LATER):
+        answer = actions.save_answer(
+            acting_user=world.coordinator, answer=answer, values=values, expected_version=answer.version
+        )
+        answer = actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
     assert answer.status == AnswerStatus.SUBMITTED

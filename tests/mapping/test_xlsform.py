@@ -206,7 +206,7 @@ def test_answers_exported_by_kobo_from_the_form_import_back_unchanged(
     ]
     answers[1].pop("places_per_year")  # exported as "n/a"
     content = kobo_export(survey_round, answers, split={"regions_served", "languages"})
-    result = import_answers(survey_round=survey_round, filename="kobo.csv", content=content)
+    result = import_answers(survey_round=survey_round, filename="kobo.csv", content=content, acting_user=None)
     assert result.created == 2
     stored = {a.programme.code: a.values for a in SurveyAnswer.objects.filter(round=survey_round)}
     assert stored == {tirana.code: answers[0], vlora.code: answers[1]}

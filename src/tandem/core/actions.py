@@ -1,4 +1,7 @@
-"""Changes to tenancy and accounts. Each is one business event, audited in its transaction."""
+"""Changes to tenancy and accounts. Each is one business event, audited in its transaction.
+
+Every action takes the person acting (``acting_user``) and, from a web page, an
+``AuditContext`` with the client's address and browser; never an HTTP request."""
 
 from __future__ import annotations
 
@@ -8,17 +11,25 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tandem.core import audit
+from tandem.core import audit, clock
+from tandem.core.audit import AuditContext
 from tandem.core.models import Invitation, Membership, Organisation, User
-from tandem.core.queries import hash_token
+from tandem.core.queries import (
+    get_invitation_for_update,
+    get_membership_for_update,
+    hash_token,
+    is_member,
+    member_elsewhere_roles,
+    organisation_has_other_admins,
+    own_devices,
+)
 from tandem.core.roles import TWO_FACTOR_ROLES, OrganisationKind, Role
 from tandem.core.rules import role_problem
-from tandem.core.scoping import forget_memberships
+from tandem.core.scoping import forget_memberships, roles_of
+from tandem.geo.models import Country
 
 INVITATION_VALID_DAYS = 7
 
@@ -27,18 +38,18 @@ def record_membership(
     event: str,
     membership: Membership,
     *,
-    actor: User | None,
-    request: HttpRequest | None = None,
+    acting_user: User | None,
+    context: AuditContext | None = None,
     organisation: Organisation | None = None,
     detail: dict[str, Any],
 ) -> None:
     """Audit a membership event in one shape, whether Tandem's pages or the platform admin made it."""
     audit.record(
         f"membership.{event}",
-        actor=actor,
+        actor=acting_user,
         obj=membership,
         organisation=organisation,
-        request=request,
+        context=context,
         detail={"user": membership.user.get_username(), **detail},
     )
 
@@ -46,22 +57,67 @@ def record_membership(
 def ensure_role_allowed(*, user: User | None, organisation: Organisation, role: Role) -> None:
     """Refuse a role the organisation cannot give, or one that would put the person on both
     sides of the survivor compartment."""
-    elsewhere: list[Role] = []
-    if user is not None and user.pk is not None:
-        elsewhere = [
-            Role(r)
-            for r in Membership.objects.filter(user=user)
-            .exclude(organisation_id=organisation.pk)
-            .values_list("role", flat=True)
-        ]
+    elsewhere = [Role(r) for r in member_elsewhere_roles(user, organisation)] if user and user.pk else []
     problem = role_problem(kind=OrganisationKind(organisation.kind), role=role, roles_elsewhere=elsewhere)
     if problem:
         raise ValidationError(problem)
 
 
 @transaction.atomic
+def create_organisation(
+    *,
+    name: str,
+    kind: OrganisationKind,
+    country: Country | None,
+    acting_user: User | None,
+    context: AuditContext | None = None,
+) -> Organisation:
+    """A new organisation, as the platform administrator creates it."""
+    organisation = Organisation(name=name, kind=kind, country=country)
+    organisation.full_clean()
+    organisation.save()
+    audit.record(
+        "organisation.created",
+        actor=acting_user,
+        obj=organisation,
+        organisation=organisation,
+        context=context,
+        detail={"fields": ["country", "kind", "name"]},
+    )
+    return organisation
+
+
+@transaction.atomic
+def add_member(
+    *,
+    organisation: Organisation,
+    user: User,
+    role: Role,
+    acting_user: User | None,
+    context: AuditContext | None = None,
+) -> Membership:
+    """Give a person a place in an organisation directly, as the platform administrator does
+    for an organisation's first administrator."""
+    if is_member(user, organisation):
+        raise ValidationError(
+            _("%(name)s is already a member of %(organisation)s.")
+            % {"name": user.get_username(), "organisation": organisation.name}
+        )
+    ensure_role_allowed(user=user, organisation=organisation, role=role)
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    record_membership("created", membership, acting_user=acting_user, context=context, detail={"role": str(role)})
+    forget_memberships(user)
+    return membership
+
+
+@transaction.atomic
 def invite_user(
-    *, organisation: Organisation, role: Role, invitee_name: str, acting_user: User, request: HttpRequest | None = None
+    *,
+    organisation: Organisation,
+    role: Role,
+    invitee_name: str,
+    acting_user: User,
+    context: AuditContext | None = None,
 ) -> tuple[Invitation, str]:
     """Create a one-time invitation link. The token is returned once and only its hash kept."""
     ensure_role_allowed(user=None, organisation=organisation, role=role)
@@ -72,62 +128,59 @@ def invite_user(
         invitee_name=invitee_name,
         token_hash=hash_token(token),
         created_by=acting_user,
-        expires_at=timezone.now() + timedelta(days=INVITATION_VALID_DAYS),
+        expires_at=clock.now() + timedelta(days=INVITATION_VALID_DAYS),
     )
     audit.record(
         "invitation.created",
         actor=acting_user,
         obj=invitation,
         organisation=organisation,
-        request=request,
+        context=context,
         detail={"role": str(role)},
     )
     return invitation, token
 
 
 @transaction.atomic
-def accept_invitation(*, invitation: Invitation, user: User, request: HttpRequest | None = None) -> Membership:
+def accept_invitation(*, invitation: Invitation, acting_user: User, context: AuditContext | None = None) -> Membership:
     """Join the invitation's organisation with its role. Someone already a member keeps one
     membership; the invitation cannot change an existing role."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = get_invitation_for_update(invitation)
     if invitation.accepted_at is not None or invitation.revoked_at is not None:
         raise ValidationError(_("This invitation has already been used or withdrawn."))
-    if Membership.objects.filter(user=user, organisation=invitation.organisation).exists():
+    if is_member(acting_user, invitation.organisation):
         raise ValidationError(
             _("You are already a member of %(organisation)s. Ask its administrator to change your role.")
             % {"organisation": invitation.organisation.name}
         )
-    ensure_role_allowed(user=user, organisation=invitation.organisation, role=Role(invitation.role))
-    membership = Membership.objects.create(user=user, organisation=invitation.organisation, role=invitation.role)
-    invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user
+    ensure_role_allowed(user=acting_user, organisation=invitation.organisation, role=Role(invitation.role))
+    membership = Membership.objects.create(user=acting_user, organisation=invitation.organisation, role=invitation.role)
+    invitation.accepted_at = clock.now()
+    invitation.accepted_by = acting_user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     record_membership(
         "created",
         membership,
-        actor=user,
-        request=request,
+        acting_user=acting_user,
+        context=context,
         organisation=invitation.organisation,
         detail={"role": invitation.role, "invitation": invitation.pk},
     )
-    forget_memberships(user)
+    forget_memberships(acting_user)
     return membership
 
 
 @transaction.atomic
-def revoke_invitation(*, invitation: Invitation, acting_user: User, request: HttpRequest | None = None) -> None:
-    invitation.revoked_at = timezone.now()
+def revoke_invitation(*, invitation: Invitation, acting_user: User, context: AuditContext | None = None) -> None:
+    invitation.revoked_at = clock.now()
     invitation.save(update_fields=["revoked_at"])
-    audit.record("invitation.revoked", actor=acting_user, obj=invitation, request=request)
+    audit.record("invitation.revoked", actor=acting_user, obj=invitation, context=context)
 
 
 def _ensure_an_admin_remains(membership: Membership, new_role: Role | None) -> None:
     if membership.role != Role.ORG_ADMIN or new_role == Role.ORG_ADMIN:
         return
-    others = Membership.objects.filter(organisation=membership.organisation, role=Role.ORG_ADMIN).exclude(
-        pk=membership.pk
-    )
-    if not others.exists():
+    if not organisation_has_other_admins(membership):
         raise ValidationError(
             _("An organisation needs at least one administrator. Make someone else administrator first.")
         )
@@ -135,11 +188,11 @@ def _ensure_an_admin_remains(membership: Membership, new_role: Role | None) -> N
 
 @transaction.atomic
 def change_role(
-    *, membership: Membership, role: Role, acting_user: User, request: HttpRequest | None = None
+    *, membership: Membership, role: Role, acting_user: User, context: AuditContext | None = None
 ) -> Membership:
     """Change a member's role. The member's open sessions re-check their second factor on the
     next request (see ``RequireTwoFactorMiddleware``)."""
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = get_membership_for_update(membership)
     old = membership.role
     if old == role:
         return membership
@@ -148,28 +201,39 @@ def change_role(
     membership.role = role
     membership.save(update_fields=["role"])
     record_membership(
-        "role_changed", membership, actor=acting_user, request=request, detail={"from": old, "to": str(role)}
+        "role_changed", membership, acting_user=acting_user, context=context, detail={"from": old, "to": str(role)}
     )
     forget_memberships(membership.user)
     return membership
 
 
 @transaction.atomic
-def remove_member(*, membership: Membership, acting_user: User, request: HttpRequest | None = None) -> None:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+def remove_member(*, membership: Membership, acting_user: User, context: AuditContext | None = None) -> None:
+    membership = get_membership_for_update(membership)
     _ensure_an_admin_remains(membership, None)
-    record_membership("removed", membership, actor=acting_user, request=request, detail={"role": membership.role})
+    record_membership("removed", membership, acting_user=acting_user, context=context, detail={"role": membership.role})
     membership.delete()
     forget_memberships(membership.user)
 
 
 @transaction.atomic
-def create_account(*, username: str, password: str, first_name: str, last_name: str, language: str) -> User:
+def create_account(
+    *,
+    username: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    language: str,
+    acting_user: User | None,
+    context: AuditContext | None = None,
+) -> User:
+    """A new account. ``acting_user`` is None when a person makes her own account through an
+    invitation link: she is then the one who acts."""
     user = User(username=username, first_name=first_name, last_name=last_name, language=language)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    audit.record("account.created", actor=user, obj=user)
+    audit.record("account.created", actor=acting_user or user, obj=user, context=context)
     return user
 
 
@@ -182,45 +246,56 @@ def join_with_new_account(
     first_name: str,
     last_name: str,
     language: str,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Membership:
-    """Create the invitee's account and membership together, or neither."""
+    """Create the invitee's account and membership together, or neither. Whoever holds the
+    link acts; there is no signed-in person yet."""
     account = create_account(
-        username=username, password=password, first_name=first_name, last_name=last_name, language=language
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+        acting_user=None,
+        context=context,
     )
-    return accept_invitation(invitation=invitation, user=account, request=request)
+    return accept_invitation(invitation=invitation, acting_user=account, context=context)
 
 
 @transaction.atomic
-def set_language(*, user: User, language: str) -> None:
-    user.language = language
-    user.save(update_fields=["language"])
+def set_language(*, acting_user: User, language: str) -> None:
+    acting_user.language = language
+    acting_user.save(update_fields=["language"])
 
 
-def start_totp_enrolment(*, user: User) -> TOTPDevice:
-    """An unconfirmed authenticator for the user to scan; it counts only once confirmed."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+def start_totp_enrolment(*, acting_user: User, key: str | None = None) -> TOTPDevice:
+    """An unconfirmed authenticator for the person to scan; it counts only once confirmed.
+    ``key`` is for the demo, whose accounts keep the same secret from one run to the next."""
+    TOTPDevice.objects.filter(user=acting_user, confirmed=False).delete()
     name = _("Authenticator app")
-    return TOTPDevice.objects.create(user=user, name=name, confirmed=False)
+    extra = {"key": key} if key is not None else {}
+    return TOTPDevice.objects.create(user=acting_user, name=name, confirmed=False, **extra)
 
 
 @transaction.atomic
-def confirm_totp_device(*, device: TOTPDevice, token: str, request: HttpRequest | None = None) -> bool:
-    if not device.verify_token(token):
+def confirm_totp_device(
+    *, device: TOTPDevice, token: str, acting_user: User, context: AuditContext | None = None
+) -> bool:
+    """Confirm the person's new authenticator with a code it shows; False for a wrong code."""
+    if device.user_id != acting_user.pk or not device.verify_token(token):
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit.record("second_factor.added", actor=device.user, obj=device, request=request)
+    audit.record("second_factor.added", actor=acting_user, obj=device, context=context)
     return True
 
 
 @transaction.atomic
-def remove_totp_device(*, device: TOTPDevice, acting_user: User, request: HttpRequest | None = None) -> None:
-    remaining = TOTPDevice.objects.filter(user=acting_user, confirmed=True).exclude(pk=device.pk)
-    roles = {Role(r) for r in Membership.objects.filter(user=acting_user).values_list("role", flat=True)}
-    if roles & TWO_FACTOR_ROLES and not remaining.exists():
+def remove_totp_device(*, device: TOTPDevice, acting_user: User, context: AuditContext | None = None) -> None:
+    remaining = own_devices(acting_user).exclude(pk=device.pk)
+    if roles_of(acting_user) & TWO_FACTOR_ROLES and not remaining.exists():
         raise ValidationError(
             _("Your role requires a second factor. Add another authenticator before removing this one.")
         )
-    audit.record("second_factor.removed", actor=acting_user, obj=device, request=request)
+    audit.record("second_factor.removed", actor=acting_user, obj=device, context=context)
     device.delete()

@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core import audit
 from tandem.core.actions import ensure_role_allowed, record_membership
-from tandem.core.http import signed_in_user
+from tandem.core.http import audit_context, signed_in_user
 from tandem.core.models import AuditEntry, Membership, Organisation, SiteSettings, User
+from tandem.core.queries import roles_by_membership
 from tandem.core.roles import Role
 from tandem.core.views.auth import logout_view
 
@@ -77,7 +78,7 @@ class AuditedAdmin(admin.ModelAdmin[Any]):
                 actor=signed_in_user(request),
                 obj=obj,
                 organisation=self.audit_organisation(obj),
-                request=request,
+                context=audit_context(request),
                 detail=self.audit_detail(obj, form),
             )
 
@@ -127,25 +128,31 @@ class OrganisationAdmin(AuditedAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         with transaction.atomic():
-            before = {m.pk: m.role for m in Membership.objects.filter(organisation=form.instance)}
+            before = roles_by_membership(form.instance)
             super().save_formset(request, form, formset, change)
             actor = signed_in_user(request)
             for membership in formset.new_objects:
-                record_membership("created", membership, actor=actor, request=request, detail={"role": membership.role})
+                record_membership(
+                    "created",
+                    membership,
+                    acting_user=actor,
+                    context=audit_context(request),
+                    detail={"role": membership.role},
+                )
             for membership, _fields in formset.changed_objects:
                 record_membership(
                     "role_changed",
                     membership,
-                    actor=actor,
-                    request=request,
+                    acting_user=actor,
+                    context=audit_context(request),
                     detail={"from": before.get(membership.pk, ""), "to": membership.role},
                 )
             for membership in formset.deleted_objects:
                 record_membership(
                     "removed",
                     membership,
-                    actor=actor,
-                    request=request,
+                    acting_user=actor,
+                    context=audit_context(request),
                     organisation=form.instance,
                     detail={"role": membership.role},
                 )
@@ -159,7 +166,10 @@ class TandemUserAdmin(AuditedAdmin, UserAdmin):  # type: ignore[type-arg]
         response = super().user_change_password(request, id, form_url)
         if request.method == "POST" and response.status_code == 302:
             audit.record(
-                "account.password_set", actor=signed_in_user(request), obj=User.objects.get(pk=id), request=request
+                "account.password_set",
+                actor=signed_in_user(request),
+                obj=User.objects.get(pk=id),
+                context=audit_context(request),
             )
         return response
 

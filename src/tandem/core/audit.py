@@ -8,6 +8,9 @@ Appends are serialised so that two processes can never give two entries the same
 predecessor: on PostgreSQL by a transaction-scoped advisory lock, on SQLite by the
 IMMEDIATE transactions that the settings ask for (the write lock is taken at BEGIN).
 The unique ``seq`` column is the last line of defence: a fork cannot be committed.
+
+Actions never see an HTTP request: the views hand them an ``AuditContext`` (the client's
+address and browser), and the command line hands them ``COMMAND_LINE``.
 """
 
 from __future__ import annotations
@@ -24,13 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
-from tandem.core.http import client_ip
 from tandem.core.models import AuditEntry, Organisation, User
 
 GENESIS_HASH = "0" * 64
+USER_AGENT_LENGTH = 300
 # An arbitrary constant: the advisory lock that guards the head of the chain.
 _PG_LOCK_KEY = 0x7A4D3E11
 _SEP = "\x1f"
@@ -56,25 +58,55 @@ def canonical_time(value: datetime | str) -> str:
 
 
 def entry_hash(prev_hash: str, fields: tuple[Any, ...]) -> str:
-    """SHA-256 over the previous hash and the entry's canonical content."""
-    seq, at, actor_id, actor_label, action, organisation_id, object_type, object_id, compartment, ip, detail = fields
-    canonical = _SEP.join(
-        (
-            prev_hash,
-            str(seq),
-            canonical_time(at),
-            "" if actor_id is None else str(actor_id),
-            actor_label,
-            action,
-            "" if organisation_id is None else str(organisation_id),
-            object_type,
-            object_id,
-            compartment,
-            ip,
-            detail,
-        )
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """SHA-256 over the previous hash and the entry's canonical content.
+
+    The browser (user agent) joined the entry's content after the log had entries; it is part
+    of the canonical text only when recorded, so that entries written before it still verify."""
+    (
+        seq,
+        at,
+        actor_id,
+        actor_label,
+        action,
+        organisation_id,
+        object_type,
+        object_id,
+        compartment,
+        ip,
+        detail,
+        user_agent,
+    ) = fields
+    parts = [
+        prev_hash,
+        str(seq),
+        canonical_time(at),
+        "" if actor_id is None else str(actor_id),
+        actor_label,
+        action,
+        "" if organisation_id is None else str(organisation_id),
+        object_type,
+        object_id,
+        compartment,
+        ip,
+        detail,
+    ]
+    if user_agent:
+        parts.append(user_agent)
+    return hashlib.sha256(_SEP.join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """Where a change or a read came from: the client's address and browser on the web, or
+    the channel (the command line, the background worker) when no browser is involved."""
+
+    ip: str = ""
+    user_agent: str = ""
+    channel: str = ""
+
+
+COMMAND_LINE = AuditContext(channel="command line")
+WORKER = AuditContext(channel="background worker")
 
 
 def record(
@@ -85,11 +117,13 @@ def record(
     organisation: Organisation | int | None = None,
     compartment: str = "",
     detail: dict[str, Any] | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     actor_label: str = "",
 ) -> AuditEntry:
     """Append one entry. Call it inside the transaction of the change it records, so the
-    change and its audit entry are committed together or not at all."""
+    change and its audit entry are committed together or not at all. Without a person acting,
+    the context's channel names who did it."""
+    context = context or AuditContext()
     if isinstance(organisation, Organisation):
         organisation_id: int | None = organisation.pk
     else:
@@ -98,6 +132,8 @@ def record(
         organisation_id = getattr(obj, "organisation_id", None)
     if not actor_label and actor is not None and actor.pk is not None:
         actor_label = actor.get_username()
+    if not actor_label:
+        actor_label = context.channel
     entry = AuditEntry(
         at=timezone.now(),
         actor_id=actor.pk if actor is not None and actor.pk is not None else None,
@@ -107,7 +143,8 @@ def record(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         compartment=compartment,
-        ip=client_ip(request) if request is not None else "",
+        ip=context.ip[:45],
+        user_agent=context.user_agent[:USER_AGENT_LENGTH],
         detail=json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False) if detail else "",
     )
     with transaction.atomic():
@@ -138,6 +175,7 @@ def _fields_of(entry: AuditEntry) -> tuple[Any, ...]:
         entry.compartment,
         entry.ip,
         entry.detail,
+        entry.user_agent,
     )
 
 
@@ -162,7 +200,7 @@ SELECT seq, prev_hash, hash, printf(
     || '%s' || char(31) || '%s',
     prev_hash, seq, substr(at, 1, 10), substr(at, 12), CASE WHEN length(at) = 19 THEN '.000000' ELSE '' END,
     coalesce(actor_id, ''), actor_label, action, coalesce(organisation_id, ''), object_type, object_id,
-    compartment, ip, detail)
+    compartment, ip, detail) || CASE WHEN user_agent = '' THEN '' ELSE char(31) || user_agent END
 FROM core_auditentry WHERE seq BETWEEN ? AND ? ORDER BY seq
 """
 
@@ -175,7 +213,7 @@ WITH chain AS (
                prev_hash, seq::text,
                to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                coalesce(actor_id::text, ''), actor_label, action, coalesce(organisation_id::text, ''),
-               object_type, object_id, compartment, ip, detail), 'UTF8')), 'hex') AS computed
+               object_type, object_id, compartment, ip, detail, nullif(user_agent, '')), 'UTF8')), 'hex') AS computed
     FROM core_auditentry
     WHERE seq BETWEEN %s AND %s
     WINDOW w AS (ORDER BY seq)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 
+from tandem.core.audit import AuditContext
 from tandem.core.models import User
 
 
@@ -30,6 +31,11 @@ def client_ip(request: HttpRequest) -> str:
         if len(forwarded) >= count:
             return forwarded[-count][:45]
     return str(request.META.get("REMOTE_ADDR", ""))[:45]
+
+
+def audit_context(request: HttpRequest) -> AuditContext:
+    """What the audit log keeps of a request: the client's address and browser."""
+    return AuditContext(ip=client_ip(request), user_agent=str(request.META.get("HTTP_USER_AGENT", "")))
 
 
 def set_language_cookie(response: HttpResponseBase, language: str) -> None:

@@ -10,6 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from tandem.core import audit
+from tandem.core.http import audit_context
 from tandem.core.scoping import requires_two_factor
 
 
@@ -30,7 +31,7 @@ class RequireTwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and requires_two_factor(user) and not _verified(user):
-            audit.record("signin.second_factor_required", actor=user, request=request)
+            audit.record("signin.second_factor_required", actor=user, context=audit_context(request))
             logout(request)
             messages.info(request, _("Your role now requires a second factor. Sign in again with your code."))
             return redirect("core:login")

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy as _, gettext_noop
 
-from tandem.core.roles import OrganisationKind, Role
+from tandem.core.policy import Grant, ScopedModel
+from tandem.core.roles import Action, Capacity, OrganisationKind, Role
+
+# Who sees an organisation's members and invitations: its administrators.
+_ADMINISTERED = Grant(Capacity.ADMINISTER, "organisation_id", frozenset({Action.VIEW, Action.CHANGE}))
 
 
 class User(AbstractUser):
@@ -44,8 +49,11 @@ class Organisation(models.Model):
         return self.name
 
 
-class Membership(models.Model):
-    """A user's place in one organisation. One role per organisation keeps the policy legible."""
+class Membership(ScopedModel):
+    """A user's place in one organisation. One role per organisation keeps the policy legible.
+    Its administrators see an organisation's members; a person sees her own places."""
+
+    grants = (_ADMINISTERED,)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
@@ -63,9 +71,16 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
 
+    @classmethod
+    def relation_scope(cls, user: Any, action: Action) -> Q | None:
+        return Q(user_id=user.pk) if action == Action.VIEW else None
 
-class Invitation(models.Model):
-    """A one-time link to join an organisation with a role. Only the token's hash is stored."""
+
+class Invitation(ScopedModel):
+    """A one-time link to join an organisation with a role. Only the token's hash is stored.
+    Its organisation's administrators see and withdraw it; the invitee reaches it by its link."""
+
+    grants = (_ADMINISTERED,)
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
@@ -140,6 +155,7 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     compartment = models.CharField(max_length=16, blank=True)
     ip = models.CharField(max_length=45, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True, default="", db_default="")
     detail = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)

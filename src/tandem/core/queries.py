@@ -1,71 +1,93 @@
-"""Reads for the core app: organisations administered by a user, their members and invitations."""
+"""Reads for the core app: organisations a person administers, their members and invitations,
+a person's own places and authenticators. Every single record is fetched through
+``scoping.access``; ``get_*`` functions fetch without a permission check, for actions that
+lock a record they were handed, and are never called from a view."""
 
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tandem.core import clock
+from tandem.core.audit import AuditContext
 from tandem.core.models import Invitation, Membership, Organisation, User
-from tandem.core.roles import Action, Role
-from tandem.core.scoping import has_role, organisations_with_role, record_denied
+from tandem.core.roles import Action, Capacity
+from tandem.core.scoping import access, organisations_with
 
 
 def administered_organisations(user: User) -> QuerySet[Organisation]:
     """Organisations in which the user is an organisation administrator."""
-    return Organisation.objects.filter(pk__in=organisations_with_role(user, Role.ORG_ADMIN))
+    return Organisation.objects.filter(pk__in=organisations_with(user, Capacity.ADMINISTER))
 
 
 def access_administered_organisation(
-    user: User, organisation_id: int, *, request: HttpRequest | None = None, action: Action = Action.CHANGE
+    user: User, organisation_id: int, *, context: AuditContext | None = None, action: Action = Action.CHANGE
 ) -> Organisation:
-    """The organisation, if the user administers it; 404 for any other, existing or not.
-    An attempt on an existing organisation is audited."""
-    if not has_role(user, organisation_id, Role.ORG_ADMIN):
-        if Organisation.objects.filter(pk=organisation_id).exists():
-            record_denied(user, Organisation, organisation_id, action, request)
-        raise Http404
-    try:
-        return Organisation.objects.get(pk=organisation_id)
-    except Organisation.DoesNotExist:
-        raise Http404 from None
+    """The organisation, if the user administers it; 404 for any other, existing or not."""
+    return access(
+        Organisation, user, organisation_id, action=action, context=context, visible=administered_organisations(user)
+    )
 
 
-def members_of(organisation: Organisation) -> QuerySet[Membership]:
-    return organisation.memberships.select_related("user").order_by("user__last_name", "user__username")
+def members_of(organisation: Organisation, user: User) -> QuerySet[Membership]:
+    """The members of an organisation, as far as ``user`` may see them."""
+    return (
+        Membership.objects.visible_to(user)
+        .filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__last_name", "user__username")
+    )
 
 
 def access_membership(
-    user: User, organisation_id: int, membership_id: int, *, request: HttpRequest | None = None
+    user: User, organisation_id: int, membership_id: int, *, context: AuditContext | None = None
 ) -> Membership:
-    organisation = access_administered_organisation(user, organisation_id, request=request)
-    try:
-        return organisation.memberships.select_related("user", "organisation").get(pk=membership_id)
-    except Membership.DoesNotExist:
-        if Membership.objects.filter(pk=membership_id).exists():
-            record_denied(user, Membership, membership_id, Action.CHANGE, request)
-        raise Http404 from None
+    """A member of an organisation the user administers (the URL's organisation, not another)."""
+    organisation = access_administered_organisation(user, organisation_id, context=context)
+    return access(
+        Membership,
+        user,
+        membership_id,
+        action=Action.CHANGE,
+        context=context,
+        queryset=Membership.objects.filter(organisation=organisation).select_related("user", "organisation"),
+    )
 
 
-def open_invitations(organisation: Organisation) -> QuerySet[Invitation]:
-    return organisation.invitations.filter(
-        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+def get_membership_for_update(membership: Membership) -> Membership:
+    """The membership again, locked until the caller's transaction ends."""
+    return Membership._base_manager.select_for_update().select_related("user", "organisation").get(pk=membership.pk)
+
+
+def open_invitations(organisation: Organisation, user: User) -> QuerySet[Invitation]:
+    return Invitation.objects.visible_to(user).filter(
+        organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
     )
 
 
 def access_invitation_for_admin(
-    user: User, organisation_id: int, invitation_id: int, *, request: HttpRequest | None = None
+    user: User, organisation_id: int, invitation_id: int, *, context: AuditContext | None = None
 ) -> Invitation:
-    organisation = access_administered_organisation(user, organisation_id, request=request)
-    try:
-        return open_invitations(organisation).get(pk=invitation_id)
-    except Invitation.DoesNotExist:
-        if Invitation.objects.filter(pk=invitation_id).exclude(organisation=organisation).exists():
-            record_denied(user, Invitation, invitation_id, Action.CHANGE, request)
-        raise Http404 from None
+    organisation = access_administered_organisation(user, organisation_id, context=context)
+    return access(
+        Invitation,
+        user,
+        invitation_id,
+        action=Action.CHANGE,
+        context=context,
+        queryset=Invitation.objects.filter(
+            organisation=organisation, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=clock.now()
+        ),
+    )
+
+
+def get_invitation_for_update(invitation: Invitation) -> Invitation:
+    return Invitation._base_manager.select_for_update().select_related("organisation").get(pk=invitation.pk)
 
 
 def hash_token(token: str) -> str:
@@ -73,9 +95,10 @@ def hash_token(token: str) -> str:
 
 
 def access_invitation_by_token(token: str) -> Invitation:
-    """An open invitation by its secret token; 404 once used, revoked or expired."""
+    """An open invitation by its secret token; 404 once used, revoked or expired. The link
+    itself is the permission: whoever holds it may open it."""
     try:
-        return Invitation.objects.select_related("organisation").get(
+        return Invitation._base_manager.select_related("organisation").get(
             token_hash=hash_token(token),
             accepted_at__isnull=True,
             revoked_at__isnull=True,
@@ -86,14 +109,58 @@ def access_invitation_by_token(token: str) -> Invitation:
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
-    return user.memberships.select_related("organisation", "organisation__country")
+    """The user's own places."""
+    return (
+        Membership.objects.visible_to(user)
+        .filter(user=user)
+        .select_related("organisation", "organisation__country")
+        .order_by("organisation__name")
+    )
 
 
-def access_own_device(user: User, device_id: int, *, request: HttpRequest | None = None) -> TOTPDevice:
-    """One of the user's own confirmed authenticators; 404 for anyone else's (audited)."""
-    device: TOTPDevice | None = TOTPDevice.objects.filter(user=user, confirmed=True, pk=device_id).first()
-    if device is None:
-        if TOTPDevice.objects.filter(pk=device_id).exists():
-            record_denied(user, TOTPDevice, device_id, Action.CHANGE, request)
-        raise Http404
+def member_elsewhere_roles(user: User, organisation: Organisation) -> list[str]:
+    """The roles ``user`` holds in organisations other than ``organisation`` (for the rule
+    that nobody sits on both sides of the survivor compartment)."""
+    return list(
+        Membership._base_manager.filter(user=user)
+        .exclude(organisation_id=organisation.pk)
+        .values_list("role", flat=True)
+    )
+
+
+def organisation_has_other_admins(membership: Membership) -> bool:
+    from tandem.core.roles import Role
+
+    return (
+        Membership._base_manager.filter(organisation_id=membership.organisation_id, role=Role.ORG_ADMIN)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+def roles_by_membership(organisation: Organisation) -> dict[int, str]:
+    """Every member's role, by membership (for the platform administrator's audit of changes)."""
+    return dict(Membership._base_manager.filter(organisation=organisation).values_list("pk", "role"))
+
+
+def is_member(user: User, organisation: Organisation) -> bool:
+    return Membership._base_manager.filter(user=user, organisation=organisation).exists()
+
+
+def own_devices(user: User) -> QuerySet[TOTPDevice]:
+    devices: QuerySet[TOTPDevice] = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
+    return devices
+
+
+def pending_device(user: User) -> TOTPDevice | None:
+    device: TOTPDevice | None = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device
+
+
+def access_own_device(user: User, device_id: int, *, context: AuditContext | None = None) -> TOTPDevice:
+    """One of the user's own confirmed authenticators; 404 for anyone else's (audited)."""
+    return access(TOTPDevice, user, device_id, action=Action.CHANGE, context=context, visible=own_devices(user))
+
+
+def has_confirmed_device(user: Any) -> bool:
+    return own_devices(user).exists()

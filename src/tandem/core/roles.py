@@ -7,6 +7,8 @@ the policy fails closed.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,18 +57,11 @@ ROLE_ACCESS: dict[Role, dict[Compartment, frozenset[Action]]] = {
     Role.AUDITOR: {},
 }
 
-# Roles whose members must sign in with a second factor: everyone who can reach personal
-# data, who can grant that access, or who inspects sampled files.
-TWO_FACTOR_ROLES = frozenset(
-    {
-        Role.FACILITATOR,
-        Role.SURVIVOR_WORKER,
-        Role.COORDINATOR,
-        Role.ORG_ADMIN,
-        Role.REFERRER,
-        Role.AUDITOR,
-    }
-)
+# Roles whose members must sign in with a second factor. That is every role: each reaches
+# personal data, grants access to it, inspects sampled files, or (analysts and government
+# viewers, as reviewers or organisers of a survey round) reads answers before they are
+# published and publishes them.
+TWO_FACTOR_ROLES = frozenset(Role)
 
 
 class OrganisationKind(models.TextChoices):
@@ -105,3 +100,36 @@ ROLES_BY_KIND: dict[OrganisationKind, frozenset[Role]] = {
 # another. (Within one organisation a coordinator holds both by design.)
 PROGRAMME_FACING = frozenset({Role.FACILITATOR, Role.REFERRER, Role.COORDINATOR})
 SURVIVOR_REACHING = frozenset({Role.SURVIVOR_WORKER, Role.COORDINATOR})
+
+
+class Capacity(StrEnum):
+    """What a person does for her organisation outside the two compartments of personal data.
+    It follows from her role there and from the kind of organisation, as the table below says;
+    records that are not about a person but are not public either (a survey answer before it
+    is published, a member list) are granted through it."""
+
+    # See and manage the organisation's members and invitations.
+    ADMINISTER = "administer"
+    # Run the organisation's survey rounds: import answers, review and publish them.
+    RUN_SURVEYS = "run_surveys"
+    # Fill in and submit the survey answers of the organisation's programmes.
+    ANSWER_SURVEYS = "answer_surveys"
+
+
+CAPACITIES: dict[Capacity, dict[OrganisationKind, frozenset[Role]]] = {
+    Capacity.ADMINISTER: {kind: frozenset({Role.ORG_ADMIN}) for kind in OrganisationKind},
+    # A survey round is run by a network or a government body.
+    Capacity.RUN_SURVEYS: {
+        OrganisationKind.NETWORK: frozenset({Role.ANALYST, Role.ORG_ADMIN}),
+        OrganisationKind.GOVERNMENT: frozenset({Role.ORG_ADMIN}),
+    },
+    # A provider's coordinators and administrators answer for its programmes; its
+    # facilitators and survivor-support workers do not.
+    Capacity.ANSWER_SURVEYS: {
+        OrganisationKind.PROGRAMME_PROVIDER: frozenset({Role.COORDINATOR, Role.ORG_ADMIN}),
+    },
+}
+
+
+def capacity_granted(capacity: Capacity, kind: OrganisationKind, role: Role) -> bool:
+    return role in CAPACITIES[capacity].get(kind, frozenset())

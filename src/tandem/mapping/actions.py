@@ -1,5 +1,10 @@
 """Business events of the mapping survey, one function each, each written to the audit log in
-the same transaction as the change it records."""
+the same transaction as the change it records. Each takes the person acting
+(``acting_user``) and, from a web page, the ``AuditContext`` of her request.
+
+A refused change is on the record too, written before the refusal is raised and outside
+any transaction it would roll back: ``access.denied`` when the person has no part in the
+answer, ``mapping.answer.refused`` when she has but the answer's state does not allow it."""
 
 from __future__ import annotations
 
@@ -8,12 +13,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
-from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from tandem.core import audit
+from tandem.core import audit, clock
+from tandem.core.audit import AuditContext
 from tandem.core.models import User
+from tandem.core.roles import Action
+from tandem.core.scoping import record_denied
 from tandem.mapping.models import AnswerSource, AnswerStatus, Programme, Questionnaire, SurveyAnswer, SurveyRound
 from tandem.mapping.queries import answerable_programmes, party_of, round_choice_sets
 from tandem.mapping.questionnaire import (
@@ -23,7 +30,17 @@ from tandem.mapping.questionnaire import (
     shipped_definitions,
     validate,
 )
-from tandem.mapping.rules import AUTHOR, EDITABLE_STATUSES, next_status, round_is_open
+from tandem.mapping.rules import (
+    ACCEPT,
+    AUTHOR,
+    EDITABLE_STATUSES,
+    PUBLISH,
+    RETURN,
+    SUBMIT,
+    WITHDRAW,
+    next_status,
+    round_is_open,
+)
 
 
 class AnswerRefused(Exception):
@@ -71,10 +88,11 @@ def load_shipped_questionnaires(*, using: str = "default") -> int:
 
 
 def start_answer(
-    *, user: User, survey_round: SurveyRound, programme: Programme, request: HttpRequest | None = None
+    *, survey_round: SurveyRound, programme: Programme, acting_user: User, context: AuditContext | None = None
 ) -> SurveyAnswer:
-    """Open (or return the existing) draft answer of one of the user's programmes."""
-    if not answerable_programmes(user, survey_round).filter(pk=programme.pk).exists():
+    """Open (or return the existing) draft answer of one of the person's programmes."""
+    if not answerable_programmes(acting_user, survey_round).filter(pk=programme.pk).exists():
+        record_denied(acting_user, Programme, programme.pk, Action.CHANGE, context, detail={"round": survey_round.pk})
         raise AnswerRefused(_("You cannot answer for this programme in this round."))
     with transaction.atomic():
         answer, created = SurveyAnswer.objects.get_or_create(
@@ -83,10 +101,10 @@ def start_answer(
         if created:
             audit.record(
                 "mapping.answer.started",
-                actor=user,
+                actor=acting_user,
                 obj=answer,
                 organisation=programme.provider_id,
-                request=request,
+                context=context,
                 detail={"round": survey_round.pk, "programme": programme.code},
             )
     return answer
@@ -107,7 +125,7 @@ def check_values(survey_round: SurveyRound, programme: Programme, values: Mappin
 def _bump(answer: SurveyAnswer, expected_version: int, **changes: Any) -> None:
     """Save ``changes`` only if nobody changed the answer since ``expected_version``."""
     updated = SurveyAnswer.objects.filter(pk=answer.pk, version=expected_version).update(
-        version=expected_version + 1, updated_at=timezone.now(), **changes
+        version=expected_version + 1, updated_at=clock.now(), **changes
     )
     if not updated:
         raise StaleAnswer(
@@ -118,24 +136,53 @@ def _bump(answer: SurveyAnswer, expected_version: int, **changes: Any) -> None:
     answer.version = expected_version + 1
 
 
+def _refuse(
+    answer: SurveyAnswer, acting_user: User, event: str, message: str, context: AuditContext | None
+) -> AnswerRefused:
+    """Put a refused change on the record and return the error to raise. Someone with no part
+    in the answer is recorded as a denied attempt; a part that the answer's state does not
+    allow now, as a refused step."""
+    if not party_of(acting_user, answer):
+        record_denied(acting_user, SurveyAnswer, answer.pk, Action.CHANGE, context, detail={"event": event})
+    else:
+        audit.record(
+            "mapping.answer.refused",
+            actor=acting_user,
+            obj=answer,
+            organisation=answer.programme.provider_id,
+            context=context,
+            detail={"event": event, "status": answer.status, "reason": message},
+        )
+    return AnswerRefused(message)
+
+
 def save_answer(
     *,
-    user: User,
     answer: SurveyAnswer,
     values: Mapping[str, Any],
     expected_version: int,
-    request: HttpRequest | None = None,
-    today: Any = None,
+    acting_user: User,
+    context: AuditContext | None = None,
 ) -> SurveyAnswer:
     """Save the author's values of a draft (or returned) answer. Incomplete values are fine in
     a draft; wrong ones (a word for a number, an unknown choice) are refused whole."""
-    if AUTHOR not in party_of(user, answer):
-        raise AnswerRefused(_("Only the programme's coordinators and administrators fill in its answer."))
-    if answer.status not in EDITABLE_STATUSES:
-        raise AnswerRefused(
-            _("This answer is %(status)s and can no longer be changed.") % {"status": answer.get_status_display()}
+    if AUTHOR not in party_of(acting_user, answer):
+        raise _refuse(
+            answer,
+            acting_user,
+            "save",
+            _("Only the programme's coordinators and administrators fill in its answer."),
+            context,
         )
-    _ensure_open(answer, today)
+    if answer.status not in EDITABLE_STATUSES:
+        raise _refuse(
+            answer,
+            acting_user,
+            "save",
+            _("This answer is %(status)s and can no longer be changed.") % {"status": answer.get_status_display()},
+            context,
+        )
+    _ensure_open(answer, acting_user, "save", context)
     values = {name: value for name, value in values.items() if value not in (None, "", [])}
     problems = [p for p in check_values(answer.round, answer.programme, values) if p.kind != "missing"]
     if problems:
@@ -144,96 +191,162 @@ def save_answer(
         _bump(answer, expected_version, values=values, source=AnswerSource.WEB)
         audit.record(
             "mapping.answer.saved",
-            actor=user,
+            actor=acting_user,
             obj=answer,
             organisation=answer.programme.provider_id,
-            request=request,
+            context=context,
             detail={"round": answer.round_id, "programme": answer.programme.code, "version": answer.version},
         )
     return answer
 
 
-def _ensure_open(answer: SurveyAnswer, today: Any) -> None:
+def _ensure_open(answer: SurveyAnswer, acting_user: User, event: str, context: AuditContext | None) -> None:
     """New answers are given while the round is open. An answer a reviewer returned may be
     corrected and submitted again after the round closed: the review asked for it."""
     if answer.status == AnswerStatus.RETURNED:
         return
     survey_round = answer.round
-    today = today or timezone.localdate()
-    if not round_is_open(opens_on=survey_round.opens_on, closes_on=survey_round.closes_on, today=today):
-        raise AnswerRefused(
-            _("The round is open from %(opens)s to %(closes)s.")
-            % {"opens": survey_round.opens_on.isoformat(), "closes": survey_round.closes_on.isoformat()}
+    if not round_is_open(opens_on=survey_round.opens_on, closes_on=survey_round.closes_on, today=clock.today()):
+        message = _("The round is open from %(opens)s to %(closes)s.") % {
+            "opens": date_format(survey_round.opens_on, "DATE_FORMAT"),
+            "closes": date_format(survey_round.closes_on, "DATE_FORMAT"),
+        }
+        raise _refuse(answer, acting_user, event, message, context)
+
+
+def _move(
+    answer: SurveyAnswer,
+    event: str,
+    *,
+    expected_version: int,
+    acting_user: User,
+    context: AuditContext | None,
+    changes: Mapping[str, Any],
+    detail: Mapping[str, Any] | None = None,
+) -> SurveyAnswer:
+    """Move the answer along one step of its workflow, if the person may take that step now."""
+    parties = party_of(acting_user, answer)
+    target = next((to for party in sorted(parties) if (to := next_status(event, answer.status, party))), None)
+    if target is None:
+        message = _("You cannot do this with an answer that is %(status)s.") % {"status": answer.get_status_display()}
+        raise _refuse(answer, acting_user, event, message, context)
+    with transaction.atomic():
+        _bump(answer, expected_version, status=target, **changes)
+        audit.record(
+            f"mapping.answer.{AUDIT_NAMES[event]}",
+            actor=acting_user,
+            obj=answer,
+            organisation=answer.programme.provider_id,
+            context=context,
+            detail={"round": answer.round_id, "programme": answer.programme.code, "status": target, **(detail or {})},
         )
+    return answer
 
 
-EVENT_AUDIT = {
-    "submit": "mapping.answer.submitted",
-    "accept": "mapping.answer.accepted",
-    "return": "mapping.answer.returned",
-    "publish": "mapping.answer.published",
-    "withdraw": "mapping.answer.withdrawn",
+AUDIT_NAMES = {
+    SUBMIT: "submitted",
+    ACCEPT: "accepted",
+    RETURN: "returned",
+    PUBLISH: "published",
+    WITHDRAW: "withdrawn",
 }
 
 
-def move_answer(
-    *,
-    user: User,
-    answer: SurveyAnswer,
-    event: str,
-    expected_version: int,
-    comment: str = "",
-    request: HttpRequest | None = None,
-    today: Any = None,
+def submit_answer(
+    *, answer: SurveyAnswer, expected_version: int, acting_user: User, context: AuditContext | None = None
 ) -> SurveyAnswer:
-    """Submit, accept, return (with comments), publish or withdraw an answer."""
-    parties = party_of(user, answer)
-    target = next((to for party in sorted(parties) if (to := next_status(event, answer.status, party))), None)
-    if target is None:
-        raise AnswerRefused(
-            _("You cannot do this with an answer that is %(status)s.") % {"status": answer.get_status_display()}
-        )
-    changes: dict[str, Any] = {"status": target}
-    now = timezone.now()
-    if event == "submit":
-        _ensure_open(answer, today)
+    """The author sends a complete answer for review."""
+    if AUTHOR in party_of(acting_user, answer) and answer.status in EDITABLE_STATUSES:
+        _ensure_open(answer, acting_user, SUBMIT, context)
         problems = check_values(answer.round, answer.programme, answer.values)
         if problems:
             raise AnswerRefused(_("Complete the answer before submitting it."), problems)
-        changes["submitted_at"] = now
-    elif event == "return":
-        if not comment.strip():
-            raise AnswerRefused(_("Say what needs changing: a returned answer needs comments."))
-        changes.update(review_comment=comment.strip(), reviewed_at=now)
-    elif event == "accept":
-        changes.update(review_comment=comment.strip(), reviewed_at=now)
-    elif event == "publish":
-        changes["published_at"] = now
-    elif event == "withdraw":
-        changes["published_at"] = None
-    with transaction.atomic():
-        _bump(answer, expected_version, **changes)
-        detail: dict[str, Any] = {"round": answer.round_id, "programme": answer.programme.code, "status": target}
-        if event == "return":
-            detail["comment"] = answer.review_comment
-        audit.record(
-            EVENT_AUDIT[event],
-            actor=user,
-            obj=answer,
-            organisation=answer.programme.provider_id,
-            request=request,
-            detail=detail,
-        )
-    return answer
+    return _move(
+        answer,
+        SUBMIT,
+        expected_version=expected_version,
+        acting_user=acting_user,
+        context=context,
+        changes={"submitted_at": clock.now()},
+    )
+
+
+def accept_answer(
+    *,
+    answer: SurveyAnswer,
+    expected_version: int,
+    acting_user: User,
+    comment: str = "",
+    context: AuditContext | None = None,
+) -> SurveyAnswer:
+    """A reviewer accepts a submitted answer, with optional comments for the programme."""
+    return _move(
+        answer,
+        ACCEPT,
+        expected_version=expected_version,
+        acting_user=acting_user,
+        context=context,
+        changes={"review_comment": comment.strip(), "reviewed_at": clock.now()},
+    )
+
+
+def return_answer(
+    *, answer: SurveyAnswer, expected_version: int, comment: str, acting_user: User, context: AuditContext | None = None
+) -> SurveyAnswer:
+    """A reviewer sends an answer back to its authors, saying what needs changing."""
+    if not comment.strip():
+        raise AnswerRefused(_("Say what needs changing: a returned answer needs comments."))
+    return _move(
+        answer,
+        RETURN,
+        expected_version=expected_version,
+        acting_user=acting_user,
+        context=context,
+        changes={"review_comment": comment.strip(), "reviewed_at": clock.now()},
+        detail={"comment": comment.strip()},
+    )
+
+
+def publish_answer(
+    *, answer: SurveyAnswer, expected_version: int, acting_user: User, context: AuditContext | None = None
+) -> SurveyAnswer:
+    """A reviewer publishes an accepted answer: from now on indicators, coverage and the
+    report count it."""
+    return _move(
+        answer,
+        PUBLISH,
+        expected_version=expected_version,
+        acting_user=acting_user,
+        context=context,
+        changes={"published_at": clock.now()},
+    )
+
+
+def withdraw_answer(
+    *, answer: SurveyAnswer, expected_version: int, acting_user: User, context: AuditContext | None = None
+) -> SurveyAnswer:
+    """A reviewer takes a published answer back to accepted (to return and correct it)."""
+    return _move(
+        answer,
+        WITHDRAW,
+        expected_version=expected_version,
+        acting_user=acting_user,
+        context=context,
+        changes={"published_at": None},
+    )
 
 
 __all__ = [
     "AnswerRefused",
     "AnswerStatus",
     "StaleAnswer",
+    "accept_answer",
     "check_values",
     "load_shipped_questionnaires",
-    "move_answer",
+    "publish_answer",
+    "return_answer",
     "save_answer",
     "start_answer",
+    "submit_answer",
+    "withdraw_answer",
 ]

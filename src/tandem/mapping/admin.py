@@ -11,7 +11,7 @@ from django.db import transaction
 
 from tandem.core import audit
 from tandem.core.admin import AuditedAdmin
-from tandem.core.http import signed_in_user
+from tandem.core.http import audit_context, signed_in_user
 from tandem.core.models import Organisation
 from tandem.mapping.models import (
     DeliveryLocation,
@@ -117,7 +117,7 @@ class SurveyRoundAdmin(AuditedAdmin):
                     actor=signed_in_user(request),
                     obj=reviewer,
                     organisation=form.instance.owner_id,
-                    request=request,
+                    context=audit_context(request),
                     detail={
                         "round": form.instance.pk,
                         "country": reviewer.country.code,
@@ -129,7 +129,7 @@ class SurveyRoundAdmin(AuditedAdmin):
                     "mapping.reviewer.removed",
                     actor=signed_in_user(request),
                     organisation=form.instance.owner_id,
-                    request=request,
+                    context=audit_context(request),
                     detail={"round": form.instance.pk, "country": removed.country.code, "user": removed.user.username},
                 )
 

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tandem.core import audit
-from tandem.core.http import signed_in_user
-from tandem.mapping.importing import access_import_job, queue_import, recent_import_jobs, result_message
+from tandem.core.http import audit_context, signed_in_user
+from tandem.mapping.importing import queue_import, result_message
 from tandem.mapping.models import ImportJob
-from tandem.mapping.queries import access_managed_round
+from tandem.mapping.queries import access_import_job, access_managed_round, recent_import_jobs
 from tandem.mapping.xlsform import XLSFormError, xlsform_bytes
 
 MAX_UPLOAD_MB = 20
@@ -52,20 +52,23 @@ class ImportUploadForm(forms.Form):
 @require_http_methods(["GET", "HEAD", "POST"])
 def round_import_view(request: HttpRequest, round_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    survey_round = access_managed_round(user, round_id, request=request)
+    where = audit_context(request)
+    survey_round = access_managed_round(user, round_id, context=where)
     form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = queue_import(survey_round=survey_round, user=user, filename=upload.name, content=upload.read())
+        job = queue_import(
+            survey_round=survey_round, filename=upload.name, content=upload.read(), acting_user=user, context=where
+        )
         return redirect("mapping:import_job", round_id=survey_round.pk, job_id=job.pk)
-    context = {"round": survey_round, "form": form, "jobs": recent_import_jobs(survey_round)}
+    context = {"round": survey_round, "form": form, "jobs": recent_import_jobs(survey_round, user)}
     return render(request, "mapping/round_import.html", context, status=422 if form.is_bound else 200)
 
 
 @login_required
 @require_safe
 def import_job_view(request: HttpRequest, round_id: int, job_id: int) -> HttpResponse:
-    job = access_import_job(signed_in_user(request), round_id, job_id, request=request)
+    job = access_import_job(signed_in_user(request), round_id, job_id, context=audit_context(request))
     running = job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
     context: dict[str, Any] = {"round": job.round, "job": job, "running": running, "refresh": REFRESH_SECONDS}
     if job.state == ImportJob.State.DONE and job.summary:
@@ -80,16 +83,17 @@ def import_job_view(request: HttpRequest, round_id: int, job_id: int) -> HttpRes
 @require_safe
 def round_xlsform_view(request: HttpRequest, round_id: int) -> HttpResponse:
     """The round's questionnaire as an XLSForm, to run the survey in KoboToolbox or ODK."""
-    survey_round = access_managed_round(signed_in_user(request), round_id, request=request)
+    user, context = signed_in_user(request), audit_context(request)
+    survey_round = access_managed_round(user, round_id, context=context)
     try:
         content = xlsform_bytes(survey_round)
     except XLSFormError as error:
         return render(request, "mapping/round_xlsform_error.html", {"round": survey_round, "error": error}, status=409)
     audit.record(
         "mapping.xlsform_exported",
-        actor=signed_in_user(request),
+        actor=user,
         organisation=survey_round.owner_id,
-        request=request,
+        context=context,
         detail={"round": survey_round.pk},
     )
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -29,11 +29,11 @@ from pathlib import PurePath
 from typing import Any, cast
 
 from django.db import IntegrityError, connection, models, transaction
-from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _, ngettext
 
 from tandem.core import audit
+from tandem.core.audit import AuditContext
 from tandem.core.models import User
 from tandem.geo.models import Country
 from tandem.mapping.models import (
@@ -45,7 +45,12 @@ from tandem.mapping.models import (
     SurveyAnswer,
     SurveyRound,
 )
-from tandem.mapping.queries import access_managed_round, round_choice_sets
+from tandem.mapping.queries import (
+    get_answers_of_round,
+    get_import_batch_exists,
+    get_import_job,
+    round_choice_sets,
+)
 from tandem.mapping.questionnaire import (
     MISSING_TOKENS,
     ChoiceSets,
@@ -682,10 +687,7 @@ def _plan(entries: list[Entry], existing: Mapping[int, _Stored], programme_colum
 
 def _existing_answers(survey_round: SurveyRound, *, lock: bool) -> dict[int, _Stored]:
     """The round's answers by programme; locked until the import commits when ``lock``."""
-    answers = SurveyAnswer.objects.filter(round=survey_round)
-    if lock:
-        answers = answers.select_for_update()
-    rows = answers.values_list("programme_id", "pk", "status", "values")
+    rows = get_answers_of_round(survey_round, lock=lock).values_list("programme_id", "pk", "status", "values")
     return {programme_id: _Stored(pk, status, values) for programme_id, pk, status, values in rows}
 
 
@@ -699,21 +701,23 @@ def import_answers(
     survey_round: SurveyRound,
     filename: str,
     content: bytes,
-    user: User | None = None,
+    acting_user: User | None,
+    context: AuditContext | None = None,
     progress: Progress | None = None,
     dry_run: bool = False,
-    request: HttpRequest | None = None,
 ) -> ImportResult:
     """Import the answers in a file into a round, all or nothing.
 
     Raises ``UnreadableFile`` for a file that cannot be read as a table and ``ImportRefused``,
     listing every problem, for one that can but has problems; either way nothing changes.
     Imported answers are submitted (ready for review). An answer already accepted or published
-    is left alone when the file gives the same values and refused when it gives others."""
+    is left alone when the file gives the same values and refused when it gives others.
+    From the command line nobody is signed in: ``acting_user`` is None and the context says
+    where the import came from."""
     sha256 = hashlib.sha256(content).hexdigest()
     name = PurePath(filename).name
     table = read_table(name, content)
-    if ImportBatch.objects.filter(round=survey_round, sha256=sha256).exists():
+    if get_import_batch_exists(survey_round, sha256):
         rows = sum(1 for cells in table.rows if not _blank_row(cells))
         return ImportResult(name, sha256, rows, 0, 0, rows, already_imported=True, dry_run=dry_run)
     facts = _RoundFacts(survey_round)
@@ -732,10 +736,10 @@ def import_answers(
             if plan.problems:
                 raise ImportRefused(name, _problems(name, plan.problems))
             result = ImportResult(name, sha256, checked.rows, len(plan.create), len(plan.update), plan.unchanged)
-            _write(survey_round, plan, result, user=user, request=request)
+            _write(survey_round, plan, result, acting_user=acting_user, context=context)
     except IntegrityError:
         # The same file, imported at the same moment by someone else, got there first.
-        if ImportBatch.objects.filter(round=survey_round, sha256=sha256).exists():
+        if get_import_batch_exists(survey_round, sha256):
             return ImportResult(name, sha256, checked.rows, 0, 0, checked.rows, already_imported=True)
         raise
     return result
@@ -746,22 +750,25 @@ def _write(
     plan: _Plan,
     result: ImportResult,
     *,
-    user: User | None,
-    request: HttpRequest | None,
+    acting_user: User | None,
+    context: AuditContext | None,
 ) -> None:
     # The batch first: a second import of the same file waits here on the unique index.
     batch = ImportBatch.objects.create(
-        round=survey_round, sha256=result.sha256, filename=result.filename[:255], rows=result.rows, imported_by=user
+        round=survey_round,
+        sha256=result.sha256,
+        filename=result.filename[:255],
+        rows=result.rows,
+        imported_by=acting_user,
     )
     _insert_answers(survey_round, plan.create)
     _update_answers(plan.update)
     audit.record(
         "mapping.import",
-        actor=user,
-        actor_label="" if user is not None else "command line",
+        actor=acting_user,
         obj=batch,
         organisation=survey_round.owner_id,
-        request=request,
+        context=context,
         detail={
             "round": survey_round.pk,
             "file": result.filename,
@@ -861,26 +868,23 @@ def _update_answers(changes: list[tuple[int, Entry]]) -> None:
 # --- Import jobs on the web -------------------------------------------------------------------
 
 
-def access_import_job(user: User | Any, round_id: int, job_id: int, *, request: HttpRequest | None = None) -> ImportJob:
-    """An import job of a round ``user`` runs; 404 otherwise (also for a job of another round)."""
-    survey_round = access_managed_round(user, round_id, request=request)
-    try:
-        return ImportJob.objects.select_related("round").get(pk=job_id, round=survey_round)
-    except ImportJob.DoesNotExist:
-        raise Http404 from None
-
-
-def recent_import_jobs(survey_round: SurveyRound, *, limit: int = 10) -> list[ImportJob]:
-    return list(ImportJob.objects.filter(round=survey_round).defer("content").order_by("-created_at")[:limit])
-
-
-def queue_import(*, survey_round: SurveyRound, user: User, filename: str, content: bytes) -> ImportJob:
+def queue_import(
+    *, survey_round: SurveyRound, filename: str, content: bytes, acting_user: User, context: AuditContext | None = None
+) -> ImportJob:
     """Keep an uploaded file as an import job and hand it to the background worker, which
     checks and imports it in the language of the person who uploaded it."""
     from tandem.mapping.tasks import run_import_job
 
     job = ImportJob.objects.create(
-        round=survey_round, uploaded_by=user, filename=PurePath(filename).name[:255], content=content
+        round=survey_round, uploaded_by=acting_user, filename=PurePath(filename).name[:255], content=content
+    )
+    audit.record(
+        "mapping.import_queued",
+        actor=acting_user,
+        obj=job,
+        organisation=survey_round.owner_id,
+        context=context,
+        detail={"round": survey_round.pk, "file": job.filename, "bytes": len(content)},
     )
     run_import_job.enqueue(job.pk, translation.get_language() or "en")
     return job
@@ -893,7 +897,9 @@ def run_import(job_id: int) -> ImportJob | None:
     claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(state=ImportJob.State.RUNNING)
     if not claimed:
         return None
-    job = ImportJob.objects.select_related("round", "round__questionnaire", "uploaded_by").get(pk=job_id)
+    job = get_import_job(job_id)
+    if job is None:
+        return None
 
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total)
@@ -904,7 +910,8 @@ def run_import(job_id: int) -> ImportJob | None:
             survey_round=job.round,
             filename=job.filename,
             content=bytes(job.content),
-            user=job.uploaded_by,
+            acting_user=job.uploaded_by,
+            context=audit.WORKER,
             progress=progress,
         )
     except ImportRefused as refused:

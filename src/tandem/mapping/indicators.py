@@ -69,7 +69,6 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import Promise, cached_property
@@ -730,12 +729,6 @@ def _hashable(value: Any) -> Any:
     if isinstance(value, dict):
         return tuple(sorted((key, _hashable(item)) for key, item in value.items()))
     return value
-
-
-def latest_published_round() -> SurveyRound | None:
-    """The round that opened last among those with at least one published answer."""
-    has_published = Exists(published_answers().filter(round=OuterRef("pk")))
-    return SurveyRound.objects.filter(has_published).order_by("-opens_on", "-pk").first()
 
 
 def compute_indicators(

@@ -1,13 +1,24 @@
-"""The registry of perpetrator programmes: what exists, where, on what basis, and whether it
-actually functions. Organisational facts only: no row here is about a person."""
+"""The registry of perpetrator programmes (what exists, where, on what basis, and whether it
+actually functions) and the survey rounds that map them. Organisational facts only: no row
+here is about a person. The registry is public but for what a provider keeps out of view
+(``mapping.queries`` decides); survey rounds and their answers are not public until an answer
+is published, and are reached through the policy of ``tandem.core`` (``ScopedModel``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import Organisation
+from tandem.core.policy import Grant, ScopedModel, organisations_with
+from tandem.core.roles import Action, Capacity
 from tandem.geo.models import Country, Region
+
+# The organisation running a round sees and manages everything in it.
+_RUNS_ROUND = Grant(Capacity.RUN_SURVEYS, "round__owner_id", frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT}))
 
 
 class LegalBasis(models.TextChoices):
@@ -168,10 +179,13 @@ class Questionnaire(models.Model):
         return f"{self.key} v{self.version}"
 
 
-class SurveyRound(models.Model):
+class SurveyRound(ScopedModel):
     """A mapping survey, e.g. "Western Balkans 2027": one questionnaire, a set of countries,
     an opening and closing date, and per-country reviewers. The owner (a network or a
-    government body) runs it: its analysts and administrators manage the round."""
+    government body) runs it: its analysts and administrators manage the round. Its reviewers
+    see it, and so do the providers with a programme in one of its countries."""
+
+    grants = (Grant(Capacity.RUN_SURVEYS, "owner_id", frozenset({Action.VIEW, Action.CHANGE, Action.EXPORT})),)
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     owner = models.ForeignKey(
@@ -196,9 +210,27 @@ class SurveyRound(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def relation_scope(cls, user: Any, action: Action) -> Q | None:
+        if action != Action.VIEW:
+            return None
+        reviews = Exists(RoundReviewer._base_manager.filter(round=OuterRef("pk"), user_id=user.pk))
+        authors = organisations_with(user, Capacity.ANSWER_SURVEYS)
+        if not authors:
+            return Q(reviews)
+        answers_here = Exists(
+            SurveyRound.countries.through._base_manager.filter(
+                surveyround_id=OuterRef("pk"), country__programme__provider_id__in=authors
+            )
+        )
+        return Q(reviews) | Q(answers_here)
 
-class RoundReviewer(models.Model):
-    """A person who reviews the answers of one country in one round."""
+
+class RoundReviewer(ScopedModel):
+    """A person who reviews the answers of one country in one round. The organisation running
+    the round sees its reviewers; a reviewer sees her own assignments."""
+
+    grants = (_RUNS_ROUND,)
 
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="reviewers")
     country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT)
@@ -212,6 +244,10 @@ class RoundReviewer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.country.code})"
+
+    @classmethod
+    def relation_scope(cls, user: Any, action: Action) -> Q | None:
+        return Q(user_id=user.pk) if action == Action.VIEW else None
 
 
 class AnswerStatus(models.TextChoices):
@@ -227,11 +263,20 @@ class AnswerSource(models.TextChoices):
     IMPORT = "import", _("Imported from a file")
 
 
-class SurveyAnswer(models.Model):
+class SurveyAnswer(ScopedModel):
     """A programme's answer to a round. ``values`` maps question names to values in the
     shape the questionnaire defines (a number, a choice, a list of choices, a text); a
     question left blank or answered "n/a" is absent. ``version`` grows with every change so
-    that two people editing the same answer cannot overwrite each other unnoticed."""
+    that two people editing the same answer cannot overwrite each other unnoticed.
+
+    Before it is published an answer is seen by its provider's coordinators and
+    administrators (its authors), by the reviewers of its country in the round and by the
+    organisation running the round; once published, by every reviewer of the round too."""
+
+    grants = (
+        _RUNS_ROUND,
+        Grant(Capacity.ANSWER_SURVEYS, "programme__provider_id", frozenset({Action.VIEW, Action.CHANGE})),
+    )
 
     round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="answers")
     programme = models.ForeignKey(
@@ -257,9 +302,21 @@ class SurveyAnswer(models.Model):
     def __str__(self) -> str:
         return f"{self.programme} — {self.round}"
 
+    @classmethod
+    def relation_scope(cls, user: Any, action: Action) -> Q | None:
+        reviewers = RoundReviewer._base_manager.filter(round=OuterRef("round"), user_id=user.pk)
+        of_its_country = Q(Exists(reviewers.filter(country=OuterRef("programme__country"))))
+        if action == Action.CHANGE:
+            return of_its_country
+        if action == Action.VIEW:
+            return of_its_country | Q(Exists(reviewers), status=AnswerStatus.PUBLISHED)
+        return None
 
-class ImportBatch(models.Model):
+
+class ImportBatch(ScopedModel):
     """One imported file. The same file imported into the same round again changes nothing."""
+
+    grants = (_RUNS_ROUND,)
 
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="imports")
     sha256 = models.CharField(max_length=64)
@@ -278,9 +335,11 @@ class ImportBatch(models.Model):
         return self.filename
 
 
-class ImportJob(models.Model):
+class ImportJob(ScopedModel):
     """A file uploaded for import on the web, worked through by the background worker so that
     the page can show its progress. The file is kept only until the job ends."""
+
+    grants = (_RUNS_ROUND,)
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")

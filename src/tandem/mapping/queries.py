@@ -1,20 +1,28 @@
-"""Reads of the registry for the public directory. No personal data: the programme registry
-holds organisational facts only, and what a provider asked not to publish never leaves here."""
+"""Reads of the mapping: the public directory, and survey rounds with their answers.
+
+The registry holds organisational facts; what a provider asked not to publish never leaves
+through the directory. Survey rounds, answers and import jobs are reached only through the
+policy of ``tandem.core`` (their models are ``ScopedModel``s): a provider sees its own answers,
+a reviewer those of the countries assigned to her in the round, and the organisation running
+the round all of them. ``get_*`` functions read without a permission check, for actions and
+the background worker; no view calls them.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from tandem.core.models import Organisation, User
-from tandem.core.roles import Action, OrganisationKind, Role
-from tandem.core.scoping import organisations_with_role, record_denied
+from tandem.core.audit import AuditContext
+from tandem.core.models import User
+from tandem.core.roles import CAPACITIES, Action, Capacity, OrganisationKind
+from tandem.core.scoping import access, has_capacity, organisations_with
 from tandem.geo.models import Country, Region
 from tandem.mapping.models import (
     AnswerStatus,
     DeliveryLocation,
+    ImportJob,
     Programme,
     RoundReviewer,
     Status,
@@ -23,8 +31,8 @@ from tandem.mapping.models import (
 )
 from tandem.mapping.rules import AUTHOR, REVIEWER
 
-# A survey round is run by a network or a government body.
-ROUND_OWNER_KINDS = (OrganisationKind.NETWORK, OrganisationKind.GOVERNMENT)
+# The kinds of organisation that run survey rounds (networks and government bodies).
+ROUND_OWNER_KINDS: tuple[OrganisationKind, ...] = tuple(CAPACITIES[Capacity.RUN_SURVEYS])
 
 
 def public_programmes(*, country: Country | None = None, region: Region | None = None) -> QuerySet[Programme]:
@@ -47,124 +55,97 @@ def public_programmes(*, country: Country | None = None, region: Region | None =
 
 def access_public_programme(programme_id: int) -> Programme:
     """One programme of the public directory; 404 for one that is not public, as for one that
-    does not exist."""
-    try:
-        return public_programmes().get(pk=programme_id)
-    except Programme.DoesNotExist:
-        raise Http404 from None
+    does not exist. An attempt on a programme kept out of public view is recorded like any
+    other refused attempt."""
+    return access(Programme, None, programme_id, visible=public_programmes())
 
 
 # --- Survey rounds and answers --------------------------------------------------------------
-# Answers are organisational facts, but unpublished ones are not for everyone: a provider
-# sees its own, a reviewer those of the countries assigned to her in the round, and the
-# organisation running the round all of them. Every read of an answer goes through here.
-
-MANAGER_ROLES = (Role.ANALYST, Role.ORG_ADMIN)
-AUTHOR_ROLES = (Role.COORDINATOR, Role.ORG_ADMIN)
 
 
 def managing_organisations(user: User | Any) -> list[int]:
-    """The organisations whose rounds ``user`` runs (network analysts and administrators)."""
-    return [
-        org
-        for org in organisations_with_role(user, *MANAGER_ROLES)
-        if Organisation.objects.filter(pk=org, kind__in=ROUND_OWNER_KINDS).exists()
-    ]
+    """The organisations whose rounds ``user`` runs."""
+    return organisations_with(user, Capacity.RUN_SURVEYS)
 
 
 def authoring_organisations(user: User | Any) -> list[int]:
     """The providers for whose programmes ``user`` fills in answers."""
-    return [
-        org
-        for org in organisations_with_role(user, *AUTHOR_ROLES)
-        if Organisation.objects.filter(pk=org, kind=OrganisationKind.PROGRAMME_PROVIDER).exists()
-    ]
+    return organisations_with(user, Capacity.ANSWER_SURVEYS)
 
 
-def _reviews(user: User | Any) -> Exists:
-    return Exists(
-        RoundReviewer.objects.filter(
-            round=OuterRef("round"), country=OuterRef("programme__country"), user_id=getattr(user, "pk", 0)
-        )
-    )
-
-
-def _reviews_round(user: User | Any) -> Exists:
-    return Exists(RoundReviewer.objects.filter(round=OuterRef("round"), user_id=getattr(user, "pk", 0)))
-
-
-def answers_visible_to(user: User | Any) -> QuerySet[SurveyAnswer]:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return SurveyAnswer.objects.none()
-    visible = (
-        Q(round__owner_id__in=managing_organisations(user))
-        | Q(programme__provider_id__in=authoring_organisations(user))
-        | Q(_reviews(user))
-        | Q(_reviews_round(user), status=AnswerStatus.PUBLISHED)
-    )
-    return SurveyAnswer.objects.filter(visible).select_related("round", "programme", "programme__country")
+def answers_visible_to(user: User | Any, action: Action = Action.VIEW) -> QuerySet[SurveyAnswer]:
+    return SurveyAnswer.objects.visible_to(user, action).select_related("round", "programme", "programme__country")
 
 
 def party_of(user: User | Any, answer: SurveyAnswer) -> set[str]:
     """What ``user`` is to this answer: its author, its reviewer, or both (or nothing)."""
     parties: set[str] = set()
-    if answer.programme.provider_id in authoring_organisations(user):
+    if has_capacity(user, Capacity.ANSWER_SURVEYS, answer.programme.provider_id):
         parties.add(AUTHOR)
-    if (
-        answer.round.owner_id in managing_organisations(user)
-        or RoundReviewer.objects.filter(
-            round=answer.round, country_id=answer.programme.country_id, user_id=getattr(user, "pk", 0)
-        ).exists()
-    ):
+    if has_capacity(user, Capacity.RUN_SURVEYS, answer.round.owner_id) or is_reviewer_of(user, answer):
         parties.add(REVIEWER)
     return parties
 
 
-def access_answer(user: User | Any, answer_id: int, *, request: HttpRequest | None = None) -> SurveyAnswer:
-    """One answer ``user`` may see; 404 otherwise, with an attempt on an existing answer
-    written to the audit log."""
-    try:
-        return answers_visible_to(user).get(pk=answer_id)
-    except SurveyAnswer.DoesNotExist:
-        if SurveyAnswer.objects.filter(pk=answer_id).exists():
-            record_denied(user, SurveyAnswer, answer_id, Action.VIEW, request)
-        raise Http404 from None
+def is_reviewer_of(user: User | Any, answer: SurveyAnswer) -> bool:
+    if not getattr(user, "pk", None):
+        return False
+    return RoundReviewer.objects.filter(
+        round_id=answer.round_id, country_id=answer.programme.country_id, user_id=user.pk
+    ).exists()
+
+
+def access_answer(
+    user: User | Any, answer_id: int, *, context: AuditContext | None = None, action: Action = Action.VIEW
+) -> SurveyAnswer:
+    """One answer ``user`` may see (or, with ``Action.CHANGE``, work on); 404 otherwise, with
+    an attempt on an existing answer written to the audit log."""
+    return access(
+        SurveyAnswer,
+        user,
+        answer_id,
+        action=action,
+        context=context,
+        queryset=SurveyAnswer.objects.select_related(
+            "round", "round__questionnaire", "programme", "programme__country"
+        ),
+    )
 
 
 def rounds_visible_to(user: User | Any) -> QuerySet[SurveyRound]:
     """Rounds the user runs, reviews, or can answer (a programme of theirs in its countries)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return SurveyRound.objects.none()
-    uid = getattr(user, "pk", None)
-    author_countries = Programme.objects.filter(provider_id__in=authoring_organisations(user)).values("country")
-    return (
-        SurveyRound.objects.filter(
-            Q(owner_id__in=managing_organisations(user)) | Q(reviewers__user_id=uid) | Q(countries__in=author_countries)
-        )
-        .distinct()
-        .select_related("owner", "questionnaire")
+    return SurveyRound.objects.visible_to(user).select_related("owner", "questionnaire")
+
+
+def access_round(user: User | Any, round_id: int, *, context: AuditContext | None = None) -> SurveyRound:
+    return access(
+        SurveyRound,
+        user,
+        round_id,
+        context=context,
+        queryset=SurveyRound.objects.select_related("owner", "questionnaire"),
     )
 
 
-def access_round(user: User | Any, round_id: int, *, request: HttpRequest | None = None) -> SurveyRound:
-    try:
-        return rounds_visible_to(user).get(pk=round_id)
-    except SurveyRound.DoesNotExist:
-        if SurveyRound.objects.filter(pk=round_id).exists():
-            record_denied(user, SurveyRound, round_id, Action.VIEW, request)
-        raise Http404 from None
+def access_managed_round(user: User | Any, round_id: int, *, context: AuditContext | None = None) -> SurveyRound:
+    """A round ``user`` runs (to import answers or download its form); 404 otherwise."""
+    return access(
+        SurveyRound,
+        user,
+        round_id,
+        action=Action.CHANGE,
+        context=context,
+        queryset=SurveyRound.objects.select_related("owner", "questionnaire"),
+    )
 
 
-def access_managed_round(user: User | Any, round_id: int, *, request: HttpRequest | None = None) -> SurveyRound:
-    """A round ``user`` runs (to import answers or assign reviewers); 404 otherwise."""
-    try:
-        return SurveyRound.objects.select_related("owner", "questionnaire").get(
-            pk=round_id, owner_id__in=managing_organisations(user)
-        )
-    except SurveyRound.DoesNotExist:
-        if SurveyRound.objects.filter(pk=round_id).exists():
-            record_denied(user, SurveyRound, round_id, Action.CHANGE, request)
-        raise Http404 from None
+def round_reviewers(survey_round: SurveyRound, user: User | Any) -> QuerySet[RoundReviewer]:
+    return (
+        RoundReviewer.objects.visible_to(user)
+        .filter(round=survey_round)
+        .select_related("country", "user")
+        .order_by("country__code", "user__username")
+    )
 
 
 def answerable_programmes(user: User | Any, survey_round: SurveyRound) -> QuerySet[Programme]:
@@ -172,6 +153,21 @@ def answerable_programmes(user: User | Any, survey_round: SurveyRound) -> QueryS
     return Programme.objects.filter(
         provider_id__in=authoring_organisations(user), country__in=survey_round.countries.all()
     ).order_by("name")
+
+
+def access_answerable_programme(
+    user: User | Any, survey_round: SurveyRound, programme_id: int, *, context: AuditContext | None = None
+) -> Programme:
+    """One of the user's programmes that can answer this round; 404 for another provider's
+    programme (and the attempt is audited), as for one that does not exist."""
+    return access(
+        Programme,
+        user,
+        programme_id,
+        action=Action.CHANGE,
+        context=context,
+        visible=answerable_programmes(user, survey_round),
+    )
 
 
 def round_choice_sets(survey_round: SurveyRound, *, country: Country | None = None) -> dict[str, list[str]]:
@@ -195,10 +191,77 @@ def round_choice_sets(survey_round: SurveyRound, *, country: Country | None = No
 def published_answers(
     *, survey_round: SurveyRound | None = None, country: Country | None = None
 ) -> QuerySet[SurveyAnswer]:
-    """Published answers: the only ones indicators, coverage, the report and open data read."""
-    answers = SurveyAnswer.objects.filter(status=AnswerStatus.PUBLISHED)
+    """Published answers: the only ones indicators, coverage, the report and open data read.
+    Once published an answer is public; aggregates built from them apply the small-number rule."""
+    answers = SurveyAnswer._base_manager.filter(status=AnswerStatus.PUBLISHED)
     if survey_round is not None:
         answers = answers.filter(round=survey_round)
     if country is not None:
         answers = answers.filter(programme__country=country)
     return answers
+
+
+def get_answers_of_round(survey_round: SurveyRound, *, lock: bool) -> QuerySet[SurveyAnswer]:
+    """Every answer of a round, for an import that replaces them; locked until the import's
+    transaction ends when ``lock``."""
+    answers = SurveyAnswer._base_manager.filter(round=survey_round)
+    return answers.select_for_update() if lock else answers
+
+
+def latest_published_round() -> SurveyRound | None:
+    """The round that opened last among those with at least one published answer."""
+    has_published = Exists(published_answers().filter(round=OuterRef("pk")))
+    return SurveyRound._base_manager.filter(has_published).order_by("-opens_on", "-pk").first()
+
+
+def previous_round(survey_round: SurveyRound, country: Country | None = None) -> SurveyRound | None:
+    """The round of the same organisation that opened last before this one and has published
+    answers (with the country in it, for a country's report)."""
+    has_published = Exists(published_answers().filter(round=OuterRef("pk")))
+    rounds = SurveyRound._base_manager.filter(
+        has_published, owner_id=survey_round.owner_id, opens_on__lt=survey_round.opens_on
+    ).exclude(pk=survey_round.pk)
+    if country is not None:
+        rounds = rounds.filter(countries=country)
+    return rounds.order_by("-opens_on", "-pk").first()
+
+
+def get_round(round_id: int) -> SurveyRound | None:
+    """A round by id for the command line, which runs with access to the whole database."""
+    return SurveyRound._base_manager.select_related("owner", "questionnaire").filter(pk=round_id).first()
+
+
+# --- Import jobs ------------------------------------------------------------------------------
+
+
+def access_import_job(
+    user: User | Any, round_id: int, job_id: int, *, context: AuditContext | None = None
+) -> ImportJob:
+    """An import job of a round ``user`` runs; 404 otherwise (also for a job of another round)."""
+    survey_round = access_managed_round(user, round_id, context=context)
+    return access(
+        ImportJob,
+        user,
+        job_id,
+        action=Action.CHANGE,
+        context=context,
+        queryset=ImportJob.objects.filter(round=survey_round).select_related("round"),
+    )
+
+
+def recent_import_jobs(survey_round: SurveyRound, user: User | Any, *, limit: int = 10) -> list[ImportJob]:
+    jobs = ImportJob.objects.visible_to(user, Action.CHANGE).filter(round=survey_round).defer("content")
+    return list(jobs.order_by("-created_at")[:limit])
+
+
+def get_import_job(job_id: int) -> ImportJob | None:
+    """A job for the background worker that works through it."""
+    return (
+        ImportJob._base_manager.select_related("round", "round__questionnaire", "uploaded_by").filter(pk=job_id).first()
+    )
+
+
+def get_import_batch_exists(survey_round: SurveyRound, sha256: str) -> bool:
+    from tandem.mapping.models import ImportBatch
+
+    return ImportBatch._base_manager.filter(round=survey_round, sha256=sha256).exists()

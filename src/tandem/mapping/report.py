@@ -53,8 +53,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef
-from django.http import HttpRequest
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import numberformat, timezone, translation
 from django.utils.formats import get_format, number_format
@@ -63,6 +62,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from tandem.core import audit
+from tandem.core.audit import AuditContext
 from tandem.core.models import SiteSettings, User
 from tandem.geo.models import FOOTNOTED, Country, Region
 from tandem.mapping.coverage import CountryCoverage, CoverageResults, RegionCoverage, compute_coverage
@@ -82,7 +82,7 @@ from tandem.mapping.indicators import (
     percent_text,
 )
 from tandem.mapping.models import DeliveryLocation, Programme, Status, SurveyRound
-from tandem.mapping.queries import published_answers
+from tandem.mapping.queries import previous_round, published_answers
 from tandem.mapping.questionnaire import definition_of, text_in
 from tandem.reports import maps
 from tandem.reports.charts import Bar, Group, Stack, bar_chart, grouped_bar_chart, stacked_bar
@@ -307,18 +307,6 @@ class Report:
     @property
     def unnamed(self) -> int:
         return sum(item.unnamed for item in self.programme_lists)
-
-
-def previous_round(survey_round: SurveyRound, country: Country | None = None) -> SurveyRound | None:
-    """The round of the same organisation that opened last before this one and has published
-    answers (with the country in it, for a country's report)."""
-    has_published = Exists(published_answers().filter(round=OuterRef("pk")))
-    rounds = SurveyRound.objects.filter(
-        has_published, owner_id=survey_round.owner_id, opens_on__lt=survey_round.opens_on
-    ).exclude(pk=survey_round.pk)
-    if country is not None:
-        rounds = rounds.filter(countries=country)
-    return rounds.order_by("-opens_on", "-pk").first()
 
 
 def build_report(*, survey_round: SurveyRound, country: Country | None = None) -> Report:
@@ -1407,18 +1395,17 @@ def record_report(
     *,
     file_format: str,
     language: str,
-    actor: User | None,
-    request: HttpRequest | None = None,
+    acting_user: User | None,
+    context: AuditContext | None = None,
 ) -> None:
     """A report that leaves Tandem as a file is on the record: who took which round's report,
     for which country, in which format and language."""
     audit.record(
         AUDIT_ACTION,
-        actor=actor,
-        actor_label="" if actor is not None else "command line",
+        actor=acting_user,
         obj=report.survey_round,
         organisation=report.survey_round.owner_id,
-        request=request,
+        context=context,
         detail={
             "round": report.survey_round.pk,
             "country": report.country.code if report.country is not None else None,

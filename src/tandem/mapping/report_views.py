@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_safe
 
-from tandem.core.http import signed_in_user
+from tandem.core.http import audit_context, signed_in_user
 from tandem.geo.models import Country
 from tandem.mapping.models import SurveyRound
 from tandem.mapping.queries import access_round
@@ -53,7 +53,7 @@ class ReportFilterForm(forms.Form):
 
 
 def _report(request: HttpRequest, round_id: int) -> tuple[SurveyRound, Report]:
-    survey_round = access_round(signed_in_user(request), round_id, request=request)
+    survey_round = access_round(signed_in_user(request), round_id, context=audit_context(request))
     form = ReportFilterForm(request.GET, countries=list(survey_round.countries.all()))
     if not form.is_valid():
         # A country that is not in the round: as if there were no such report.
@@ -84,7 +84,13 @@ def round_report_pdf_view(request: HttpRequest, round_id: int) -> HttpResponse:
     _survey_round, report = _report(request, round_id)
     language = get_language()
     content = render_report_pdf(report, language=language, base_url=request.build_absolute_uri())
-    record_report(report, file_format="pdf", language=language, actor=signed_in_user(request), request=request)
+    record_report(
+        report,
+        file_format="pdf",
+        language=language,
+        acting_user=signed_in_user(request),
+        context=audit_context(request),
+    )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report_filename(report, "pdf")}"'
     return response

@@ -33,13 +33,15 @@ def is_public(*, status: str, publish: bool) -> bool:
 # and administrators; reviewers are those assigned to the programme's country in the round,
 # and the people who run the round.
 AUTHOR, REVIEWER = "author", "reviewer"
+# The steps of an answer's workflow.
+SUBMIT, ACCEPT, RETURN, PUBLISH, WITHDRAW = "submit", "accept", "return", "publish", "withdraw"
 TRANSITIONS: dict[str, dict[str, tuple[str, str]]] = {
     # event: {from status: (to status, who)}
-    "submit": {"draft": ("submitted", AUTHOR), "returned": ("submitted", AUTHOR)},
-    "accept": {"submitted": ("accepted", REVIEWER)},
-    "return": {"submitted": ("returned", REVIEWER), "accepted": ("returned", REVIEWER)},
-    "publish": {"accepted": ("published", REVIEWER)},
-    "withdraw": {"published": ("accepted", REVIEWER)},
+    SUBMIT: {"draft": ("submitted", AUTHOR), "returned": ("submitted", AUTHOR)},
+    ACCEPT: {"submitted": ("accepted", REVIEWER)},
+    RETURN: {"submitted": ("returned", REVIEWER), "accepted": ("returned", REVIEWER)},
+    PUBLISH: {"accepted": ("published", REVIEWER)},
+    WITHDRAW: {"published": ("accepted", REVIEWER)},
 }
 EDITABLE_STATUSES = frozenset({"draft", "returned"})
 

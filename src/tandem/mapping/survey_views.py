@@ -14,30 +14,45 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from tandem.core.http import signed_in_user
+from tandem.core.http import audit_context, signed_in_user
+from tandem.core.roles import Action
+from tandem.core.scoping import record_denied
 from tandem.geo.models import Region
 from tandem.mapping import actions
 from tandem.mapping.forms import AnswerForm, ReviewForm
 from tandem.mapping.models import AnswerStatus, SurveyAnswer, SurveyRound
 from tandem.mapping.queries import (
     access_answer,
+    access_answerable_programme,
     access_round,
     answerable_programmes,
     answers_visible_to,
     managing_organisations,
     party_of,
     round_choice_sets,
+    round_reviewers,
     rounds_visible_to,
 )
 from tandem.mapping.questionnaire import choice_text, definition_of
-from tandem.mapping.rules import AUTHOR, EDITABLE_STATUSES, REVIEWER, next_status, round_is_open
+from tandem.mapping.rules import (
+    ACCEPT,
+    AUTHOR,
+    EDITABLE_STATUSES,
+    PUBLISH,
+    RETURN,
+    REVIEWER,
+    SUBMIT,
+    WITHDRAW,
+    next_status,
+    round_is_open,
+)
 
 EVENTS = {
-    "submit": gettext_lazy("Submit for review"),
-    "accept": gettext_lazy("Accept"),
-    "return": gettext_lazy("Return with comments"),
-    "publish": gettext_lazy("Publish"),
-    "withdraw": gettext_lazy("Withdraw publication"),
+    SUBMIT: gettext_lazy("Submit for review"),
+    ACCEPT: gettext_lazy("Accept"),
+    RETURN: gettext_lazy("Return with comments"),
+    PUBLISH: gettext_lazy("Publish"),
+    WITHDRAW: gettext_lazy("Withdraw publication"),
 }
 
 
@@ -52,7 +67,7 @@ def round_list_view(request: HttpRequest) -> HttpResponse:
 @require_safe
 def round_detail_view(request: HttpRequest, round_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    survey_round = access_round(user, round_id, request=request)
+    survey_round = access_round(user, round_id, context=audit_context(request))
     answers = list(
         answers_visible_to(user).filter(round=survey_round).order_by("programme__country__code", "programme__name")
     )
@@ -68,7 +83,7 @@ def round_detail_view(request: HttpRequest, round_id: int) -> HttpResponse:
         "unanswered": [p for p in answerable_programmes(user, survey_round) if p.pk not in answered],
         "is_open": round_is_open(opens_on=survey_round.opens_on, closes_on=survey_round.closes_on, today=today),
         "manages": survey_round.owner_id in managing_organisations(user),
-        "reviewers": survey_round.reviewers.select_related("country", "user"),
+        "reviewers": round_reviewers(survey_round, user),
     }
     return render(request, "mapping/round_detail.html", context)
 
@@ -77,11 +92,10 @@ def round_detail_view(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def answer_start_view(request: HttpRequest, round_id: int, programme_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    survey_round = access_round(user, round_id, request=request)
-    programme = answerable_programmes(user, survey_round).filter(pk=programme_id).first()
-    if programme is None:
-        raise Http404
-    answer = actions.start_answer(user=user, survey_round=survey_round, programme=programme, request=request)
+    context = audit_context(request)
+    survey_round = access_round(user, round_id, context=context)
+    programme = access_answerable_programme(user, survey_round, programme_id, context=context)
+    answer = actions.start_answer(survey_round=survey_round, programme=programme, acting_user=user, context=context)
     return redirect("mapping:answer_edit", answer_id=answer.pk)
 
 
@@ -136,7 +150,7 @@ def _events_for(user: Any, answer: SurveyAnswer) -> list[tuple[str, str]]:
 @require_safe
 def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    answer = access_answer(user, answer_id, request=request)
+    answer = access_answer(user, answer_id, context=audit_context(request))
     return _render_answer(request, answer)
 
 
@@ -160,8 +174,10 @@ def _render_answer(
 @require_http_methods(["GET", "HEAD", "POST"])
 def answer_edit_view(request: HttpRequest, answer_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    answer = access_answer(user, answer_id, request=request)
+    context = audit_context(request)
+    answer = access_answer(user, answer_id, context=context, action=Action.CHANGE)
     if AUTHOR not in party_of(user, answer):
+        record_denied(user, SurveyAnswer, answer.pk, Action.CHANGE, context, detail={"event": "edit"})
         raise Http404
     if answer.status not in EDITABLE_STATUSES:
         messages.info(
@@ -176,11 +192,11 @@ def answer_edit_view(request: HttpRequest, answer_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             actions.save_answer(
-                user=user,
                 answer=answer,
                 values={**form.values(), "programme": answer.programme.code},
                 expected_version=form.cleaned_data["version"],
-                request=request,
+                acting_user=user,
+                context=context,
             )
         except actions.StaleAnswer as refused:
             form.add_error(None, refused.message)
@@ -198,21 +214,29 @@ def answer_edit_view(request: HttpRequest, answer_id: int) -> HttpResponse:
 @require_POST
 def answer_move_view(request: HttpRequest, answer_id: int, event: str) -> HttpResponse:
     user = signed_in_user(request)
-    answer = access_answer(user, answer_id, request=request)
+    context = audit_context(request)
+    answer = access_answer(user, answer_id, context=context)
     if event not in EVENTS:
         raise Http404
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return _render_answer(request, answer, review_form=form, status=422)
+    version, comment = form.cleaned_data["version"], form.cleaned_data["comment"]
     try:
-        actions.move_answer(
-            user=user,
-            answer=answer,
-            event=event,
-            expected_version=form.cleaned_data["version"],
-            comment=form.cleaned_data["comment"],
-            request=request,
-        )
+        if event == SUBMIT:
+            actions.submit_answer(answer=answer, expected_version=version, acting_user=user, context=context)
+        elif event == ACCEPT:
+            actions.accept_answer(
+                answer=answer, expected_version=version, comment=comment, acting_user=user, context=context
+            )
+        elif event == RETURN:
+            actions.return_answer(
+                answer=answer, expected_version=version, comment=comment, acting_user=user, context=context
+            )
+        elif event == PUBLISH:
+            actions.publish_answer(answer=answer, expected_version=version, acting_user=user, context=context)
+        else:
+            actions.withdraw_answer(answer=answer, expected_version=version, acting_user=user, context=context)
     except actions.AnswerRefused as refused:
         form.add_error(None, refused.message)
         for problem in refused.problems:

@@ -27,8 +27,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import actions, audit
 from tandem.core.forms import CodeForm, SignInForm
-from tandem.core.http import set_language_cookie
+from tandem.core.http import audit_context, set_language_cookie
 from tandem.core.models import User
+from tandem.core.queries import has_confirmed_device, own_devices, pending_device
 from tandem.core.scoping import requires_two_factor
 
 PENDING_KEY = "tandem_pending_signin"
@@ -54,7 +55,10 @@ def _finish_signin(request: HttpRequest, user: User, device: TOTPDevice | None, 
     if device is not None:
         otp_login(request, device)
     audit.record(
-        "signin", actor=user, request=request, detail={"second_factor": "totp" if device is not None else "none"}
+        "signin",
+        actor=user,
+        context=audit_context(request),
+        detail={"second_factor": "totp" if device is not None else "none"},
     )
     response = redirect(next_url if _safe(request, next_url) else settings.LOGIN_REDIRECT_URL)
     if user.language:
@@ -78,14 +82,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username = form.cleaned_data["username"]
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if getattr(request, "axes_locked_out", False):
-            audit.record("signin.lockout", actor=None, actor_label=username[:150], request=request)
+            audit.record("signin.lockout", actor=None, actor_label=username[:150], context=audit_context(request))
             return lockout_response(request, None)
         if not isinstance(user, User):
-            audit.record("signin.failed", actor=None, actor_label=username[:150], request=request)
+            audit.record("signin.failed", actor=None, actor_label=username[:150], context=audit_context(request))
             form.add_error(None, _failed_message(request, username))
             return render(request, "core/login.html", {"form": form}, status=200)
         next_url = request.GET.get("next", "")
-        has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        has_device = has_confirmed_device(user)
         # Whoever has set up an authenticator is asked for it, whatever the role requires.
         if has_device or requires_two_factor(user):
             _set_pending(request, user, next_url)
@@ -134,11 +138,14 @@ def signin_code_view(request: HttpRequest) -> HttpResponse:
         throttled = _throttled(user)
         device = None if throttled else match_token(user, code)
         if device is None and settings.TANDEM_DEMO_OTP_TOKEN and code == settings.TANDEM_DEMO_OTP_TOKEN:
-            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            device = own_devices(user).first()
         if isinstance(device, TOTPDevice):
             return _finish_signin(request, user, device)
         audit.record(
-            "signin.failed", actor=user, request=request, detail={"step": "second_factor", "throttled": throttled}
+            "signin.failed",
+            actor=user,
+            context=audit_context(request),
+            detail={"step": "second_factor", "throttled": throttled},
         )
         if throttled:
             message = _("Too many wrong codes. Wait a minute, then enter the code that your authenticator app shows.")
@@ -153,7 +160,7 @@ def signin_code_view(request: HttpRequest) -> HttpResponse:
 
 def _throttled(user: User) -> bool:
     # django-otp slows down guessing by refusing even the right code for a growing delay.
-    return any(not device.verify_is_allowed()[0] for device in TOTPDevice.objects.filter(user=user, confirmed=True))
+    return any(not device.verify_is_allowed()[0] for device in own_devices(user))
 
 
 def _qr_data_uri(device: TOTPDevice) -> str:
@@ -179,14 +186,16 @@ def signin_enrol_view(request: HttpRequest) -> HttpResponse:
     if user is None:
         messages.info(request, _("Your sign-in has expired. Enter your user name and password again."))
         return redirect("core:login")
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if has_confirmed_device(user):
         # Someone who has an authenticator proves it here; enrolling another one at sign-in
         # would let a stolen password stand in for the second factor.
         return redirect("core:signin_code")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or actions.start_totp_enrolment(user=user)
+    device = pending_device(user) or actions.start_totp_enrolment(acting_user=user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if actions.confirm_totp_device(device=device, token=form.cleaned_data["code"], request=request):
+        if actions.confirm_totp_device(
+            device=device, token=form.cleaned_data["code"], acting_user=user, context=audit_context(request)
+        ):
             return _finish_signin(request, user, device)
         form.add_error(
             "code", _("This code is not right. Scan the picture again and enter the code the app shows now.")
@@ -197,7 +206,7 @@ def signin_enrol_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        audit.record("signout", actor=request.user, request=request)
+        audit.record("signout", actor=request.user, context=audit_context(request))
     logout(request)
     messages.success(request, _("You have signed out."))
     return redirect("core:login")

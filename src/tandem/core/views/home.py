@@ -78,7 +78,7 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
-            actions.set_language(user=request.user, language=language)
+            actions.set_language(acting_user=request.user, language=language)
         set_language_cookie(response, language)
     return response
 

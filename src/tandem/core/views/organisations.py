@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tandem.core import actions
 from tandem.core.forms import AccountForm, InvitationForm, RoleForm
-from tandem.core.http import signed_in_user
+from tandem.core.http import audit_context, signed_in_user
 from tandem.core.queries import (
     access_administered_organisation,
     access_invitation_by_token,
@@ -44,12 +44,13 @@ def _detail(
     organisation = access_administered_organisation(
         signed_in_user(request),
         organisation_id,
-        request=request,
+        context=audit_context(request),
         action=Action.VIEW if request.method in ("GET", "HEAD") else Action.CHANGE,
     )
+    user = signed_in_user(request)
     members = [
         (m, RoleForm(initial={"role": m.role}, prefix=f"m{m.pk}", organisation=organisation))
-        for m in members_of(organisation)
+        for m in members_of(organisation, user)
     ]
     return render(
         request,
@@ -57,7 +58,7 @@ def _detail(
         {
             "organisation": organisation,
             "members": members,
-            "invitations": open_invitations(organisation).select_related("created_by"),
+            "invitations": open_invitations(organisation, user).select_related("created_by"),
             "invite_form": invite_form or InvitationForm(organisation=organisation),
             "new_link": new_link,
         },
@@ -75,7 +76,7 @@ def organisation_detail_view(request: HttpRequest, organisation_id: int) -> Http
 @require_POST
 def invitation_create_view(request: HttpRequest, organisation_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    organisation = access_administered_organisation(user, organisation_id, request=request)
+    organisation = access_administered_organisation(user, organisation_id, context=audit_context(request))
     form = InvitationForm(request.POST, organisation=organisation)
     if not form.is_valid():
         return _detail(request, organisation_id, invite_form=form, status=422)
@@ -85,7 +86,7 @@ def invitation_create_view(request: HttpRequest, organisation_id: int) -> HttpRe
             role=Role(form.cleaned_data["role"]),
             invitee_name=form.cleaned_data["invitee_name"],
             acting_user=user,
-            request=request,
+            context=audit_context(request),
         )
     except ValidationError as error:
         form.add_error("role", error)
@@ -105,8 +106,8 @@ def invitation_create_view(request: HttpRequest, organisation_id: int) -> HttpRe
 @require_POST
 def invitation_revoke_view(request: HttpRequest, organisation_id: int, invitation_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    invitation = access_invitation_for_admin(user, organisation_id, invitation_id, request=request)
-    actions.revoke_invitation(invitation=invitation, acting_user=user, request=request)
+    invitation = access_invitation_for_admin(user, organisation_id, invitation_id, context=audit_context(request))
+    actions.revoke_invitation(invitation=invitation, acting_user=user, context=audit_context(request))
     messages.success(request, _("The invitation has been withdrawn; its link no longer works."))
     return redirect("core:organisation_detail", organisation_id=organisation_id)
 
@@ -115,14 +116,17 @@ def invitation_revoke_view(request: HttpRequest, organisation_id: int, invitatio
 @require_POST
 def membership_role_view(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    membership = access_membership(user, organisation_id, membership_id, request=request)
+    membership = access_membership(user, organisation_id, membership_id, context=audit_context(request))
     form = RoleForm(request.POST, prefix=f"m{membership.pk}", organisation=membership.organisation)
     if not form.is_valid():
         messages.error(request, _("Choose one of the listed roles."))
         return redirect("core:organisation_detail", organisation_id=organisation_id)
     try:
         actions.change_role(
-            membership=membership, role=Role(form.cleaned_data["role"]), acting_user=user, request=request
+            membership=membership,
+            role=Role(form.cleaned_data["role"]),
+            acting_user=user,
+            context=audit_context(request),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -142,9 +146,9 @@ def membership_role_view(request: HttpRequest, organisation_id: int, membership_
 @require_POST
 def membership_remove_view(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    membership = access_membership(user, organisation_id, membership_id, request=request)
+    membership = access_membership(user, organisation_id, membership_id, context=audit_context(request))
     try:
-        actions.remove_member(membership=membership, acting_user=user, request=request)
+        actions.remove_member(membership=membership, acting_user=user, context=audit_context(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -164,7 +168,9 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         if request.method == "POST":
             try:
-                actions.accept_invitation(invitation=invitation, user=signed_in_user(request), request=request)
+                actions.accept_invitation(
+                    invitation=invitation, acting_user=signed_in_user(request), context=audit_context(request)
+                )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 return redirect("core:home")
@@ -184,7 +190,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 language=request.LANGUAGE_CODE,
-                request=request,
+                context=audit_context(request),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -9,12 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import actions, audit
 from tandem.core.forms import AddDeviceForm, LanguageForm
-from tandem.core.http import signed_in_user
-from tandem.core.queries import access_own_device
+from tandem.core.http import audit_context, signed_in_user
+from tandem.core.queries import access_own_device, own_devices, pending_device
 from tandem.core.views.auth import enrolment_context
 
 
@@ -26,10 +25,10 @@ def profile_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and password_form.is_valid():
         password_form.save()
         update_session_auth_hash(request, user)
-        audit.record("account.password_changed", actor=user, obj=user, request=request)
+        audit.record("account.password_changed", actor=user, obj=user, context=audit_context(request))
         messages.success(request, _("Your password has been changed."))
         return redirect("core:profile")
-    devices = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
+    devices = own_devices(user)
     language_form = LanguageForm(initial={"language": user.language or request.LANGUAGE_CODE, "next": request.path})
     return render(
         request,
@@ -42,10 +41,12 @@ def profile_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def device_add_view(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or actions.start_totp_enrolment(user=user)
+    device = pending_device(user) or actions.start_totp_enrolment(acting_user=user)
     form = AddDeviceForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        if actions.confirm_totp_device(device=device, token=form.cleaned_data["code"], request=request):
+        if actions.confirm_totp_device(
+            device=device, token=form.cleaned_data["code"], acting_user=user, context=audit_context(request)
+        ):
             messages.success(request, _("The authenticator app has been added."))
             return redirect("core:profile")
         form.add_error(
@@ -58,9 +59,9 @@ def device_add_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def device_remove_view(request: HttpRequest, device_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    device = access_own_device(user, device_id, request=request)
+    device = access_own_device(user, device_id, context=audit_context(request))
     try:
-        actions.remove_totp_device(device=device, acting_user=user, request=request)
+        actions.remove_totp_device(device=device, acting_user=user, context=audit_context(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

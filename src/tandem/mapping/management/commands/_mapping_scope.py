@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from tandem.core import audit
 from tandem.geo.models import Country
-from tandem.mapping.indicators import latest_published_round
 from tandem.mapping.models import SurveyRound
+from tandem.mapping.queries import get_round, latest_published_round
 
 
 def resolve_country(code: str | None) -> Country | None:
@@ -34,7 +34,7 @@ def resolve_round(round_id: int | None) -> SurveyRound | None:
     """The round given by id, or None when none is given."""
     if round_id is None:
         return None
-    survey_round = SurveyRound.objects.filter(pk=round_id).first()
+    survey_round = get_round(round_id)
     if survey_round is None:
         raise CommandError(_("--round %(id)s: no such survey round.") % {"id": round_id}, returncode=2)
     return survey_round
@@ -76,7 +76,7 @@ def export_figures(
     audit.record(
         f"mapping.{kind}_exported",
         actor=None,
-        actor_label="command line",
+        context=audit.COMMAND_LINE,
         detail={
             "round": survey_round.pk if survey_round is not None else None,
             "country": country.code if country is not None else None,

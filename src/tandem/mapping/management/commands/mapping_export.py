@@ -46,7 +46,7 @@ class Command(BaseCommand):
         audit.record(
             "mapping.export",
             actor=None,
-            actor_label="command line",
+            context=audit.COMMAND_LINE,
             detail={"format": export_format, "programmes": len(programmes)},
         )
         if output is not None:

@@ -8,8 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from tandem.core.audit import COMMAND_LINE
 from tandem.mapping.importing import ImportRefused, UnreadableFile, import_answers
-from tandem.mapping.models import SurveyRound
+from tandem.mapping.queries import get_round
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        survey_round = SurveyRound.objects.select_related("questionnaire").filter(pk=options["round"]).first()
+        survey_round = get_round(options["round"])
         if survey_round is None:
             raise CommandError(_("--round %(id)s: no such survey round.") % {"id": options["round"]}, returncode=2)
         try:
@@ -37,7 +38,12 @@ class Command(BaseCommand):
             ) from None
         try:
             result = import_answers(
-                survey_round=survey_round, filename=path.name, content=content, dry_run=options["dry_run"]
+                survey_round=survey_round,
+                filename=path.name,
+                content=content,
+                acting_user=None,
+                context=COMMAND_LINE,
+                dry_run=options["dry_run"],
             )
         except UnreadableFile as error:
             raise CommandError(f"{path.name}: {error.message}", returncode=2) from None

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tandem.core.audit import COMMAND_LINE
 from tandem.mapping.management.commands._mapping_scope import (
     ensure_country_in_round,
     resolve_country,
@@ -90,7 +91,7 @@ class Command(BaseCommand):
                 _("%(path)s could not be written: %(reason)s.") % {"path": output, "reason": error.strerror},
                 returncode=2,
             ) from None
-        record_report(report, file_format=file_format, language=language, actor=None)
+        record_report(report, file_format=file_format, language=language, acting_user=None, context=COMMAND_LINE)
         self.stdout.write(
             _("The mapping report of %(round)s was written to %(path)s.") % {"round": survey_round.name, "path": output}
         )

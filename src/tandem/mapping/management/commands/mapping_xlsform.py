@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from tandem.core import audit
-from tandem.mapping.models import SurveyRound
+from tandem.mapping.queries import get_round
 from tandem.mapping.xlsform import XLSFormError, xlsform_bytes
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, metavar="PATH", help="where to write the .xlsx file")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        survey_round = SurveyRound.objects.select_related("questionnaire").filter(pk=options["round"]).first()
+        survey_round = get_round(options["round"])
         if survey_round is None:
             raise CommandError(_("--round %(id)s: no such survey round.") % {"id": options["round"]}, returncode=2)
         output = Path(options["output"])
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 returncode=2,
             ) from None
         audit.record(
-            "mapping.xlsform_exported", actor=None, actor_label="command line", detail={"round": survey_round.pk}
+            "mapping.xlsform_exported", actor=None, context=audit.COMMAND_LINE, detail={"round": survey_round.pk}
         )
         self.stdout.write(
             _("The form of round %(round)s was written to %(path)s.") % {"round": survey_round.name, "path": output}
