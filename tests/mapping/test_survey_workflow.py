@@ -248,6 +248,39 @@ def test_the_reviewer_returns_an_answer_on_the_web(client: Client, world: World,
     assert SurveyAnswer.objects.get(pk=answer.pk).status == AnswerStatus.RETURNED
 
 
+def test_a_move_refused_on_the_web_is_on_the_record(client: Client, world: World, setting) -> None:
+    answer = complete(world, draft(world, setting))
+    answer = actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
+    sign_in(client, world.coordinator)
+    response = client.post(f"/programmes/answers/{answer.pk}/accept/", {"version": answer.version})
+    assert response.status_code == 422
+    entry = AuditEntry.objects.get(action="mapping.answer.refused", object_id=str(answer.pk))
+    assert entry.actor == world.coordinator
+    assert '"event":"accept"' in entry.detail
+
+
+def test_a_move_by_someone_without_a_part_in_the_answer_is_a_denied_attempt(world: World, setting) -> None:
+    answer = complete(world, draft(world, setting))
+    with pytest.raises(AnswerRefused):
+        actions.submit_answer(acting_user=world.facilitator, answer=answer, expected_version=answer.version)
+    entry = AuditEntry.objects.get(action="access.denied", actor=world.facilitator)
+    assert '"model":"mapping.surveyanswer"' in entry.detail
+    assert '"event":"submit"' in entry.detail
+
+
+def test_starting_an_answer_for_another_providers_programme_is_refused_and_recorded(
+    client: Client, world: World, setting
+) -> None:
+    survey_round, programme = setting
+    factories.programme("Theirs", provider=world.other_org)  # so the outsider takes part in the round
+    sign_in(client, world.outsider)
+    response = client.post(f"/programmes/rounds/{survey_round.pk}/programmes/{programme.pk}/answer/")
+    assert response.status_code == 404
+    assert not SurveyAnswer.objects.filter(programme=programme).exists()
+    entry = AuditEntry.objects.get(action="access.denied", actor=world.outsider)
+    assert '"model":"mapping.programme"' in entry.detail
+
+
 def test_the_questionnaire_is_shipped_and_loaded(db: None) -> None:
     questionnaire = Questionnaire.objects.get(key="mapping", version=1)
     sections = [section["name"] for section in questionnaire.definition["sections"]]
