@@ -320,7 +320,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.command == "check":
         call_command("check", deploy=args.deploy, fail_level="WARNING")
     elif args.command == "worker":
-        call_command("db_worker")
+        call_command("tandem_worker")
     elif args.command == "audit":
         call_command("audit_verify", anchor=args.anchor)
     elif args.command == "keys" and args.keys_command == "rotate":

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Tandem core")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Every app's event handlers subscribe when their module is imported.
+        autodiscover_modules("handlers")

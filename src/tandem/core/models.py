@@ -167,3 +167,159 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+
+# --- Events and work ----------------------------------------------------------------------
+
+
+class Event(models.Model):
+    """Something an action did that other domains may have to act on (an answer submitted for
+    review, later a dropout or a risk rise). It is written in the transaction of the change
+    that caused it, and the background worker hands it to every handler subscribed to its kind
+    (``tandem.core.events``). It carries ids, codes and states, never a name or a contact
+    detail: the handlers read what they need through their own doors."""
+
+    kind = models.CharField(max_length=80, db_index=True)
+    occurred_at = models.DateTimeField()
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    subject_type = models.CharField(max_length=100, blank=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    # Set once every handler subscribed to the kind has run.
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["delivered_at", "id"], name="event_undelivered")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+
+class EventDelivery(models.Model):
+    """One handler has run for one event: written in the same transaction as the handler's
+    own changes, so that a handler whose work was committed never runs again for that event,
+    and one interrupted before its commit runs again."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    handler = models.CharField(max_length=200)
+    delivered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "handler"], name="event_delivered_once")]
+
+    def __str__(self) -> str:
+        return f"{self.handler} ← {self.event}"
+
+
+class EventFailure(models.Model):
+    """A handler that failed for an event: how often, why, and when to try again."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="failures")
+    handler = models.CharField(max_length=200)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    retry_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "handler"], name="event_failure_once")]
+
+    def __str__(self) -> str:
+        return f"{self.handler} ✗ {self.event} ({self.attempts})"
+
+
+class WorkerBeat(models.Model):
+    """A running background worker says every few seconds that it is alive. A task or a job
+    claimed by a worker that has gone quiet was interrupted, and is handed out again."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.worker_id
+
+
+class WorkItem(ScopedModel):
+    """A to-do that a rule created: review a submitted answer, inform a partner within 24
+    hours, send a report within 3 working days. It belongs to an organisation and is owned
+    by a person or by a team (everyone with a role there); it is due at a time counted in the
+    working days of a country, and when it is overdue it escalates, step by step, to the
+    roles its rule names (a coordinator, then the organisation's administrators). It is closed
+    by the action that fulfils it, never by hand alone (``tandem.core.work``).
+
+    Who sees it: its owner, its team, the roles it has escalated to, the organisation's
+    coordinators, and the organisation's administrators for work that is about no person."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("No longer needed")
+
+    class Priority(models.IntegerChoices):
+        LOW = 1, _("Low")
+        NORMAL = 2, _("Normal")
+        HIGH = 3, _("High")
+        URGENT = 4, _("Urgent")
+
+    rule = models.CharField(max_length=80, db_index=True)
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="work_items")
+    # The same rule never opens the same item twice (a handler that runs again does no harm).
+    key = models.CharField(max_length=200, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="work_items")
+    # Empty for work about no person; else the compartment of the record it is about.
+    subject_compartment = models.CharField(max_length=16, blank=True)
+    subject_type = models.CharField(max_length=100)
+    subject_id = models.CharField(max_length=64)
+    # Words for the title, chosen by the rule: references and names of programmes, never a
+    # person's contact details.
+    params = models.JSONField(default=dict, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="work_items"
+    )
+    team_role = models.CharField(max_length=32, blank=True, choices=Role.choices)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    due_at = models.DateTimeField(db_index=True)
+    escalation_role_1 = models.CharField(max_length=32, blank=True, choices=Role.choices)
+    escalation_role_2 = models.CharField(max_length=32, blank=True, choices=Role.choices)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN, db_index=True)
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The business event that fulfilled it (an audit action, e.g. "mapping.answer.accepted").
+    fulfilled_by = models.CharField(max_length=80, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "-priority", "pk"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "state"], name="work_subject_state")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(owner__isnull=True, team_role=""), name="work_has_owner_or_team")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} → {self.subject_type}:{self.subject_id}"
+
+    @classmethod
+    def relation_scope(cls, user: Any, action: Action) -> Q | None:
+        if action != Action.VIEW:
+            return None
+        from tandem.core.policy import places_of
+
+        q = Q(owner_id=user.pk)
+        for place in places_of(user):
+            here = Q(organisation_id=place.organisation_id)
+            q |= here & Q(team_role=place.role)
+            q |= here & Q(escalation_level__gte=1, escalation_role_1=place.role)
+            q |= here & Q(escalation_level__gte=2, escalation_role_2=place.role)
+            if place.role == Role.COORDINATOR:
+                q |= here
+            elif place.role == Role.ORG_ADMIN:
+                q |= here & Q(subject_compartment="")
+        return q

@@ -8,16 +8,17 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import clock
 from tandem.core.audit import AuditContext
-from tandem.core.models import Invitation, Membership, Organisation, User
+from tandem.core.models import Invitation, Membership, Organisation, User, WorkItem
 from tandem.core.roles import Action, Capacity
-from tandem.core.scoping import access, organisations_with
+from tandem.core.scoping import access, organisations_with, places_of
 
 
 def administered_organisations(user: User) -> QuerySet[Organisation]:
@@ -164,3 +165,71 @@ def access_own_device(user: User, device_id: int, *, context: AuditContext | Non
 
 def has_confirmed_device(user: Any) -> bool:
     return own_devices(user).exists()
+
+
+# --- Work ---------------------------------------------------------------------------------------
+
+
+def _assigned_to(user: User) -> Q:
+    """Work that is the user's to do: hers, her teams', or escalated to her role."""
+    q = Q(owner_id=user.pk)
+    for place in places_of(user):
+        here = Q(organisation_id=place.organisation_id)
+        q |= here & Q(team_role=place.role)
+        q |= here & Q(escalation_level__gte=1, escalation_role_1=place.role)
+        q |= here & Q(escalation_level__gte=2, escalation_role_2=place.role)
+    return q
+
+
+def open_work_of(user: User) -> QuerySet[WorkItem]:
+    """The open work that is the user's to do, soonest due first."""
+    return (
+        WorkItem.objects.visible_to(user)
+        .filter(_assigned_to(user), state=WorkItem.State.OPEN)
+        .select_related("organisation", "owner")
+        .order_by("due_at", "-priority", "pk")
+    )
+
+
+def open_work_count(user: User) -> int:
+    return open_work_of(user).count()
+
+
+def open_work_of_organisation(organisation: Organisation, user: User) -> QuerySet[WorkItem]:
+    """Every open item of an organisation that the user may see (a coordinator sees all; an
+    administrator the work that is about no person)."""
+    return (
+        WorkItem.objects.visible_to(user)
+        .filter(organisation=organisation, state=WorkItem.State.OPEN)
+        .select_related("organisation", "owner")
+        .order_by("due_at", "-priority", "pk")
+    )
+
+
+def supervised_organisations(user: User) -> QuerySet[Organisation]:
+    """Organisations whose open work the user oversees (as coordinator or administrator)."""
+    from tandem.core.roles import Role
+
+    ids = [p.organisation_id for p in places_of(user) if p.role in (Role.COORDINATOR, Role.ORG_ADMIN)]
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def access_supervised_organisation(
+    user: User, organisation_id: int, *, context: AuditContext | None = None
+) -> Organisation:
+    return access(Organisation, user, organisation_id, context=context, visible=supervised_organisations(user))
+
+
+def get_open_work_about(rule: str, subject: models.Model, *, owner: User | None = None) -> QuerySet[WorkItem]:
+    """Open work of a rule about one record, for the action that ends it."""
+    items = WorkItem._base_manager.filter(
+        rule=rule, subject_type=subject._meta.label_lower, subject_id=str(subject.pk), state=WorkItem.State.OPEN
+    )
+    return items.filter(owner=owner) if owner is not None else items
+
+
+def get_work_to_escalate(now: Any) -> QuerySet[WorkItem]:
+    """Open work that is overdue and has an escalation step left, for the worker."""
+    return WorkItem._base_manager.filter(state=WorkItem.State.OPEN, due_at__lte=now, escalation_level__lt=2).exclude(
+        escalation_level=1, escalation_role_2=""
+    )

@@ -9,14 +9,14 @@ answer, ``mapping.answer.refused`` when she has but the answer's state does not 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from tandem.core import audit, clock
+from tandem.core import audit, clock, events
 from tandem.core.audit import AuditContext
 from tandem.core.models import User
 from tandem.core.roles import Action
@@ -30,6 +30,7 @@ from tandem.mapping.questionnaire import (
     shipped_definitions,
     validate,
 )
+from tandem.mapping.review import close_review_work
 from tandem.mapping.rules import (
     ACCEPT,
     AUTHOR,
@@ -41,6 +42,7 @@ from tandem.mapping.rules import (
     next_status,
     round_is_open,
 )
+from tandem.mapping.work_rules import ANSWER_SUBMITTED
 
 
 class AnswerRefused(Exception):
@@ -223,8 +225,10 @@ def _move(
     context: AuditContext | None,
     changes: Mapping[str, Any],
     detail: Mapping[str, Any] | None = None,
+    then: Callable[[SurveyAnswer], None] | None = None,
 ) -> SurveyAnswer:
-    """Move the answer along one step of its workflow, if the person may take that step now."""
+    """Move the answer along one step of its workflow, if the person may take that step now;
+    ``then`` runs in the same transaction (an event to emit, work to close)."""
     parties = party_of(acting_user, answer)
     target = next((to for party in sorted(parties) if (to := next_status(event, answer.status, party))), None)
     if target is None:
@@ -240,6 +244,8 @@ def _move(
             context=context,
             detail={"round": answer.round_id, "programme": answer.programme.code, "status": target, **(detail or {})},
         )
+        if then is not None:
+            then(answer)
     return answer
 
 
@@ -261,6 +267,16 @@ def submit_answer(
         problems = check_values(answer.round, answer.programme, answer.values)
         if problems:
             raise AnswerRefused(_("Complete the answer before submitting it."), problems)
+
+    def ask_for_review(submitted: SurveyAnswer) -> None:
+        events.emit(
+            ANSWER_SUBMITTED,
+            subject=submitted,
+            organisation=submitted.round.owner_id,
+            acting_user=acting_user,
+            payload={"version": submitted.version, "round": submitted.round_id},
+        )
+
     return _move(
         answer,
         SUBMIT,
@@ -268,6 +284,7 @@ def submit_answer(
         acting_user=acting_user,
         context=context,
         changes={"submitted_at": clock.now()},
+        then=ask_for_review,
     )
 
 
@@ -279,7 +296,8 @@ def accept_answer(
     comment: str = "",
     context: AuditContext | None = None,
 ) -> SurveyAnswer:
-    """A reviewer accepts a submitted answer, with optional comments for the programme."""
+    """A reviewer accepts a submitted answer, with optional comments for the programme; the
+    review is done."""
     return _move(
         answer,
         ACCEPT,
@@ -287,13 +305,17 @@ def accept_answer(
         acting_user=acting_user,
         context=context,
         changes={"review_comment": comment.strip(), "reviewed_at": clock.now()},
+        then=lambda decided: close_review_work(
+            decided, fulfilled_by="mapping.answer.accepted", acting_user=acting_user, context=context
+        ),
     )
 
 
 def return_answer(
     *, answer: SurveyAnswer, expected_version: int, comment: str, acting_user: User, context: AuditContext | None = None
 ) -> SurveyAnswer:
-    """A reviewer sends an answer back to its authors, saying what needs changing."""
+    """A reviewer sends an answer back to its authors, saying what needs changing; the review
+    is done."""
     if not comment.strip():
         raise AnswerRefused(_("Say what needs changing: a returned answer needs comments."))
     return _move(
@@ -304,6 +326,9 @@ def return_answer(
         context=context,
         changes={"review_comment": comment.strip(), "reviewed_at": clock.now()},
         detail={"comment": comment.strip()},
+        then=lambda decided: close_review_work(
+            decided, fulfilled_by="mapping.answer.returned", acting_user=acting_user, context=context
+        ),
     )
 
 

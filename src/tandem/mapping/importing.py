@@ -32,7 +32,7 @@ from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _, ngettext
 
-from tandem.core import audit
+from tandem.core import audit, events
 from tandem.core.audit import AuditContext
 from tandem.core.models import User
 from tandem.geo.models import Country
@@ -62,6 +62,7 @@ from tandem.mapping.questionnaire import (
     parse_value,
     validate,
 )
+from tandem.mapping.work_rules import ANSWERS_IMPORTED
 
 Raw = str | int | float | None
 Progress = Callable[[int, int], None]
@@ -778,6 +779,15 @@ def _write(
             "unchanged": result.unchanged,
         },
     )
+    if plan.create or plan.update:
+        # The imported answers are submitted: they wait for review like those sent on the web.
+        events.emit(
+            ANSWERS_IMPORTED,
+            subject=batch,
+            organisation=survey_round.owner_id,
+            acting_user=acting_user,
+            payload={"round": survey_round.pk, "created": result.created, "updated": result.updated},
+        )
 
 
 # Answers are written with one prepared statement run over all rows (executemany): for ten
@@ -872,34 +882,58 @@ def queue_import(
     *, survey_round: SurveyRound, filename: str, content: bytes, acting_user: User, context: AuditContext | None = None
 ) -> ImportJob:
     """Keep an uploaded file as an import job and hand it to the background worker, which
-    checks and imports it in the language of the person who uploaded it."""
+    checks and imports it in the language of the person who uploaded it. The job and its
+    task are written together: there is never a job that no worker will take."""
     from tandem.mapping.tasks import run_import_job
 
-    job = ImportJob.objects.create(
-        round=survey_round, uploaded_by=acting_user, filename=PurePath(filename).name[:255], content=content
-    )
-    audit.record(
-        "mapping.import_queued",
-        actor=acting_user,
-        obj=job,
-        organisation=survey_round.owner_id,
-        context=context,
-        detail={"round": survey_round.pk, "file": job.filename, "bytes": len(content)},
-    )
-    run_import_job.enqueue(job.pk, translation.get_language() or "en")
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            round=survey_round, uploaded_by=acting_user, filename=PurePath(filename).name[:255], content=content
+        )
+        audit.record(
+            "mapping.import_queued",
+            actor=acting_user,
+            obj=job,
+            organisation=survey_round.owner_id,
+            context=context,
+            detail={"round": survey_round.pk, "file": job.filename, "bytes": len(content)},
+        )
+        run_import_job.enqueue(job.pk, translation.get_language() or "en")
     return job
 
 
+# A job whose worker was stopped this many times is given up: the file itself must stop them.
+MAX_IMPORT_ATTEMPTS = 3
+
+
 def run_import(job_id: int) -> ImportJob | None:
-    """Work through one queued import job: check the file with progress written to the job as
-    it goes (each update its own short write, outside the import's transaction), then import it
-    or keep its problems. The file itself is dropped when the job ends."""
-    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(state=ImportJob.State.RUNNING)
+    """Work through one import job: check the file with progress written to the job as it goes
+    (each update its own short write, outside the import's transaction), then import it or keep
+    its problems. The file itself is dropped when the job ends.
+
+    A job found "running" was interrupted: the worker that ran it stopped, and the task was
+    handed out again (``tandem.core.worker``). Nothing of it was written (the import is one
+    transaction), so it starts again from the beginning, up to ``MAX_IMPORT_ATTEMPTS`` times."""
+    job = get_import_job(job_id)
+    if job is None or job.state not in (ImportJob.State.QUEUED, ImportJob.State.RUNNING):
+        return None
+    claimed = ImportJob.objects.filter(pk=job_id, state=job.state, attempts=job.attempts).update(
+        state=ImportJob.State.RUNNING, attempts=job.attempts + 1, rows_done=0
+    )
     if not claimed:
         return None
-    job = get_import_job(job_id)
-    if job is None:
-        return None
+    if job.attempts + 1 > MAX_IMPORT_ATTEMPTS:
+        ImportJob.objects.filter(pk=job_id).update(
+            state=ImportJob.State.FAILED,
+            content=b"",
+            finished_at=timezone.now(),
+            summary={
+                "message": _("The import was interrupted %(count)d times and was given up. Nothing was imported.")
+                % {"count": job.attempts}
+            },
+        )
+        job.refresh_from_db()
+        return job
 
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total)

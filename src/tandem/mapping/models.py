@@ -354,6 +354,8 @@ class ImportJob(ScopedModel):
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    # How often a worker started on it (more than once when a worker was stopped mid-way).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # Every problem found: [{"row", "column", "message", "allowed"}], or the summary of the import.
     problems = models.JSONField(_("problems"), default=list, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 
 from tandem.core.audit import AuditContext
 from tandem.core.models import User
@@ -199,6 +200,58 @@ def published_answers(
     if country is not None:
         answers = answers.filter(programme__country=country)
     return answers
+
+
+def get_answer(answer_id: int) -> SurveyAnswer | None:
+    """An answer for the background worker that acts on its events."""
+    return (
+        SurveyAnswer._base_manager.select_related("round", "round__owner", "programme", "programme__country")
+        .filter(pk=answer_id)
+        .first()
+    )
+
+
+def reviewers_of_answer(answer: SurveyAnswer) -> list[User]:
+    """The people assigned to review the answers of its country in its round."""
+    return [
+        reviewer.user
+        for reviewer in RoundReviewer._base_manager.filter(
+            round_id=answer.round_id, country_id=answer.programme.country_id
+        ).select_related("user")
+    ]
+
+
+def get_submitted_answers_without_review(survey_round: SurveyRound) -> QuerySet[SurveyAnswer]:
+    """Submitted answers of a round for which no review work is open."""
+    from tandem.core.models import WorkItem
+    from tandem.mapping.work_rules import REVIEW_ANSWER
+
+    open_review = WorkItem._base_manager.filter(
+        rule=REVIEW_ANSWER.key,
+        subject_type=SurveyAnswer._meta.label_lower,
+        subject_id=Cast(OuterRef("pk"), output_field=CharField()),
+        state=WorkItem.State.OPEN,
+    )
+    return (
+        SurveyAnswer._base_manager.filter(round=survey_round, status=AnswerStatus.SUBMITTED)
+        .exclude(Exists(open_review))
+        .select_related("round", "round__owner", "programme", "programme__country")
+    )
+
+
+def answers_waiting_for_review(user: User | Any) -> QuerySet[SurveyAnswer]:
+    """Submitted answers that ``user`` is to decide on: those of the countries she reviews,
+    and every one of the rounds she runs."""
+    reviews_country = Exists(
+        RoundReviewer._base_manager.filter(
+            round=OuterRef("round"), country=OuterRef("programme__country"), user_id=getattr(user, "pk", 0) or 0
+        )
+    )
+    return (
+        answers_visible_to(user, Action.CHANGE)
+        .filter(Q(reviews_country) | Q(round__owner_id__in=managing_organisations(user)), status=AnswerStatus.SUBMITTED)
+        .order_by("submitted_at", "pk")
+    )
 
 
 def get_answers_of_round(survey_round: SurveyRound, *, lock: bool) -> QuerySet[SurveyAnswer]:

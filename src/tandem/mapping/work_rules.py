@@ -1,0 +1,33 @@
+"""The work the mapping survey creates: a submitted answer waits for its reviewers."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.models import WorkItem
+from tandem.core.roles import Role
+from tandem.core.work import WorkingDays, WorkRule, register
+
+# Event kinds the mapping emits.
+ANSWER_SUBMITTED = "mapping.answer_submitted"
+ANSWERS_IMPORTED = "mapping.answers_imported"
+
+
+def _answer_page(item: WorkItem) -> str:
+    return reverse("mapping:answer", args=[item.subject_id])
+
+
+# A reviewer decides within ten working days of the programme's country. Overdue, it goes to
+# the analysts of the organisation running the round, then to its administrators.
+REVIEW_ANSWER = register(
+    WorkRule(
+        key="mapping.review_answer",
+        title=_("Review the answer of %(programme)s in %(round)s"),
+        due=WorkingDays(10),
+        priority=WorkItem.Priority.NORMAL,
+        escalation=(Role.ANALYST, Role.ORG_ADMIN),
+        escalate_every=WorkingDays(2),
+        link=_answer_page,
+    )
+)
