@@ -253,6 +253,12 @@ LANGUAGES = [
 LANG_INFO.setdefault("cnr", {"bidi": False, "code": "cnr", "name": "Montenegrin", "name_local": "Crnogorski"})
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Django's English and some of the region's locale modules show American dates and a
+# 12-hour clock; these override them setting by setting.
+FORMAT_MODULE_PATH = ["tandem.formats"]
+# Grouping is left to the places that group on purpose (the report's counts force it):
+# turned on here, it would also group years, versions and identifiers in every template.
+USE_THOUSAND_SEPARATOR = False
 USE_TZ = True
 TIME_ZONE = env("TANDEM_TIME_ZONE", "Europe/Belgrade") or "Europe/Belgrade"
 
