@@ -157,6 +157,23 @@ MATRIX: list[Row] = [
     # Anyone holding a valid link may open it; a used, withdrawn or guessed one is not there.
     Row("core:invitation_accept", "GET", "own", everyone(OK), lambda fx, user: {"token": fx.invitation_token}),
     Row("core:invitation_accept", "GET", "other", everyone(NOT_FOUND), lambda fx, user: {"token": "guessed-token"}),
+    # Work lists: everyone signed in has one (empty or not); an organisation's whole list is for
+    # its coordinators and administrators.
+    Row("core:work_list", "GET", "none", signed_in(OK)),
+    Row(
+        "core:work_organisation",
+        "GET",
+        "own",
+        signed_in(NOT_FOUND, coordinator=OK, org_admin=OK),
+        lambda fx, user: {"organisation_id": fx.world.org.pk},
+    ),
+    Row(
+        "core:work_organisation",
+        "GET",
+        "other",
+        signed_in(NOT_FOUND, outsider=OK),
+        lambda fx, user: {"organisation_id": fx.world.other_org.pk},
+    ),
     # The public directory of programmes: everyone, signed in or not; a programme that is not
     # public is not there for anyone.
     Row("mapping:directory", "GET", "none", everyone(OK)),

@@ -10,5 +10,7 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Every app's event handlers subscribe when their module is imported.
+        # Every app's event handlers subscribe, and its pages register, when their modules
+        # are imported.
         autodiscover_modules("handlers")
+        autodiscover_modules("pages")

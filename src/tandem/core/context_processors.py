@@ -6,10 +6,16 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from tandem.core.models import SiteSettings
+from tandem.core.navigation import pages_for
+from tandem.core.queries import open_work_count
 
 
 def tandem(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
     return {
+        # Counted only when the page header asks for it.
+        "tandem_open_work": lambda: open_work_count(user) if user is not None and user.is_authenticated else 0,
+        "tandem_pages": lambda: pages_for(user) if user is not None and user.is_authenticated else [],
         "tandem_languages": settings.LANGUAGES,
         "tandem_kosovo_footnote": lambda: SiteSettings.current().kosovo_footnote_display(),
         "tandem_demo": settings.TANDEM_ENV == "demo",

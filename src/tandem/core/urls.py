@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.core.views import auth, home, organisations, profile
+from tandem.core.views import auth, home, organisations, profile, work
 
 app_name = "core"
 
@@ -38,4 +38,6 @@ urlpatterns = [
         name="membership_remove",
     ),
     path("invitations/<str:token>/", organisations.invitation_accept_view, name="invitation_accept"),
+    path("work/", work.work_list_view, name="work_list"),
+    path("work/organisations/<int:organisation_id>/", work.work_organisation_view, name="work_organisation"),
 ]

@@ -74,6 +74,14 @@ def authoring_organisations(user: User | Any) -> list[int]:
     return organisations_with(user, Capacity.ANSWER_SURVEYS)
 
 
+def takes_part_in_surveys(user: User | Any) -> bool:
+    """Whether the user has anything to do in survey rounds: runs them, answers for a
+    programme, or reviews a country in one."""
+    if managing_organisations(user) or authoring_organisations(user):
+        return True
+    return bool(getattr(user, "pk", None)) and RoundReviewer.objects.filter(user_id=user.pk).exists()
+
+
 def answers_visible_to(user: User | Any, action: Action = Action.VIEW) -> QuerySet[SurveyAnswer]:
     return SurveyAnswer.objects.visible_to(user, action).select_related("round", "programme", "programme__country")
 
@@ -252,6 +260,23 @@ def answers_waiting_for_review(user: User | Any) -> QuerySet[SurveyAnswer]:
         .filter(Q(reviews_country) | Q(round__owner_id__in=managing_organisations(user)), status=AnswerStatus.SUBMITTED)
         .order_by("submitted_at", "pk")
     )
+
+
+def review_due_dates(user: User | Any, answers: list[SurveyAnswer]) -> dict[int, Any]:
+    """When the user's review of each of these answers is due (from her open work)."""
+    from tandem.core.queries import open_work_of
+    from tandem.mapping.work_rules import REVIEW_ANSWER
+
+    ids = [str(answer.pk) for answer in answers]
+    if not ids:
+        return {}
+    items = open_work_of(user).filter(
+        rule=REVIEW_ANSWER.key, subject_type=SurveyAnswer._meta.label_lower, subject_id__in=ids
+    )
+    due: dict[int, Any] = {}
+    for subject_id, due_at in items.values_list("subject_id", "due_at"):
+        due.setdefault(int(subject_id), due_at)
+    return due
 
 
 def get_answers_of_round(survey_round: SurveyRound, *, lock: bool) -> QuerySet[SurveyAnswer]:

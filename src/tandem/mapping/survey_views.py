@@ -27,8 +27,10 @@ from tandem.mapping.queries import (
     access_round,
     answerable_programmes,
     answers_visible_to,
+    answers_waiting_for_review,
     managing_organisations,
     party_of,
+    review_due_dates,
     round_choice_sets,
     round_reviewers,
     rounds_visible_to,
@@ -59,8 +61,12 @@ EVENTS = {
 @login_required
 @require_safe
 def round_list_view(request: HttpRequest) -> HttpResponse:
-    rounds = rounds_visible_to(signed_in_user(request)).prefetch_related("countries")
-    return render(request, "mapping/round_list.html", {"rounds": rounds})
+    user = signed_in_user(request)
+    rounds = rounds_visible_to(user).prefetch_related("countries")
+    waiting = list(answers_waiting_for_review(user).select_related("round", "programme", "programme__country"))
+    due = review_due_dates(user, waiting)
+    context = {"rounds": rounds, "waiting": [(answer, due.get(answer.pk)) for answer in waiting]}
+    return render(request, "mapping/round_list.html", context)
 
 
 @login_required

@@ -10,46 +10,42 @@ from django.views.decorators.http import require_POST, require_safe
 from tandem.core import actions
 from tandem.core.forms import LanguageForm
 from tandem.core.http import set_language_cookie
+from tandem.core.navigation import pages_for
 from tandem.core.queries import memberships_of
 from tandem.core.roles import Role
 
-# What each role can do, in the words shown on its home page.
-ROLE_ABILITIES: dict[Role, list[Promise]] = {
-    Role.FACILITATOR: [
-        _("Work on the cases of the men in your programme: intake, group sessions and attendance."),
-        _("See the risk level and alerts of the men you work with."),
-        _("You never see the contact details or the words of their partners."),
-    ],
-    Role.SURVIVOR_WORKER: [
-        _("Offer contact and support to the partners and ex-partners of the men in the programme."),
-        _("Keep her contact details, consents and safety plans in the protected survivor compartment."),
-        _("Receive his attendance, dropout, risk level and new incidents as soon as they are recorded."),
-    ],
-    Role.COORDINATOR: [
-        _("Allocate cases, supervise the team and decide on risk."),
-        _("See both the programme and the survivor compartment of your organisation."),
-        _("Sign off every report that leaves the organisation."),
-    ],
-    Role.ORG_ADMIN: [
-        _("Invite people to your organisation and set their roles."),
-        _("You see who works here, not case data, unless you are also a coordinator."),
-    ],
-    Role.REFERRER: [
-        _("Refer men to a programme and follow whether they attend."),
-        _("You see attendance status only, never risk details or anything about the partner."),
-    ],
-    Role.ANALYST: [
-        _("Study programmes across organisations with aggregated, anonymised figures."),
-        _("You never see a row about a person; small numbers are suppressed."),
-    ],
-    Role.GOV_VIEWER: [
-        _("Follow the mapping of programmes and the indicators for your country."),
-        _("You see aggregates only."),
-    ],
-    Role.AUDITOR: [
-        _("Assess programmes against the standards, with evidence drawn from the case data."),
-        _("You see evidence and sampled files, not open access to cases."),
-    ],
+# What each role reaches today, in the words shown on its home page. The pages themselves are
+# listed from ``tandem.core.navigation``, so that the home page promises nothing that is not there.
+ROLE_SCOPE: dict[Role, Promise] = {
+    Role.FACILITATOR: _(
+        "Your role reaches the programme compartment of your organisation: the men's cases, never "
+        "their partners' contact details or words."
+    ),
+    Role.SURVIVOR_WORKER: _(
+        "Your role reaches the survivor compartment of your organisation: partners' contact details, "
+        "consents and safety plans, kept apart from the work with the men."
+    ),
+    Role.COORDINATOR: _(
+        "Your role reaches both compartments of your organisation, and you answer the survey "
+        "questions about its programmes."
+    ),
+    Role.ORG_ADMIN: _(
+        "You decide who works in your organisation and in which role. You see no case data unless you "
+        "are also a coordinator."
+    ),
+    Role.REFERRER: _("Your role refers men to programmes. It never reaches a partner's information."),
+    Role.ANALYST: _(
+        "Your role runs your organisation's survey rounds and reads figures summed across programmes, "
+        "never a row about a person."
+    ),
+    Role.GOV_VIEWER: _(
+        "Your role reaches no personal data. Where a survey round names you as a reviewer, you review "
+        "the answers of your country."
+    ),
+    Role.AUDITOR: _(
+        "Your role reaches no personal data. Where a survey round names you as a reviewer, you review "
+        "the answers of your country."
+    ),
 }
 
 
@@ -57,10 +53,8 @@ ROLE_ABILITIES: dict[Role, list[Promise]] = {
 def home_view(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/welcome.html")
-    memberships = list(memberships_of(request.user))
-    sections = [(m, Role(m.role).label, ROLE_ABILITIES[Role(m.role)]) for m in memberships]
-    administers = any(m.role == Role.ORG_ADMIN for m in memberships)
-    return render(request, "core/home.html", {"sections": sections, "administers": administers})
+    places = [(m, Role(m.role).label, ROLE_SCOPE[Role(m.role)]) for m in memberships_of(request.user)]
+    return render(request, "core/home.html", {"places": places, "pages": pages_for(request.user)})
 
 
 @require_POST
