@@ -127,10 +127,9 @@ def test_a_membership_of_another_organisation_cannot_be_reached_through_ones_own
     assert Membership.objects.filter(pk=outsider.pk).exists()
 
 
-# Session, user, second factor, memberships, the organisation, its members and open
-# invitations, the footnote, and the session save: none of them grows with the list.
-# Session, user, authenticator, places, organisation, members, the open-work count of the
-# header, invitations, site settings (footnote), and the session save in its savepoint.
+# Session, user, second factor, memberships, the organisation, its members, the open-work
+# count of the header, its open invitations, the footnote, and the session save (three):
+# none of them grows with the list.
 MEMBER_PAGE_QUERIES = 12
 
 
