@@ -109,9 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the background task worker until stopped with Ctrl+C.",
     )
 
-    audit = sub.add_parser("audit", help="Work with the audit log.", description="Work with the audit log.")
-    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", parser_class=_Parser)
-    audit_sub.required = True
+    audit_sub = _add_group(sub, "audit", help="Work with the audit log.", description="Work with the audit log.")
     verify = audit_sub.add_parser(
         "verify",
         help="Prove that the audit log is intact.",
@@ -122,13 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--anchor", metavar="SEQ:HASH", help="an anchor printed by an earlier run")
 
-    keys = sub.add_parser(
+    keys_sub = _add_group(
+        sub,
         "keys",
         help="Manage the encryption keys for personal data.",
         description="Manage the encryption keys for personal data.",
     )
-    keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", parser_class=_Parser)
-    keys_sub.required = True
     rotate = keys_sub.add_parser(
         "rotate",
         help="Re-encrypt every encrypted value with the newest key.",
@@ -154,15 +151,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_group(sub: Any, name: str, *, help: str, description: str) -> Any:
+    """A command whose work is done by its actions (``tandem audit verify``). Given alone, it
+    prints its own help, since the list of its actions is what the person was looking for."""
+    group = sub.add_parser(name, help=help, description=description)
+    group.set_defaults(group_help=group.format_help)
+    return group.add_subparsers(dest=f"{name}_command", metavar="ACTION", parser_class=_Parser)
+
+
 def _add_mapping_parser(sub: Any) -> None:
-    mapping = sub.add_parser(
+    mapping_sub = _add_group(
+        sub,
         "mapping",
         help="The mapping of programmes: survey answers, indicators, coverage, report, open data.",
         description="Work with the mapping of programmes: import survey answers, export the questionnaire "
         "as an XLSForm, compute indicators and coverage, build the mapping report, export open data.",
     )
-    mapping_sub = mapping.add_subparsers(dest="mapping_command", metavar="ACTION", parser_class=_Parser)
-    mapping_sub.required = True
     imp = mapping_sub.add_parser(
         "import",
         help="Import survey answers from a CSV, XLSX or KoboToolbox/ODK export.",
@@ -360,6 +364,11 @@ def _run_mapping(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    group_help = getattr(args, "group_help", None)
+    if group_help is not None and getattr(args, f"{args.command}_command") is None:
+        # A usage mistake all the same, but the help answers it better than a one-line error.
+        sys.stdout.write(group_help())
+        return 2
     from django.core.management import CommandError
     from django.core.management.base import SystemCheckError
     from django.db import OperationalError

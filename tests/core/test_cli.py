@@ -52,6 +52,23 @@ def test_every_command_has_its_own_help(command: list[str]) -> None:
     assert "usage: tandem" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("group", "actions"),
+    [
+        ("mapping", ["import", "xlsform", "indicators", "coverage", "report", "export"]),
+        ("audit", ["verify"]),
+        ("keys", ["rotate", "generate"]),
+    ],
+)
+def test_a_command_group_alone_prints_its_actions_and_exits_2(group: str, actions: list[str]) -> None:
+    result = run(group)
+    assert result.returncode == 2
+    assert result.stdout.startswith(f"usage: tandem {group}")
+    for action in actions:
+        assert action in result.stdout
+    assert result.stderr == ""
+
+
 def test_an_unknown_command_exits_2_with_one_line() -> None:
     result = run("frobnicate")
     assert result.returncode == 2
