@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from tandem.core.models import Organisation, User
@@ -202,3 +202,16 @@ def published_answers(
     if country is not None:
         answers = answers.filter(programme__country=country)
     return answers
+
+
+def all_rounds_for_command_line() -> QuerySet[SurveyRound]:
+    """Every survey round, newest first, with its owner, its countries (by code) and
+    ``answers_<status>`` counts, in two queries. Only for the command line, which runs with
+    access to the whole database; a person on the web sees ``rounds_visible_to`` instead."""
+    counts = {f"answers_{status}": Count("answers", filter=Q(answers__status=status)) for status in AnswerStatus.values}
+    return (
+        SurveyRound.objects.select_related("owner")
+        .prefetch_related(Prefetch("countries", queryset=Country.objects.order_by("code")))
+        .annotate(**counts)
+        .order_by("-opens_on", "name")
+    )
