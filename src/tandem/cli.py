@@ -163,10 +163,17 @@ def _add_mapping_parser(sub: Any) -> None:
     mapping_sub = _add_group(
         sub,
         "mapping",
-        help="The mapping of programmes: survey answers, indicators, coverage, report, open data.",
-        description="Work with the mapping of programmes: import survey answers, export the questionnaire "
-        "as an XLSForm, compute indicators and coverage, build the mapping report, export open data.",
+        help="The mapping of programmes: survey rounds and answers, indicators, coverage, report, open data.",
+        description="Work with the mapping of programmes: list the survey rounds, import survey answers, export "
+        "the questionnaire as an XLSForm, compute indicators and coverage, build the mapping report, export open data.",
     )
+    rounds = mapping_sub.add_parser(
+        "rounds",
+        help="List the survey rounds with their ids.",
+        description="List the survey rounds, newest first: id (what --round takes), name, who runs it, "
+        "opening and closing dates, countries and answers per status.",
+    )
+    rounds.add_argument("--format", choices=["text", "json"], default="text", help="output format (default text)")
     imp = mapping_sub.add_parser(
         "import",
         help="Import survey answers from a CSV, XLSX or KoboToolbox/ODK export.",
@@ -342,7 +349,9 @@ def _run_mapping(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
     action = args.mapping_command
-    if action == "import":
+    if action == "rounds":
+        call_command("mapping_rounds", format=args.format, stdout=sys.stdout)
+    elif action == "import":
         call_command("mapping_import", args.file, round=args.round, dry_run=args.dry_run, stdout=sys.stdout)
     elif action == "xlsform":
         call_command("mapping_xlsform", round=args.round, output=args.output, stdout=sys.stdout)

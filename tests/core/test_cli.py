@@ -159,6 +159,14 @@ def test_keys_rotate_reports_what_it_did(configured: dict[str, str]) -> None:
     assert "encrypted values examined" in result.stdout
 
 
+def test_mapping_rounds_lists_the_rounds(configured: dict[str, str]) -> None:
+    result = run("mapping", "rounds", env=configured)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "No survey rounds yet.\n"
+    as_json = run("mapping", "rounds", "--format", "json", env=configured)
+    assert as_json.stdout.strip() == '{"rounds": []}'
+
+
 def test_check_deploy_is_clean_under_production_settings(configured: dict[str, str]) -> None:
     env = dict(configured, TANDEM_ENV="production", TANDEM_ALLOWED_HOSTS="tandem.example.org")
     result = run("check", "--deploy", env=env)
