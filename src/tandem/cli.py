@@ -17,6 +17,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 DEMO_OTP_TOKEN = "246810"  # noqa: S105 - printed demo code, refused outside TANDEM_ENV=demo
+DEMO_DATA = "tandem-demo-data"
+
+# A data folder holds an installation's SQLite database, its keys (one file each, readable by
+# its owner only) and a settings file that says what kind of installation it is.
+SETTINGS_FILE = "tandem.env"
+KEY_FILES = {"TANDEM_SECRET_KEY": "secret-key", "TANDEM_FIELD_KEYS": "field-keys"}
+# What the settings file may set, and to what. Secrets stay out of it: they have their own files.
+FOLDER_SETTINGS = {"TANDEM_ENV": ("production", "demo", "test")}
 
 
 class UserError(Exception):
@@ -38,7 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tandem",
         description="Tandem: safe and accountable work with perpetrators of intimate partner violence.",
         epilog="Settings come from environment variables (TANDEM_DATABASE_URL, TANDEM_SECRET_KEY, "
-        "TANDEM_FIELD_KEYS, TANDEM_DATA_DIR, TANDEM_ALLOWED_HOSTS, ...); see README.md.",
+        "TANDEM_FIELD_KEYS, TANDEM_DATA_DIR, TANDEM_ALLOWED_HOSTS, ...) and from the data folder given "
+        "with --data; see README.md.",
+    )
+    parser.add_argument(
+        "--data",
+        dest="data_dir",
+        metavar="DIR",
+        help=f"work on the installation in this data folder: its {SETTINGS_FILE} and key files set TANDEM_DATA_DIR, "
+        "TANDEM_ENV, TANDEM_SECRET_KEY and TANDEM_FIELD_KEYS. Without it, and without TANDEM_SECRET_KEY, "
+        f"./{DEMO_DATA} is used if it is there",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
@@ -54,11 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this computer only)"
     )
-    demo.add_argument(
-        "--data",
-        default="tandem-demo-data",
-        help="folder for the demo's database and keys (default ./tandem-demo-data)",
-    )
+    demo.add_argument("--data", help=f"folder for the demo's database and keys (default ./{DEMO_DATA})")
     demo.add_argument(
         "--no-serve", action="store_true", help="prepare the data and print the sign-ins, but do not serve"
     )
@@ -244,10 +257,96 @@ def _setup_django() -> None:
         raise UserError(str(error)) from None
 
 
+def _read_key(path: Path) -> str:
+    """A key file's key; empty when there is no such file."""
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"{path} cannot be read ({getattr(error, 'strerror', None) or error})") from None
+
+
+def _read_folder_settings(path: Path) -> dict[str, str]:
+    """The KEY=VALUE lines of a data folder's settings file; nothing when there is no file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"{path} cannot be read ({getattr(error, 'strerror', None) or error})") from None
+    values: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, equals, value = (part.strip() for part in line.partition("="))
+        where = f"{path}, line {number}"
+        if not equals or not key:
+            raise UserError(f"{where}: expected KEY=VALUE, not {line!r}")
+        if key not in FOLDER_SETTINGS:
+            raise UserError(f"{where}: unknown setting {key} (known: {', '.join(FOLDER_SETTINGS)})")
+        if value not in FOLDER_SETTINGS[key]:
+            *others, last = FOLDER_SETTINGS[key]
+            raise UserError(f"{where}: {key} must be {', '.join(others)} or {last}, not {value!r}")
+        values[key] = value
+    return values
+
+
+def _use_data_folder(data: Path) -> None:
+    """Take the installation's kind and keys from its data folder, over whatever the environment
+    says: the folder was named on purpose (or is the only configuration there is), and its
+    database can be read only with its own keys."""
+    if not data.is_dir():
+        raise UserError(f"the data folder {data} does not exist")
+    keys = {variable: _read_key(data / name) for variable, name in KEY_FILES.items()}
+    missing = [KEY_FILES[variable] for variable, key in keys.items() if not key]
+    if missing:
+        raise UserError(f"the data folder {data} has no {' and no '.join(missing)}")
+    folder_settings = _read_folder_settings(data / SETTINGS_FILE)
+    os.environ.update(keys)
+    os.environ["TANDEM_DATA_DIR"] = str(data)
+    # A folder that does not say what it is counts as production, the kind that fails closed.
+    os.environ["TANDEM_ENV"] = folder_settings.get("TANDEM_ENV", "production")
+    if os.environ["TANDEM_ENV"] == "demo":
+        os.environ["TANDEM_DEMO_OTP_TOKEN"] = DEMO_OTP_TOKEN
+        # A demo's database is the SQLite file in its folder, whatever else is configured.
+        os.environ.pop("TANDEM_DATABASE_URL", None)
+    else:
+        os.environ.pop("TANDEM_DEMO_OTP_TOKEN", None)
+
+
+def _choose_data_folder(given: str | None) -> None:
+    """Use the data folder given with --data; without one, and only on a machine where Tandem is
+    not configured in the environment, the demo's folder in the working directory."""
+    if given is not None:
+        _use_data_folder(Path(given).resolve())
+        return
+    if os.environ.get("TANDEM_SECRET_KEY"):
+        # A configured installation is never changed by a folder that happens to lie where it is started.
+        return
+    found = Path.cwd() / DEMO_DATA
+    if all((found / name).is_file() for name in KEY_FILES.values()):
+        _use_data_folder(found)
+        print(f"tandem: using the data folder {found}", file=sys.stderr)
+
+
+def _demo_folder(args: argparse.Namespace) -> Path:
+    given = {Path(folder).resolve() for folder in (args.data_dir, args.data) if folder is not None}
+    if len(given) > 1:
+        raise UserError("two data folders given; give --data once, before or after 'demo'")
+    return given.pop() if given else Path(DEMO_DATA).resolve()
+
+
 def _prepare_demo_environment(data: Path) -> None:
-    """The demo keeps its own secrets in its data folder, created on the first run."""
+    """The demo keeps its own secrets in its data folder, created on the first run, beside a
+    settings file that marks the folder as a demo's."""
+    settings_file = data / SETTINGS_FILE
+    if settings_file.exists() and _read_folder_settings(settings_file).get("TANDEM_ENV") != "demo":
+        # Synthetic people and answers must never be loaded into a real installation's database.
+        raise UserError(f"{settings_file} does not say TANDEM_ENV=demo: the demo runs only in a demo's data folder")
     data.mkdir(parents=True, exist_ok=True)
-    secret_file, keys_file = data / "secret-key", data / "field-keys"
+    secret_file, keys_file = data / KEY_FILES["TANDEM_SECRET_KEY"], data / KEY_FILES["TANDEM_FIELD_KEYS"]
     if not secret_file.exists():
         secret_file.write_text(secrets.token_urlsafe(50))
         secret_file.chmod(0o600)
@@ -256,12 +355,11 @@ def _prepare_demo_environment(data: Path) -> None:
 
         keys_file.write_text(Fernet.generate_key().decode())
         keys_file.chmod(0o600)
-    os.environ["TANDEM_ENV"] = "demo"
-    os.environ["TANDEM_DATA_DIR"] = str(data)
-    os.environ["TANDEM_SECRET_KEY"] = secret_file.read_text().strip()
-    os.environ["TANDEM_FIELD_KEYS"] = keys_file.read_text().strip()
-    os.environ["TANDEM_DEMO_OTP_TOKEN"] = DEMO_OTP_TOKEN
-    os.environ.pop("TANDEM_DATABASE_URL", None)
+    if not settings_file.exists():
+        settings_file.write_text(
+            "# Written by 'tandem demo': this folder holds a demo installation.\nTANDEM_ENV=demo\n"
+        )
+    _use_data_folder(data)
 
 
 def _gunicorn(bind: str, workers: int) -> int:
@@ -289,7 +387,7 @@ def _gunicorn(bind: str, workers: int) -> int:
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "demo":
-        data = Path(args.data).resolve()
+        data = _demo_folder(args)
         _prepare_demo_environment(data)
         _setup_django()
         from django.core.management import call_command
@@ -318,6 +416,7 @@ def run(args: argparse.Namespace) -> int:
         print(generate_key())
         return 0
 
+    _choose_data_folder(args.data_dir)
     _setup_django()
     from django.core.management import call_command
 
