@@ -8,8 +8,10 @@ be read). A traceback means a bug in Tandem, never a user's mistake.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import secrets
+import socket
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -362,6 +364,27 @@ def _prepare_demo_environment(data: Path) -> None:
     _use_data_folder(data)
 
 
+def _ensure_port_free(host: str, port: int) -> None:
+    """Refuse a port that another program listens on, before anything is migrated or started."""
+    if not 0 < port < 65536:
+        raise UserError(f"--port {port}: choose a port from 1 to 65535")
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as error:
+        raise UserError(f"--host {host}: not an address Tandem can listen on ({error})") from None
+    with socket.socket(family, kind, proto) as probe:
+        # Bind as gunicorn will, with SO_REUSEADDR: Linux still refuses a port another program
+        # listens on, but no longer mistakes the closed connections a demo stopped a moment ago
+        # leaves behind (TIME_WAIT) for a program holding the port.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise UserError(f"port {port} on {host} is already in use; choose another with --port") from None
+            raise UserError(f"Tandem cannot listen on port {port} on {host} ({error.strerror})") from None
+
+
 def _gunicorn(bind: str, workers: int) -> int:
     command = [
         sys.executable,
@@ -387,6 +410,8 @@ def _gunicorn(bind: str, workers: int) -> int:
 
 def run(args: argparse.Namespace) -> int:
     if args.command == "demo":
+        if not args.no_serve:
+            _ensure_port_free(args.host, args.port)
         data = _demo_folder(args)
         _prepare_demo_environment(data)
         _setup_django()

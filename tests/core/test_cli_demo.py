@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 
+from tandem import cli
 from tests.core.test_cli import run
 
 
@@ -82,3 +85,35 @@ def test_the_demo_folder_in_the_working_directory_is_used_and_named(demo: Demo) 
     assert result.returncode == 0, result.stderr
     assert "Western Balkans 2026" in result.stdout
     assert result.stderr == f"tandem: using the data folder {demo.data.resolve()}\n"
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that another program listens on."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield other.getsockname()[1]
+
+
+def test_the_demo_on_a_port_in_use_exits_2_before_preparing_anything(taken_port: int, tmp_path: Path) -> None:
+    result = run("demo", "--port", str(taken_port), "--data", str(tmp_path / "demo"))
+    assert result.returncode == 2
+    assert result.stderr == f"tandem: port {taken_port} on 127.0.0.1 is already in use; choose another with --port\n"
+    assert result.stdout == ""
+    assert not (tmp_path / "demo").exists()
+
+
+def test_a_port_just_left_by_a_stopped_server_is_free_again() -> None:
+    """A server that closes its connections first leaves them in TIME_WAIT for a minute; the
+    demo started again at once can listen there all the same."""
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            accepted, _address = server.accept()
+            accepted.close()
+            assert client.recv(1) == b""
+    cli._ensure_port_free("127.0.0.1", port)
