@@ -8,14 +8,18 @@ be read). A traceback means a bug in Tandem, never a user's mistake.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import errno
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any, NoReturn
 
 DEMO_OTP_TOKEN = "246810"  # noqa: S105 - printed demo code, refused outside TANDEM_ENV=demo
@@ -385,8 +389,8 @@ def _ensure_port_free(host: str, port: int) -> None:
             raise UserError(f"Tandem cannot listen on port {port} on {host} ({error.strerror})") from None
 
 
-def _gunicorn(bind: str, workers: int) -> int:
-    command = [
+def _gunicorn_command(bind: str, workers: int) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "gunicorn",
@@ -401,11 +405,81 @@ def _gunicorn(bind: str, workers: int) -> int:
         "--graceful-timeout",
         "10",
     ]
+
+
+def _gunicorn(bind: str, workers: int) -> int:
     sys.stdout.flush()  # what was printed must come before the server's own log lines
     try:
-        return subprocess.call(command)  # noqa: S603 - fixed command, arguments parsed above
+        return subprocess.call(_gunicorn_command(bind, workers))  # noqa: S603 - fixed command, arguments parsed above
     except KeyboardInterrupt:
         return 0
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+STOP_TIMEOUT = 15  # seconds; gunicorn itself gives its workers 10 (--graceful-timeout)
+
+
+def _die_with(parent: int) -> Callable[[], None]:
+    """For a child's preexec_fn: a parent killed outright (SIGKILL) runs no handler that could
+    stop its children, so on Linux the kernel is asked to send them SIGTERM when it goes."""
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def ask_the_kernel() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent went before the request was made
+            os._exit(1)
+
+    return ask_the_kernel
+
+
+def _start_child(command: list[str]) -> subprocess.Popen[bytes]:
+    die_with_parent = _die_with(os.getpid()) if sys.platform == "linux" else None
+    # preexec_fn is unsafe only with other threads running, and the demo starts none.
+    return subprocess.Popen(command, preexec_fn=die_with_parent)  # noqa: S603, PLW1509 - fixed commands
+
+
+def _stop_children(children: Sequence[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for child in children:
+        try:
+            child.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _supervise(server_command: list[str], *beside: list[str]) -> int:
+    """Run a server and the programs beside it until the server ends or a signal asks to stop;
+    then stop them all. Returns the server's exit code, or 0 when asked to stop."""
+    stop_requests: list[int] = []
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        stop_requests.append(signum)
+
+    # Before the children start, so that no signal can come between and leave them behind.
+    previous = {signum: signal.signal(signum, request_stop) for signum in STOP_SIGNALS}
+    sys.stdout.flush()  # what was printed must come before the children's own output
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        children.extend(_start_child(command) for command in beside)
+        server = _start_child(server_command)
+        children.append(server)
+        while not stop_requests and server.poll() is None:
+            time.sleep(0.2)
+    finally:
+        _stop_children(children)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 0 if stop_requests else server.returncode
+
+
+def _serve_demo(bind: str) -> int:
+    # Web imports run in the background worker: the demo runs one beside the server.
+    return _supervise(_gunicorn_command(bind, 2), [sys.executable, "-m", "tandem.cli", "worker"])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -423,16 +497,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"Second step of sign-in: the demo accepts the code {DEMO_OTP_TOKEN} (demo only).")
         if args.no_serve:
             return 0
-        # Web imports run in the background worker: the demo runs one beside the server.
-        worker = subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker"])
-        try:
-            return _gunicorn(f"{args.host}:{args.port}", 2)
-        finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        return _serve_demo(f"{args.host}:{args.port}")
 
     if args.command == "keys" and args.keys_command == "generate":
         # Needs no configuration: it is how a new installation gets its first key.
