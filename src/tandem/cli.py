@@ -8,15 +8,29 @@ be read). A traceback means a bug in Tandem, never a user's mistake.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import errno
 import os
 import secrets
+import signal
+import socket
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any, NoReturn
 
 DEMO_OTP_TOKEN = "246810"  # noqa: S105 - printed demo code, refused outside TANDEM_ENV=demo
+DEMO_DATA = "tandem-demo-data"
+
+# A data folder holds an installation's SQLite database, its keys (one file each, readable by
+# its owner only) and a settings file that says what kind of installation it is.
+SETTINGS_FILE = "tandem.env"
+KEY_FILES = {"TANDEM_SECRET_KEY": "secret-key", "TANDEM_FIELD_KEYS": "field-keys"}
+# What the settings file may set, and to what. Secrets stay out of it: they have their own files.
+FOLDER_SETTINGS = {"TANDEM_ENV": ("production", "demo", "test")}
 
 
 class UserError(Exception):
@@ -38,7 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tandem",
         description="Tandem: safe and accountable work with perpetrators of intimate partner violence.",
         epilog="Settings come from environment variables (TANDEM_DATABASE_URL, TANDEM_SECRET_KEY, "
-        "TANDEM_FIELD_KEYS, TANDEM_DATA_DIR, TANDEM_ALLOWED_HOSTS, ...); see README.md.",
+        "TANDEM_FIELD_KEYS, TANDEM_DATA_DIR, TANDEM_ALLOWED_HOSTS, ...) and from the data folder given "
+        "with --data; see README.md.",
+    )
+    parser.add_argument(
+        "--data",
+        dest="data_dir",
+        metavar="DIR",
+        help=f"work on the installation in this data folder: its {SETTINGS_FILE} and key files set TANDEM_DATA_DIR, "
+        "TANDEM_ENV, TANDEM_SECRET_KEY and TANDEM_FIELD_KEYS. Without it, and without TANDEM_SECRET_KEY, "
+        f"./{DEMO_DATA} is used if it is there",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
@@ -54,11 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this computer only)"
     )
-    demo.add_argument(
-        "--data",
-        default="tandem-demo-data",
-        help="folder for the demo's database and keys (default ./tandem-demo-data)",
-    )
+    demo.add_argument("--data", help=f"folder for the demo's database and keys (default ./{DEMO_DATA})")
     demo.add_argument(
         "--no-serve", action="store_true", help="prepare the data and print the sign-ins, but do not serve"
     )
@@ -109,9 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the background task worker until stopped with Ctrl+C.",
     )
 
-    audit = sub.add_parser("audit", help="Work with the audit log.", description="Work with the audit log.")
-    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", parser_class=_Parser)
-    audit_sub.required = True
+    audit_sub = _add_group(sub, "audit", help="Work with the audit log.", description="Work with the audit log.")
     verify = audit_sub.add_parser(
         "verify",
         help="Prove that the audit log is intact.",
@@ -122,13 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--anchor", metavar="SEQ:HASH", help="an anchor printed by an earlier run")
 
-    keys = sub.add_parser(
+    keys_sub = _add_group(
+        sub,
         "keys",
         help="Manage the encryption keys for personal data.",
         description="Manage the encryption keys for personal data.",
     )
-    keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", parser_class=_Parser)
-    keys_sub.required = True
     rotate = keys_sub.add_parser(
         "rotate",
         help="Re-encrypt every encrypted value with the newest key.",
@@ -154,15 +170,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_group(sub: Any, name: str, *, help: str, description: str) -> Any:
+    """A command whose work is done by its actions (``tandem audit verify``). Given alone, it
+    prints its own help, since the list of its actions is what the person was looking for."""
+    group = sub.add_parser(name, help=help, description=description)
+    group.set_defaults(group_help=group.format_help)
+    return group.add_subparsers(dest=f"{name}_command", metavar="ACTION", parser_class=_Parser)
+
+
 def _add_mapping_parser(sub: Any) -> None:
-    mapping = sub.add_parser(
+    mapping_sub = _add_group(
+        sub,
         "mapping",
-        help="The mapping of programmes: survey answers, indicators, coverage, report, open data.",
-        description="Work with the mapping of programmes: import survey answers, export the questionnaire "
-        "as an XLSForm, compute indicators and coverage, build the mapping report, export open data.",
+        help="The mapping of programmes: survey rounds and answers, indicators, coverage, report, open data.",
+        description="Work with the mapping of programmes: list the survey rounds, import survey answers, export "
+        "the questionnaire as an XLSForm, compute indicators and coverage, build the mapping report, export open data.",
     )
-    mapping_sub = mapping.add_subparsers(dest="mapping_command", metavar="ACTION", parser_class=_Parser)
-    mapping_sub.required = True
+    rounds = mapping_sub.add_parser(
+        "rounds",
+        help="List the survey rounds with their ids.",
+        description="List the survey rounds, newest first: id (what --round takes), name, who runs it, "
+        "opening and closing dates, countries and answers per status.",
+    )
+    rounds.add_argument("--format", choices=["text", "json"], default="text", help="output format (default text)")
     imp = mapping_sub.add_parser(
         "import",
         help="Import survey answers from a CSV, XLSX or KoboToolbox/ODK export.",
@@ -233,10 +263,96 @@ def _setup_django() -> None:
         raise UserError(str(error)) from None
 
 
+def _read_key(path: Path) -> str:
+    """A key file's key; empty when there is no such file."""
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"{path} cannot be read ({getattr(error, 'strerror', None) or error})") from None
+
+
+def _read_folder_settings(path: Path) -> dict[str, str]:
+    """The KEY=VALUE lines of a data folder's settings file; nothing when there is no file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"{path} cannot be read ({getattr(error, 'strerror', None) or error})") from None
+    values: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, equals, value = (part.strip() for part in line.partition("="))
+        where = f"{path}, line {number}"
+        if not equals or not key:
+            raise UserError(f"{where}: expected KEY=VALUE, not {line!r}")
+        if key not in FOLDER_SETTINGS:
+            raise UserError(f"{where}: unknown setting {key} (known: {', '.join(FOLDER_SETTINGS)})")
+        if value not in FOLDER_SETTINGS[key]:
+            *others, last = FOLDER_SETTINGS[key]
+            raise UserError(f"{where}: {key} must be {', '.join(others)} or {last}, not {value!r}")
+        values[key] = value
+    return values
+
+
+def _use_data_folder(data: Path) -> None:
+    """Take the installation's kind and keys from its data folder, over whatever the environment
+    says: the folder was named on purpose (or is the only configuration there is), and its
+    database can be read only with its own keys."""
+    if not data.is_dir():
+        raise UserError(f"the data folder {data} does not exist")
+    keys = {variable: _read_key(data / name) for variable, name in KEY_FILES.items()}
+    missing = [KEY_FILES[variable] for variable, key in keys.items() if not key]
+    if missing:
+        raise UserError(f"the data folder {data} has no {' and no '.join(missing)}")
+    folder_settings = _read_folder_settings(data / SETTINGS_FILE)
+    os.environ.update(keys)
+    os.environ["TANDEM_DATA_DIR"] = str(data)
+    # A folder that does not say what it is counts as production, the kind that fails closed.
+    os.environ["TANDEM_ENV"] = folder_settings.get("TANDEM_ENV", "production")
+    if os.environ["TANDEM_ENV"] == "demo":
+        os.environ["TANDEM_DEMO_OTP_TOKEN"] = DEMO_OTP_TOKEN
+        # A demo's database is the SQLite file in its folder, whatever else is configured.
+        os.environ.pop("TANDEM_DATABASE_URL", None)
+    else:
+        os.environ.pop("TANDEM_DEMO_OTP_TOKEN", None)
+
+
+def _choose_data_folder(given: str | None) -> None:
+    """Use the data folder given with --data; without one, and only on a machine where Tandem is
+    not configured in the environment, the demo's folder in the working directory."""
+    if given is not None:
+        _use_data_folder(Path(given).resolve())
+        return
+    if os.environ.get("TANDEM_SECRET_KEY"):
+        # A configured installation is never changed by a folder that happens to lie where it is started.
+        return
+    found = Path.cwd() / DEMO_DATA
+    if all((found / name).is_file() for name in KEY_FILES.values()):
+        _use_data_folder(found)
+        print(f"tandem: using the data folder {found}", file=sys.stderr)
+
+
+def _demo_folder(args: argparse.Namespace) -> Path:
+    given = {Path(folder).resolve() for folder in (args.data_dir, args.data) if folder is not None}
+    if len(given) > 1:
+        raise UserError("two data folders given; give --data once, before or after 'demo'")
+    return given.pop() if given else Path(DEMO_DATA).resolve()
+
+
 def _prepare_demo_environment(data: Path) -> None:
-    """The demo keeps its own secrets in its data folder, created on the first run."""
+    """The demo keeps its own secrets in its data folder, created on the first run, beside a
+    settings file that marks the folder as a demo's."""
+    settings_file = data / SETTINGS_FILE
+    if settings_file.exists() and _read_folder_settings(settings_file).get("TANDEM_ENV") != "demo":
+        # Synthetic people and answers must never be loaded into a real installation's database.
+        raise UserError(f"{settings_file} does not say TANDEM_ENV=demo: the demo runs only in a demo's data folder")
     data.mkdir(parents=True, exist_ok=True)
-    secret_file, keys_file = data / "secret-key", data / "field-keys"
+    secret_file, keys_file = data / KEY_FILES["TANDEM_SECRET_KEY"], data / KEY_FILES["TANDEM_FIELD_KEYS"]
     if not secret_file.exists():
         secret_file.write_text(secrets.token_urlsafe(50))
         secret_file.chmod(0o600)
@@ -245,16 +361,36 @@ def _prepare_demo_environment(data: Path) -> None:
 
         keys_file.write_text(Fernet.generate_key().decode())
         keys_file.chmod(0o600)
-    os.environ["TANDEM_ENV"] = "demo"
-    os.environ["TANDEM_DATA_DIR"] = str(data)
-    os.environ["TANDEM_SECRET_KEY"] = secret_file.read_text().strip()
-    os.environ["TANDEM_FIELD_KEYS"] = keys_file.read_text().strip()
-    os.environ["TANDEM_DEMO_OTP_TOKEN"] = DEMO_OTP_TOKEN
-    os.environ.pop("TANDEM_DATABASE_URL", None)
+    if not settings_file.exists():
+        settings_file.write_text(
+            "# Written by 'tandem demo': this folder holds a demo installation.\nTANDEM_ENV=demo\n"
+        )
+    _use_data_folder(data)
 
 
-def _gunicorn(bind: str, workers: int) -> int:
-    command = [
+def _ensure_port_free(host: str, port: int) -> None:
+    """Refuse a port that another program listens on, before anything is migrated or started."""
+    if not 0 < port < 65536:
+        raise UserError(f"--port {port}: choose a port from 1 to 65535")
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as error:
+        raise UserError(f"--host {host}: not an address Tandem can listen on ({error})") from None
+    with socket.socket(family, kind, proto) as probe:
+        # Bind as gunicorn will, with SO_REUSEADDR: Linux still refuses a port another program
+        # listens on, but no longer mistakes the closed connections a demo stopped a moment ago
+        # leaves behind (TIME_WAIT) for a program holding the port.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise UserError(f"port {port} on {host} is already in use; choose another with --port") from None
+            raise UserError(f"Tandem cannot listen on port {port} on {host} ({error.strerror})") from None
+
+
+def _gunicorn_command(bind: str, workers: int) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "gunicorn",
@@ -269,16 +405,88 @@ def _gunicorn(bind: str, workers: int) -> int:
         "--graceful-timeout",
         "10",
     ]
+
+
+def _gunicorn(bind: str, workers: int) -> int:
     sys.stdout.flush()  # what was printed must come before the server's own log lines
     try:
-        return subprocess.call(command)  # noqa: S603 - fixed command, arguments parsed above
+        return subprocess.call(_gunicorn_command(bind, workers))  # noqa: S603 - fixed command, arguments parsed above
     except KeyboardInterrupt:
         return 0
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+STOP_TIMEOUT = 15  # seconds; gunicorn itself gives its workers 10 (--graceful-timeout)
+
+
+def _die_with(parent: int) -> Callable[[], None]:
+    """For a child's preexec_fn: a parent killed outright (SIGKILL) runs no handler that could
+    stop its children, so on Linux the kernel is asked to send them SIGTERM when it goes."""
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def ask_the_kernel() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent went before the request was made
+            os._exit(1)
+
+    return ask_the_kernel
+
+
+def _start_child(command: list[str]) -> subprocess.Popen[bytes]:
+    die_with_parent = _die_with(os.getpid()) if sys.platform == "linux" else None
+    # preexec_fn is unsafe only with other threads running, and the demo starts none.
+    return subprocess.Popen(command, preexec_fn=die_with_parent)  # noqa: S603, PLW1509 - fixed commands
+
+
+def _stop_children(children: Sequence[subprocess.Popen[bytes]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for child in children:
+        try:
+            child.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _supervise(server_command: list[str], *beside: list[str]) -> int:
+    """Run a server and the programs beside it until the server ends or a signal asks to stop;
+    then stop them all. Returns the server's exit code, or 0 when asked to stop."""
+    stop_requests: list[int] = []
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        stop_requests.append(signum)
+
+    # Before the children start, so that no signal can come between and leave them behind.
+    previous = {signum: signal.signal(signum, request_stop) for signum in STOP_SIGNALS}
+    sys.stdout.flush()  # what was printed must come before the children's own output
+    children: list[subprocess.Popen[bytes]] = []
+    try:
+        children.extend(_start_child(command) for command in beside)
+        server = _start_child(server_command)
+        children.append(server)
+        while not stop_requests and server.poll() is None:
+            time.sleep(0.2)
+    finally:
+        _stop_children(children)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 0 if stop_requests else server.returncode
+
+
+def _serve_demo(bind: str) -> int:
+    # Web imports run in the background worker: the demo runs one beside the server.
+    return _supervise(_gunicorn_command(bind, 2), [sys.executable, "-m", "tandem.cli", "worker"])
+
+
 def run(args: argparse.Namespace) -> int:
     if args.command == "demo":
-        data = Path(args.data).resolve()
+        if not args.no_serve:
+            _ensure_port_free(args.host, args.port)
+        data = _demo_folder(args)
         _prepare_demo_environment(data)
         _setup_django()
         from django.core.management import call_command
@@ -289,16 +497,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"Second step of sign-in: the demo accepts the code {DEMO_OTP_TOKEN} (demo only).")
         if args.no_serve:
             return 0
-        # Web imports run in the background worker: the demo runs one beside the server.
-        worker = subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker"])
-        try:
-            return _gunicorn(f"{args.host}:{args.port}", 2)
-        finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        return _serve_demo(f"{args.host}:{args.port}")
 
     if args.command == "keys" and args.keys_command == "generate":
         # Needs no configuration: it is how a new installation gets its first key.
@@ -307,6 +506,7 @@ def run(args: argparse.Namespace) -> int:
         print(generate_key())
         return 0
 
+    _choose_data_folder(args.data_dir)
     _setup_django()
     from django.core.management import call_command
 
@@ -338,7 +538,9 @@ def _run_mapping(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
     action = args.mapping_command
-    if action == "import":
+    if action == "rounds":
+        call_command("mapping_rounds", format=args.format, stdout=sys.stdout)
+    elif action == "import":
         call_command("mapping_import", args.file, round=args.round, dry_run=args.dry_run, stdout=sys.stdout)
     elif action == "xlsform":
         call_command("mapping_xlsform", round=args.round, output=args.output, stdout=sys.stdout)
@@ -360,6 +562,11 @@ def _run_mapping(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    group_help = getattr(args, "group_help", None)
+    if group_help is not None and getattr(args, f"{args.command}_command") is None:
+        # A usage mistake all the same, but the help answers it better than a one-line error.
+        sys.stdout.write(group_help())
+        return 2
     from django.core.management import CommandError
     from django.core.management.base import SystemCheckError
     from django.db import OperationalError

@@ -10,16 +10,32 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
+from tandem import cli
+
 COMMANDS = ["demo", "serve", "migrate", "createadmin", "check", "worker", "audit", "keys"]
 
 
-def run(*args: str, env: dict[str, str] | None = None, **extra_env: str) -> subprocess.CompletedProcess[str]:
+def command_env(env: dict[str, str] | None = None, **extra_env: str) -> dict[str, str]:
+    """The test process's environment without Tandem's settings, and with those given."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("TANDEM_", "DJANGO_"))}
     base.update(env or {})
     base.update(extra_env)
     base["DJANGO_SETTINGS_MODULE"] = "tandem.settings"
+    return base
+
+
+def run(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
+    # Not the repository: a demo folder left there by a developer would be picked up.
     return subprocess.run(
-        [sys.executable, "-m", "tandem.cli", *args], capture_output=True, text=True, env=base, timeout=120, check=False
+        [sys.executable, "-m", "tandem.cli", *args],
+        capture_output=True,
+        text=True,
+        env=command_env(env, **extra_env),
+        cwd=cwd or Path(__file__).parent,
+        timeout=120,
+        check=False,
     )
 
 
@@ -50,6 +66,23 @@ def test_every_command_has_its_own_help(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.returncode == 0
     assert "usage: tandem" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("group", "actions"),
+    [
+        ("mapping", ["import", "xlsform", "indicators", "coverage", "report", "export"]),
+        ("audit", ["verify"]),
+        ("keys", ["rotate", "generate"]),
+    ],
+)
+def test_a_command_group_alone_prints_its_actions_and_exits_2(group: str, actions: list[str]) -> None:
+    result = run(group)
+    assert result.returncode == 2
+    assert result.stdout.startswith(f"usage: tandem {group}")
+    for action in actions:
+        assert action in result.stdout
+    assert result.stderr == ""
 
 
 def test_an_unknown_command_exits_2_with_one_line() -> None:
@@ -142,6 +175,14 @@ def test_keys_rotate_reports_what_it_did(configured: dict[str, str]) -> None:
     assert "encrypted values examined" in result.stdout
 
 
+def test_mapping_rounds_lists_the_rounds(configured: dict[str, str]) -> None:
+    result = run("mapping", "rounds", env=configured)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "No survey rounds yet.\n"
+    as_json = run("mapping", "rounds", "--format", "json", env=configured)
+    assert as_json.stdout.strip() == '{"rounds": []}'
+
+
 def test_check_deploy_is_clean_under_production_settings(configured: dict[str, str]) -> None:
     env = dict(configured, TANDEM_ENV="production", TANDEM_ALLOWED_HOSTS="tandem.example.org")
     result = run("check", "--deploy", env=env)
@@ -149,13 +190,19 @@ def test_check_deploy_is_clean_under_production_settings(configured: dict[str, s
     assert "no issues" in result.stdout
 
 
-def test_demo_prepares_its_data_folder_and_prints_the_sign_ins(tmp_path: Path) -> None:
-    result = run("demo", "--data", str(tmp_path / "demo"), "--no-serve")
+def test_a_configured_installation_ignores_a_demo_folder_in_the_working_directory(
+    configured: dict[str, str], tmp_path: Path
+) -> None:
+    stray = tmp_path / "tandem-demo-data"
+    stray.mkdir()
+    (stray / "secret-key").write_text("stray-secret-key-" * 4)
+    (stray / "field-keys").write_text(Fernet.generate_key().decode())
+    (stray / "tandem.env").write_text("TANDEM_ENV=demo\n")
+    result = run("mapping", "rounds", env=configured, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "al.coordinator" in result.stdout
-    assert (tmp_path / "demo" / "field-keys").exists()
-    again = run("demo", "--data", str(tmp_path / "demo"), "--no-serve")
-    assert again.returncode == 0, again.stderr
+    assert result.stderr == ""
+    assert result.stdout == "No survey rounds yet.\n"
+    assert not (stray / "tandem.sqlite3").exists()
 
 
 def test_an_anchor_shows_that_the_end_of_the_log_was_cut(configured: dict[str, str], tmp_path: Path) -> None:
@@ -188,3 +235,78 @@ def test_a_malformed_field_key_is_refused_at_start(configured: dict[str, str]) -
     result = run("check", env=configured, TANDEM_FIELD_KEYS="notakey")
     assert result.returncode == 2
     assert "key number 1 is not a Fernet key" in result.stderr
+
+
+def data_folder(parent: Path, settings: str | None = "TANDEM_ENV=demo\n") -> Path:
+    """A data folder with its keys and, unless told otherwise, a settings file."""
+    folder = parent / "data"
+    folder.mkdir()
+    (folder / "secret-key").write_text("folder-secret-key-" * 4)
+    (folder / "field-keys").write_text(Fernet.generate_key().decode())
+    if settings is not None:
+        (folder / "tandem.env").write_text(settings)
+    return folder
+
+
+def test_a_data_folder_that_does_not_exist_exits_2_naming_it(tmp_path: Path) -> None:
+    result = run("--data", str(tmp_path / "nowhere"), "migrate")
+    assert result.returncode == 2
+    assert result.stderr == f"tandem: the data folder {tmp_path / 'nowhere'} does not exist\n"
+
+
+def test_a_data_folder_without_its_keys_exits_2_naming_what_is_missing(tmp_path: Path) -> None:
+    (tmp_path / "secret-key").write_text("only-a-secret-key-" * 4)
+    result = run("--data", str(tmp_path), "migrate")
+    assert result.returncode == 2
+    assert result.stderr == f"tandem: the data folder {tmp_path} has no field-keys\n"
+    (tmp_path / "secret-key").unlink()
+    assert run("--data", str(tmp_path), "migrate").stderr.endswith("has no secret-key and no field-keys\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("TANDEM_DEBUG=1", "unknown setting TANDEM_DEBUG (known: TANDEM_ENV)"),
+        ("TANDEM_ENV=staging", "TANDEM_ENV must be production, demo or test, not 'staging'"),
+        ("TANDEM_ENV", "expected KEY=VALUE, not 'TANDEM_ENV'"),
+    ],
+)
+def test_a_settings_file_line_tandem_cannot_use_is_refused_naming_file_and_line(
+    tmp_path: Path, line: str, reason: str
+) -> None:
+    folder = data_folder(tmp_path, settings=f"# what kind of installation this is\n\n{line}\n")
+    result = run("--data", str(folder), "check")
+    assert result.returncode == 2
+    assert result.stderr == f"tandem: {folder / 'tandem.env'}, line 3: {reason}\n"
+
+
+def clear_settings(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    """Empty Tandem's settings in this process (put back after the test), then set ``values``."""
+    for name in [*cli.KEY_FILES, "TANDEM_ENV", "TANDEM_DATA_DIR", "TANDEM_DATABASE_URL", "TANDEM_DEMO_OTP_TOKEN"]:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_a_demo_data_folder_sets_the_installation_and_the_demo_sign_in_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = data_folder(tmp_path)
+    clear_settings(monkeypatch, TANDEM_ENV="test", TANDEM_SECRET_KEY="x" * 50, TANDEM_DATABASE_URL="sqlite:///other")
+    cli._use_data_folder(folder)
+    assert os.environ["TANDEM_ENV"] == "demo"
+    assert os.environ["TANDEM_DATA_DIR"] == str(folder)
+    assert os.environ["TANDEM_SECRET_KEY"] == (folder / "secret-key").read_text()
+    assert os.environ["TANDEM_FIELD_KEYS"] == (folder / "field-keys").read_text()
+    assert os.environ["TANDEM_DEMO_OTP_TOKEN"] == cli.DEMO_OTP_TOKEN
+    assert "TANDEM_DATABASE_URL" not in os.environ
+
+
+def test_a_data_folder_that_does_not_say_what_it_is_counts_as_production(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = data_folder(tmp_path, settings=None)
+    clear_settings(monkeypatch, TANDEM_ENV="demo", TANDEM_DEMO_OTP_TOKEN=cli.DEMO_OTP_TOKEN)
+    cli._use_data_folder(folder)
+    assert os.environ["TANDEM_ENV"] == "production"
+    assert "TANDEM_DEMO_OTP_TOKEN" not in os.environ

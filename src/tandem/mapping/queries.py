@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 
 from tandem.core.audit import AuditContext
@@ -343,3 +343,16 @@ def get_import_batch_exists(survey_round: SurveyRound, sha256: str) -> bool:
     from tandem.mapping.models import ImportBatch
 
     return ImportBatch._base_manager.filter(round=survey_round, sha256=sha256).exists()
+
+
+def all_rounds_for_command_line() -> QuerySet[SurveyRound]:
+    """Every survey round, newest first, with its owner, its countries (by code) and
+    ``answers_<status>`` counts, in two queries. Only for the command line, which runs with
+    access to the whole database; a person on the web sees ``rounds_visible_to`` instead."""
+    counts = {f"answers_{status}": Count("answers", filter=Q(answers__status=status)) for status in AnswerStatus.values}
+    return (
+        SurveyRound._base_manager.select_related("owner")
+        .prefetch_related(Prefetch("countries", queryset=Country.objects.order_by("code")))
+        .annotate(**counts)
+        .order_by("-opens_on", "name")
+    )
