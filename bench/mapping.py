@@ -431,6 +431,7 @@ def measure_import(args: argparse.Namespace, world: dict[str, Any], rng: random.
     """Enough programmes for IMPORT_ROWS rows, in a new round, from a Kobo export."""
     from django.db import connection
 
+    from tandem.core.audit import COMMAND_LINE
     from tandem.mapping.importing import import_answers
     from tandem.mapping.models import Programme, SurveyRound
 
@@ -451,7 +452,9 @@ def measure_import(args: argparse.Namespace, world: dict[str, Any], rng: random.
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE bench_import_floor (id {key}, payload TEXT NOT NULL)")
     started = time.perf_counter()
-    imported = import_answers(survey_round=survey_round, filename="kobo-export.csv", content=content)
+    imported = import_answers(
+        survey_round=survey_round, filename="kobo-export.csv", content=content, acting_user=None, context=COMMAND_LINE
+    )
     seconds = time.perf_counter() - started
     floor, _count = _median_seconds(lambda: import_floor(content), 1)
     record(

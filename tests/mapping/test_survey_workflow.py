@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 # A day long after every test round has closed.
 LATER = datetime(2100, 1, 1, 12, tzinfo=UTC)
-MOVES = {
+MOVES: dict[str, Any] = {
     "submit": actions.submit_answer,
     "accept": actions.accept_answer,
     "publish": actions.publish_answer,
