@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,18 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from tandem import cli
+from tandem.core import clock
 from tandem.core.models import AuditEntry
-from tandem.mapping import import_views
-from tandem.mapping.importing import ImportRefused, UnreadableFile, import_answers, read_table
+from tandem.core.worker import recover_interrupted_tasks
+from tandem.mapping import import_views, importing
+from tandem.mapping.importing import (
+    ImportRefused,
+    UnreadableFile,
+    import_answers,
+    queue_import,
+    read_table,
+    run_import,
+)
 from tandem.mapping.models import (
     AnswerSource,
     AnswerStatus,
@@ -541,3 +551,71 @@ def test_a_region_of_another_country_is_refused(survey_round: SurveyRound, tiran
     with nothing_written():
         problems = refused(survey_round, content)
     assert [(row, column) for row, column, _message in problems] == [(2, "regions_served")]
+
+
+# --- A worker stopped in the middle ------------------------------------------------------------
+
+
+def _claimed_by_a_worker_that_stops(job: ImportJob, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker takes the job's task and its process ends while it imports."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(
+        status=TaskResultStatus.RUNNING, started_at=clock.now() - timedelta(minutes=5), worker_ids=["gone"]
+    )
+
+    def killed(**kwargs: Any) -> Any:
+        raise SystemExit("the worker's process ends here")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(importing, "import_answers", killed)
+        with pytest.raises(SystemExit):
+            run_import(job.pk)
+
+
+def test_an_import_whose_worker_stopped_is_handed_out_again_and_finishes(
+    survey_round: SurveyRound, tirana: Programme, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    job = queue_import(
+        survey_round=survey_round,
+        filename="answers.csv",
+        content=csv_bytes([answer_values(tirana)]),
+        acting_user=world.analyst,
+    )
+    _claimed_by_a_worker_that_stops(job, monkeypatch)
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == (ImportJob.State.RUNNING, 1)
+    assert not SurveyAnswer.objects.exists()
+
+    # The next worker's timekeeper notices that the first one went quiet ...
+    assert recover_interrupted_tasks() == 1
+    task = DBTaskResult.objects.get()
+    assert task.status == TaskResultStatus.READY
+    # ... and runs the task again, as any worker would.
+    task.task.call(*task.task_result.args, **task.task_result.kwargs)
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.summary["created"]) == (ImportJob.State.DONE, 2, 1)
+    assert SurveyAnswer.objects.filter(round=survey_round).count() == 1
+
+
+def test_an_import_that_stops_its_workers_again_and_again_is_given_up(
+    survey_round: SurveyRound, tirana: Programme, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = queue_import(
+        survey_round=survey_round,
+        filename="answers.csv",
+        content=csv_bytes([answer_values(tirana)]),
+        acting_user=world.analyst,
+    )
+    for _attempt in range(importing.MAX_IMPORT_ATTEMPTS):
+        _claimed_by_a_worker_that_stops(job, monkeypatch)
+        recover_interrupted_tasks()
+    run_import(job.pk)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED
+    assert "interrupted 3 times" in job.summary["message"]
+    assert bytes(job.content) == b""
