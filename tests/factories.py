@@ -1,19 +1,26 @@
-"""Builders for test data. Each keeps its records inside one organisation unless told otherwise."""
+"""Builders for test data. Each keeps its records inside one organisation unless told otherwise,
+and each goes through Tandem's own actions, so that tests run the real code path: the same
+rules apply and the same audit entries are written."""
 
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
+from django.utils import timezone
+from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tandem.core import actions as core_actions, clock
 from tandem.core.models import Membership, Organisation, User
-from tandem.core.roles import OrganisationKind, Role
+from tandem.core.roles import CAPACITIES, Capacity, OrganisationKind, Role
 from tandem.geo.models import Country, Region
+from tandem.mapping import actions as mapping_actions
 from tandem.mapping.models import (
     AnswerStatus,
     Cost,
+    DeliveryLocation,
     Format,
     Programme,
     Questionnaire,
@@ -22,37 +29,61 @@ from tandem.mapping.models import (
     SurveyAnswer,
     SurveyRound,
 )
+from tandem.mapping.rules import round_is_open
 
 PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
 
 
+def platform_admin(username: str = "platform") -> User:
+    """The platform administrator who sets up organisations (one per test database)."""
+    found = User.objects.filter(username=username).first()
+    return found or core_actions.create_platform_admin(username=username, password=PASSWORD)
+
+
+def _builder() -> User:
+    return platform_admin("builder")
+
+
 def organisation(**fields: Any) -> Organisation:
-    fields.setdefault("name", f"Organisation {next(_numbers)}")
-    fields.setdefault("kind", OrganisationKind.PROGRAMME_PROVIDER)
-    return Organisation.objects.create(**fields)
+    return core_actions.create_organisation(
+        name=fields.pop("name", f"Organisation {next(_numbers)}"),
+        kind=fields.pop("kind", OrganisationKind.PROGRAMME_PROVIDER),
+        country=fields.pop("country", None),
+        acting_user=_builder(),
+    )
 
 
 def user(*, password: str = PASSWORD, **fields: Any) -> User:
     number = next(_numbers)
-    fields.setdefault("username", f"user{number}")
-    fields.setdefault("first_name", "Test")
-    fields.setdefault("last_name", f"Person {number}")
-    person = User(**fields)
-    person.set_password(password)
-    person.save()
-    return person
+    return core_actions.create_account(
+        username=fields.pop("username", f"user{number}"),
+        password=password,
+        first_name=fields.pop("first_name", "Test"),
+        last_name=fields.pop("last_name", f"Person {number}"),
+        language=fields.pop("language", ""),
+        acting_user=_builder(),
+    )
+
+
+def current_code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
 
 
 def totp_device(person: User) -> TOTPDevice:
-    device: TOTPDevice = TOTPDevice.objects.create(user=person, name="Phone", confirmed=True)
+    """An authenticator app, set up and confirmed as a person does it on her account page."""
+    device = core_actions.start_totp_enrolment(acting_user=person)
+    assert core_actions.confirm_totp_device(device=device, token=current_code(device), acting_user=person)
+    # django-otp refuses a code it has seen; the tests sign in with the current one at once.
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    device.refresh_from_db()
     return device
 
 
 def member(organisation: Organisation, role: Role, username: str | None = None, *, with_device: bool = True) -> User:
     """A user with one role in one organisation (and an authenticator app, by default)."""
     person = user(username=username) if username else user()
-    Membership.objects.create(user=person, organisation=organisation, role=role)
+    core_actions.add_member(organisation=organisation, user=person, role=role, acting_user=_builder())
     if with_device:
         totp_device(person)
     return person
@@ -63,20 +94,42 @@ def programme(name: str | None = None, *, country: str = "AL", region: str = "AL
     number = next(_numbers)
     provider = fields.pop("provider", None) or organisation(name=f"Provider {number}")
     regions = fields.pop("regions", None) or [region]
-    defaults: dict[str, Any] = {
-        "code": f"{country}-T{number:04d}",
+    details: dict[str, Any] = {
         "format": Format.GROUP,
         "cost": Cost.FREE,
         "status": Status.FUNCTIONING,
         "status_confirmed_on": date(2026, 10, 1),
         "legal_bases": ["court_mandated"],
     }
-    defaults.update(fields)
-    made = Programme.objects.create(
-        provider=provider, name=name or f"Programme {number}", country=Country.objects.get(code=country), **defaults
+    code = fields.pop("code", f"{country}-T{number:04d}")
+    details.update(fields)
+    return mapping_actions.register_programme(
+        provider=provider,
+        code=code,
+        name=name or f"Programme {number}",
+        country=Country.objects.get(code=country),
+        regions=Region.objects.filter(code__in=regions),
+        details=details,
+        acting_user=_builder(),
     )
-    made.regions_served.set(Region.objects.filter(code__in=regions))
-    return made
+
+
+def location(
+    programme: Programme,
+    town: str,
+    *,
+    region: str = "AL-11",
+    latitude: float = 41.33,
+    longitude: float = 19.82,
+    publish: bool = True,
+) -> DeliveryLocation:
+    return mapping_actions.add_delivery_location(
+        programme=programme,
+        location=mapping_actions.Location(
+            town=town, region=Region.objects.get(code=region), latitude=latitude, longitude=longitude, publish=publish
+        ),
+        acting_user=_builder(),
+    )
 
 
 def survey_round(
@@ -84,19 +137,21 @@ def survey_round(
 ) -> SurveyRound:
     """An open round of the shipped mapping questionnaire."""
     number = next(_numbers)
-    fields.setdefault("name", f"Round {number}")
-    fields.setdefault("opens_on", date(2026, 1, 1))
-    fields.setdefault("closes_on", date(2099, 12, 31))
-    fields.setdefault("questionnaire", Questionnaire.objects.get(key="mapping", version=1))
-    made = SurveyRound.objects.create(
-        owner=owner or organisation(kind=OrganisationKind.NETWORK, name=f"Network {number}"), **fields
+    return mapping_actions.open_round(
+        owner=owner or organisation(kind=OrganisationKind.NETWORK, name=f"Network {number}"),
+        name=fields.pop("name", f"Round {number}"),
+        questionnaire=fields.pop("questionnaire", None) or Questionnaire.objects.get(key="mapping", version=1),
+        countries=Country.objects.filter(code__in=countries or ["AL"]),
+        opens_on=fields.pop("opens_on", date(2026, 1, 1)),
+        closes_on=fields.pop("closes_on", date(2099, 12, 31)),
+        acting_user=_builder(),
     )
-    made.countries.set(Country.objects.filter(code__in=countries or ["AL"]))
-    return made
 
 
 def reviewer(survey_round: SurveyRound, country: str, person: User) -> RoundReviewer:
-    return RoundReviewer.objects.create(round=survey_round, country=Country.objects.get(code=country), user=person)
+    return mapping_actions.assign_reviewer(
+        survey_round=survey_round, country=Country.objects.get(code=country), user=person, acting_user=_builder()
+    )
 
 
 # A complete, consistent answer to the mapping questionnaire (regions and programme are set per answer).
@@ -131,15 +186,61 @@ COMPLETE_VALUES: dict[str, Any] = {
 }
 
 
+def _someone_with(capacity: Capacity, organisation: Organisation, role: Role) -> User:
+    """A member who acts for the organisation in ``capacity``: one already there, or a new one."""
+    roles = CAPACITIES[capacity][OrganisationKind(organisation.kind)]
+    found = (
+        Membership.objects.filter(organisation=organisation, role__in=roles)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return found.user if found is not None else member(organisation, role, with_device=False)
+
+
+def _while_open(survey_round: SurveyRound) -> datetime:
+    """A moment when the round takes answers: now, or the day it opened."""
+    if round_is_open(opens_on=survey_round.opens_on, closes_on=survey_round.closes_on, today=clock.today()):
+        return clock.now()
+    return timezone.make_aware(datetime.combine(survey_round.opens_on, time(12)))
+
+
 def survey_answer(
-    survey_round: SurveyRound, on: Programme, *, status: str = AnswerStatus.DRAFT, **values: Any
+    survey_round: SurveyRound,
+    on: Programme,
+    *,
+    status: str = AnswerStatus.DRAFT,
+    programme_status: str | None = None,
+    **values: Any,
 ) -> SurveyAnswer:
-    """A programme's complete answer in the given status; keyword arguments change single values."""
+    """A programme's answer taken through the workflow to ``status`` by the people who would
+    do it: one of the provider's coordinators or administrators fills it in and submits it, and
+    the organisation running the round decides on it. The answer is complete unless keyword
+    arguments change it (None leaves a question out); ``programme_status`` is the answer to
+    the question "status" (functioning, on paper …)."""
     answer_values = {
         **COMPLETE_VALUES,
         "programme": on.code,
         "regions_served": list(on.regions_served.values_list("code", flat=True)),
         **values,
     }
+    if programme_status is not None:
+        answer_values["status"] = programme_status
     answer_values = {name: value for name, value in answer_values.items() if value is not None}
-    return SurveyAnswer.objects.create(round=survey_round, programme=on, status=status, values=answer_values)
+    author = _someone_with(Capacity.ANSWER_SURVEYS, on.provider, Role.COORDINATOR)
+    organiser_role = Role.ANALYST if survey_round.owner.kind == OrganisationKind.NETWORK else Role.ORG_ADMIN
+    organiser = _someone_with(Capacity.RUN_SURVEYS, survey_round.owner, organiser_role)
+    a = mapping_actions
+    with clock.frozen(_while_open(survey_round)):
+        answer = a.start_answer(survey_round=survey_round, programme=on, acting_user=author)
+        answer = a.save_answer(answer=answer, values=answer_values, expected_version=answer.version, acting_user=author)
+        if status == AnswerStatus.DRAFT:
+            return answer
+        answer = a.submit_answer(answer=answer, expected_version=answer.version, acting_user=author)
+    if status == AnswerStatus.RETURNED:
+        return a.return_answer(answer=answer, expected_version=answer.version, comment="Check.", acting_user=organiser)
+    if status in (AnswerStatus.ACCEPTED, AnswerStatus.PUBLISHED):
+        answer = a.accept_answer(answer=answer, expected_version=answer.version, acting_user=organiser)
+    if status == AnswerStatus.PUBLISHED:
+        answer = a.publish_answer(answer=answer, expected_version=answer.version, acting_user=organiser)
+    return answer

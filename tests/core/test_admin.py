@@ -13,7 +13,7 @@ from tests.conftest import World, sign_in
 
 
 def platform_admin() -> User:
-    person = factories.user(username="platform", is_staff=True, is_superuser=True)
+    person = factories.platform_admin()
     factories.totp_device(person)
     return person
 

@@ -12,8 +12,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import actions
 from tandem.core.models import Invitation, Membership, User
-from tandem.core.roles import Role
+from tandem.core.roles import OrganisationKind, Role
 from tandem.core.scoping import ScopedModel
+from tandem.mapping.importing import queue_import
 from tandem.mapping.models import AnswerStatus, ImportJob, Programme, SurveyAnswer, SurveyRound
 from tests import factories
 from tests.conftest import World, signed_in_client
@@ -92,7 +93,7 @@ class MatrixFixture:
 
 @pytest.fixture
 def fx(world: World) -> MatrixFixture:
-    platform_admin = factories.user(username="platform", is_staff=True, is_superuser=True)
+    platform_admin = factories.platform_admin()
     factories.totp_device(platform_admin)
     invitation, token = actions.invite_user(
         organisation=world.org, role=Role.FACILITATOR, invitee_name="Newcomer", acting_user=world.org_admin
@@ -105,6 +106,9 @@ def fx(world: World) -> MatrixFixture:
     survey_round = factories.survey_round(owner=world.network, countries=["AL", "XK"])
     factories.reviewer(survey_round, "AL", world.auditor)
     factories.reviewer(survey_round, "XK", world.gov_viewer)
+    other_network = factories.organisation(kind=OrganisationKind.NETWORK, name="Other network")
+    other_round = factories.survey_round(owner=other_network, countries=["ME"])
+    other_organiser = factories.member(other_network, Role.ANALYST, "other_organiser")
     return MatrixFixture(
         world=world,
         platform_admin=platform_admin,
@@ -117,9 +121,13 @@ def fx(world: World) -> MatrixFixture:
         hidden_programme=hidden,
         survey_round=survey_round,
         own_answer=factories.survey_answer(survey_round, public, status=AnswerStatus.SUBMITTED),
-        other_round=factories.survey_round(countries=["ME"]),
-        import_job=ImportJob.objects.create(round=survey_round, uploaded_by=world.analyst, filename="answers.csv"),
-        other_import_job=ImportJob.objects.create(round=factories.survey_round(countries=["ME"]), filename="other.csv"),
+        other_round=other_round,
+        import_job=queue_import(
+            survey_round=survey_round, filename="answers.csv", content=b"programme\n", acting_user=world.analyst
+        ),
+        other_import_job=queue_import(
+            survey_round=other_round, filename="other.csv", content=b"programme\n", acting_user=other_organiser
+        ),
         other_answer=factories.survey_answer(
             survey_round,
             programme("Elsewhere", provider=world.other_org, country="XK", region="XK-D01"),

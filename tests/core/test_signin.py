@@ -212,7 +212,7 @@ def test_someone_with_an_authenticator_cannot_set_up_another_at_sign_in(client: 
 
 
 def test_platform_staff_sign_in_with_a_second_factor(client: Client, world: World) -> None:
-    factories.user(username="staff", is_staff=True)
+    factories.platform_admin("staff")
     assert post_password(client, "staff")["Location"] == "/signin/enrol/"  # type: ignore[index]
     assert not signed_in(client)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tandem.geo.models import Region
-from tandem.mapping.models import DeliveryLocation, Programme, Status
+from tandem.mapping.models import Programme, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -38,11 +37,8 @@ def test_a_programme_that_asked_not_to_be_published_is_nowhere_in_public(client:
 
 def test_a_private_location_is_not_shown_but_a_public_one_is(client: Client) -> None:
     made = programme("Located one")
-    region = Region.objects.get(code="AL-11")
-    DeliveryLocation.objects.create(programme=made, town="Kamëz", region=region, latitude=41.38, longitude=19.76)
-    DeliveryLocation.objects.create(
-        programme=made, town="Secret street", region=region, latitude=41.3, longitude=19.8, publish=False
-    )
+    factories.location(made, "Kamëz", latitude=41.38, longitude=19.76)
+    factories.location(made, "Secret street", latitude=41.3, longitude=19.8, publish=False)
     page = client.get(f"/programmes/{made.pk}/").content.decode()
     assert "Kamëz" in page
     assert "Secret street" not in page

@@ -389,7 +389,7 @@ def test_an_import_is_one_batch_and_one_audit_entry(
         result.sha256,
         world.analyst,
     )
-    (entry,) = AuditEntry.objects.filter(action__startswith="mapping.")
+    (entry,) = AuditEntry.objects.filter(action="mapping.import")
     assert (entry.action, entry.actor_id, entry.object_id) == ("mapping.import", world.analyst.pk, str(batch.pk))
     assert '"created":2' in entry.detail and '"file":"round.csv"' in entry.detail
 

@@ -28,7 +28,6 @@ from referencing.jsonschema import DRAFT202012
 from tandem import cli
 from tandem.core.models import AuditEntry
 from tandem.core.roles import Role
-from tandem.geo.models import Region
 from tandem.mapping import opendata
 from tandem.mapping.models import Cost, DeliveryLocation, Programme, Status
 from tests import factories
@@ -97,10 +96,7 @@ def hsds_errors(dataset: dict[str, Any]) -> list[str]:
 
 
 def located(programme: Programme, town: str, latitude: float, longitude: float, **fields: Any) -> DeliveryLocation:
-    region = Region.objects.get(code=fields.pop("region", "AL-11"))
-    return DeliveryLocation.objects.create(
-        programme=programme, town=town, region=region, latitude=latitude, longitude=longitude, **fields
-    )
+    return factories.location(programme, town, latitude=latitude, longitude=longitude, **fields)
 
 
 def full_programme() -> Programme:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from tandem.core.models import AuditEntry
-from tandem.geo.models import Country, Region
+from tandem.geo.models import Country
 from tandem.mapping.indicators import INDICATORS, indicator, percent_text
 from tandem.mapping.models import AnswerStatus, DeliveryLocation, Programme, SurveyRound
 from tandem.mapping.report import build_report, render_report_html, render_report_pdf
@@ -45,10 +45,7 @@ def published(survey_round: SurveyRound, name: str | None = None, country: str =
 
 
 def located(programme: Programme, town: str, *, publish: bool = True) -> DeliveryLocation:
-    region = Region.objects.get(code="AL-11")
-    return DeliveryLocation.objects.create(
-        programme=programme, town=town, region=region, latitude=41.33, longitude=19.82, publish=publish
-    )
+    return factories.location(programme, town, publish=publish)
 
 
 def html_of(survey_round: SurveyRound, country: str | None = None, language: str = "en") -> str:

@@ -134,7 +134,8 @@ def test_the_whole_way_to_publication_is_in_the_audit_log(world: World, setting)
         answer = MOVES[event](acting_user=user, answer=answer, expected_version=answer.version)
     assert answer.status == AnswerStatus.PUBLISHED
     assert answer.published_at is not None
-    logged = list(AuditEntry.objects.filter(object_id=str(answer.pk)).order_by("seq").values_list("action", flat=True))
+    of_the_answer = AuditEntry.objects.filter(object_type="mapping.surveyanswer", object_id=str(answer.pk))
+    logged = list(of_the_answer.order_by("seq").values_list("action", flat=True))
     assert logged == [
         "mapping.answer.started",
         "mapping.answer.saved",

@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -234,6 +235,21 @@ def create_account(
     user.full_clean(exclude=["password"])
     user.save()
     audit.record("account.created", actor=acting_user or user, obj=user, context=context)
+    return user
+
+
+@transaction.atomic
+def create_platform_admin(
+    *, username: str, password: str, email: str = "", context: AuditContext | None = None
+) -> User:
+    """A platform administrator: she creates organisations and their first administrators.
+    She signs in with a second factor, set up at her first sign-in."""
+    user = User(username=username, email=email, is_staff=True, is_superuser=True)
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record("account.created", actor=None, obj=user, context=context, detail={"platform_admin": True})
     return user
 
 

@@ -229,6 +229,13 @@ def reviewers_of_answer(answer: SurveyAnswer) -> list[User]:
     ]
 
 
+def submitted_answers_of_country(survey_round: SurveyRound, country: Country) -> QuerySet[SurveyAnswer]:
+    """The answers of one country waiting for review in a round (for the reviewer's work)."""
+    return SurveyAnswer._base_manager.filter(
+        round=survey_round, programme__country=country, status=AnswerStatus.SUBMITTED
+    ).select_related("round", "round__owner", "programme", "programme__country")
+
+
 def get_submitted_answers_without_review(survey_round: SurveyRound) -> QuerySet[SurveyAnswer]:
     """Submitted answers of a round for which no review work is open."""
     from tandem.core.models import WorkItem

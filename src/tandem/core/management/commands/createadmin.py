@@ -3,12 +3,11 @@ import os
 import sys
 from typing import Any
 
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
-from tandem.core import audit
+from tandem.core.actions import create_platform_admin
+from tandem.core.audit import AuditContext
 from tandem.core.models import User
 
 
@@ -26,21 +25,15 @@ class Command(BaseCommand):
         if User.objects.filter(username__iexact=username).exists():
             raise CommandError(f"a user named {username!r} exists already; choose another name", returncode=2)
         password = os.environ.get("TANDEM_ADMIN_PASSWORD") or self._ask_password()
-        user = User(username=username, email=options["email"], is_staff=True, is_superuser=True)
         try:
-            password_validation.validate_password(password, user)
+            create_platform_admin(
+                username=username,
+                password=password,
+                email=options["email"],
+                context=AuditContext(channel="tandem createadmin"),
+            )
         except ValidationError as error:
             raise CommandError("the password is too weak: " + " ".join(error.messages), returncode=2) from None
-        user.set_password(password)
-        with transaction.atomic():
-            user.save()
-            audit.record(
-                "account.created",
-                actor=None,
-                actor_label="tandem createadmin",
-                obj=user,
-                detail={"platform_admin": True},
-            )
         self.stdout.write(
             f"Platform administrator {username!r} created. On first sign-in they will set up a second factor."
         )
