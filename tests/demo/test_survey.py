@@ -163,11 +163,27 @@ def test_joint_planning_with_survivor_services_is_rare_and_improves(demo: survey
     assert share("Western Balkans 2025") < share("Western Balkans 2026") <= 0.35
 
 
-def test_loading_a_round_writes_one_audit_entry(demo: survey.SurveySummary) -> None:
-    entries = AuditEntry.objects.filter(action="demo.survey_loaded")
-    assert entries.count() == 2
-    assert set(entries.values_list("actor_label", flat=True)) == {"demo"}
-    assert set(entries.values_list("actor", flat=True)) == {None}
+def test_every_answer_went_its_way_through_the_actions_and_is_on_the_record(demo: survey.SurveySummary) -> None:
+    answer = _round("Western Balkans 2025").answers.select_related("programme__country").first()
+    assert answer is not None
+    entries = AuditEntry.objects.filter(object_type="mapping.surveyanswer", object_id=str(answer.pk))
+    steps = [action for action in entries.values_list("action", flat=True) if action != "mapping.answer.saved"]
+    assert steps[0] == "mapping.answer.started"
+    assert steps[-3:] == ["mapping.answer.submitted", "mapping.answer.accepted", "mapping.answer.published"]
+    reviewer = survey.reviewer_of(answer.programme.country.code)
+    assert set(entries.filter(action="mapping.answer.published").values_list("actor_label", flat=True)) == {reviewer}
+
+
+def test_the_answers_waiting_for_review_are_the_reviewers_work(demo: survey.SurveySummary) -> None:
+    from tandem.core import events
+    from tandem.core.models import WorkItem
+
+    while events.deliver_pending():
+        pass
+    waiting = _round("Western Balkans 2026").answers.filter(status=AnswerStatus.SUBMITTED)
+    items = WorkItem.objects.filter(rule="mapping.review_answer", state=WorkItem.State.OPEN)
+    assert {int(item.subject_id) for item in items} == set(waiting.values_list("pk", flat=True))
+    assert all(item.owner.username.endswith(".government") for item in items if item.owner)
 
 
 def test_every_programme_the_rounds_name_is_in_the_registry() -> None:

@@ -151,3 +151,39 @@ def test_the_reviewer_sees_what_waits_for_her_review_with_the_date_due(
     assert "22 Dec 2026" in page
     work_page = client.get("/work/").content.decode()
     assert "Review the answer of Our programme" in work_page
+
+
+def test_a_reviewer_added_in_the_platform_admin_gets_the_answers_already_waiting(
+    client: Client, world: World, answer: SurveyAnswer
+) -> None:
+    from tandem.core.models import AuditEntry
+    from tests.core.test_admin import platform_admin
+
+    submit(world, answer)
+    events.deliver_pending()
+    survey_round = answer.round
+    reviewer = survey_round.reviewers.get()
+    sign_in(client, platform_admin())
+    data = {
+        "name": survey_round.name,
+        "owner": str(survey_round.owner_id),
+        "questionnaire": str(survey_round.questionnaire_id),
+        "countries": [str(pk) for pk in survey_round.countries.values_list("pk", flat=True)],
+        "opens_on": survey_round.opens_on.isoformat(),
+        "closes_on": survey_round.closes_on.isoformat(),
+        "reviewers-TOTAL_FORMS": "2",
+        "reviewers-INITIAL_FORMS": "1",
+        "reviewers-MIN_NUM_FORMS": "0",
+        "reviewers-MAX_NUM_FORMS": "1000",
+        "reviewers-0-id": str(reviewer.pk),
+        "reviewers-0-round": str(survey_round.pk),
+        "reviewers-0-country": str(reviewer.country_id),
+        "reviewers-0-user": str(reviewer.user_id),
+        "reviewers-1-round": str(survey_round.pk),
+        "reviewers-1-country": str(reviewer.country_id),
+        "reviewers-1-user": str(world.gov_viewer.pk),
+    }
+    response = client.post(f"/platform-admin/mapping/surveyround/{survey_round.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert AuditEntry.objects.filter(action="mapping.reviewer.assigned", detail__contains="gov_viewer").exists()
+    assert [item.subject_id for item in open_work_of(world.gov_viewer)] == [str(answer.pk)]

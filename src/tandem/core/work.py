@@ -247,8 +247,9 @@ def escalate_overdue() -> int:
         level = _next_level(item, now, pause)
         if level is None:
             continue
-        stepped = WorkItem.objects.filter(pk=item.pk, state=WorkItem.State.OPEN, escalation_level=item.escalation_level)
-        if stepped.update(escalation_level=level, escalated_at=now):
+        if WorkItem.objects.filter(
+            pk=item.pk, state=WorkItem.State.OPEN, escalation_level=item.escalation_level
+        ).update(escalation_level=level, escalated_at=now):
             taken += 1
             audit.record(
                 "work.escalated",

@@ -3,8 +3,10 @@ many that exist only on paper, some suspended or closed when donor funding ended
 programme and provider names are invented; towns and regions are real, so that the map and
 the coverage figures read like a real study.
 
-Running ``build`` again changes nothing: providers are found by name and country, programmes
-by provider and name, and a programme a visitor edited keeps the visitor's changes.
+The registry is built through Tandem's actions, by the demo's platform administrator; each
+further provider gets a coordinator who answers the survey for its programmes. Running
+``build`` again changes nothing: providers are found by name and country, programmes by
+provider and name, and a programme a visitor edited keeps the visitor's changes.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from tandem.core.models import Organisation
-from tandem.core.roles import OrganisationKind
-from tandem.demo.world import COUNTRIES
+from tandem.core.roles import OrganisationKind, Role
+from tandem.demo import queries as demo_queries
+from tandem.demo.world import COUNTRIES, DEMO, NAMES, account, organisation, place, platform_admin
 from tandem.geo.models import Region
-from tandem.mapping.models import Cost, DeliveryLocation, Format, Programme, Status
+from tandem.mapping.actions import Location, register_programme
+from tandem.mapping.models import Cost, Format, Status
 
-# More invented providers beside the one of each country in the world (organisations only:
-# nobody signs in for them).
+# More invented providers beside the one of each country in the world. Each has a coordinator
+# (al.coordinator2, al.coordinator3 …) who answers the survey for its programmes.
 PROVIDERS: dict[str, list[str]] = {
     "AL": ["Shoqata Ura e Re", "Fondacioni Jeta pa Dhunë"],
     "BA": ["Centar za mentalno zdravlje Lipa", "Fondacija Korak Naprijed"],
@@ -203,33 +207,54 @@ def _offset(rng: random.Random) -> float:
     return round(rng.uniform(-0.04, 0.04), 4)
 
 
+def further_coordinator(code: str, number: int) -> str:
+    """The user name of the coordinator of a country's further provider (2, 3 …)."""
+    return f"{code.lower()}.coordinator{number}"
+
+
+def _coordinator_name(code: str, number: int) -> tuple[str, str]:
+    women, _men, surnames = NAMES[code]
+    return women[(number + 2) % len(women)], surnames[(number + 4) % len(surnames)]
+
+
 @transaction.atomic
 def build() -> int:
+    admin = platform_admin()
     world_providers = _world_providers()
     countries = {provider.country.code: provider.country for provider in world_providers if provider.country}
     providers = {(code, ""): provider for code, provider in zip(WORLD_PROVIDERS, world_providers, strict=True)}
     for code, names in PROVIDERS.items():
-        for name in names:
-            providers[(code, name)] = Organisation.objects.get_or_create(
-                name=name, country=countries[code], defaults={"kind": OrganisationKind.PROGRAMME_PROVIDER}
-            )[0]
+        for number, name in enumerate(names, start=2):
+            provider = organisation(name, OrganisationKind.PROGRAMME_PROVIDER, countries[code], admin)
+            providers[(code, name)] = provider
+            coordinator = account(further_coordinator(code, number), _coordinator_name(code, number), admin)
+            place(coordinator, provider, Role.COORDINATOR, admin)
     regions = {r.code: r for r in Region.objects.filter(code__in={c for p in PROGRAMMES for c in p.regions})}
     for demo in PROGRAMMES:
         provider = providers[(demo.country, demo.provider)]
-        defaults = _details(demo) | {"code": demo.code, "country_id": countries[demo.country].pk}
-        programme, created = Programme.objects.get_or_create(provider=provider, name=demo.name, defaults=defaults)
-        if created:
-            programme.regions_served.set([regions[c] for c in demo.regions])
-            seat = regions[demo.regions[0]]
-            rng = _seeded(f"tandem-demo-location:{demo.code}")
-            DeliveryLocation.objects.create(
-                programme=programme,
-                town=demo.town,
-                region=seat,
-                latitude=round(seat.latitude + _offset(rng), 4),
-                longitude=round(seat.longitude + _offset(rng), 4),
-                publish=not demo.private_location,
-            )
+        if demo_queries.get_programme(provider, demo.name) is not None:
+            continue
+        seat = regions[demo.regions[0]]
+        rng = _seeded(f"tandem-demo-location:{demo.code}")
+        register_programme(
+            provider=provider,
+            code=demo.code,
+            name=demo.name,
+            country=countries[demo.country],
+            regions=[regions[c] for c in demo.regions],
+            details=_details(demo),
+            locations=[
+                Location(
+                    town=demo.town,
+                    region=seat,
+                    latitude=round(seat.latitude + _offset(rng), 4),
+                    longitude=round(seat.longitude + _offset(rng), 4),
+                    publish=not demo.private_location,
+                )
+            ],
+            acting_user=admin,
+            context=DEMO,
+        )
     return len(PROGRAMMES)
 
 

@@ -10,10 +10,11 @@ one was returned with comments, a few are drafts, and some programmes have not a
 (among them one of al.coordinator's, so that a visitor can fill it in).
 
 The values are drawn from generators seeded by the programme's reference (and the round),
-so every run yields the same answers. They are written directly, in bulk, not through the
-audited actions; one audit entry per round says where they came from. Running ``build``
-again changes nothing: rounds are found by name and answers by round and programme, and an
-answer that exists (perhaps changed by a visitor) is never touched.
+so every run yields the same answers. Each answer is taken through the real actions, step by
+step, by its provider's coordinator and by the ministry that reviews its country, with the
+clock set to the day of each step, so the audit log and the reviewers' work read as if it had
+happened. Running ``build`` again changes nothing: rounds are found by name and answers by
+round and programme, and an answer that exists (perhaps changed by a visitor) is never touched.
 """
 
 from __future__ import annotations
@@ -27,27 +28,25 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from tandem.core import audit
-from tandem.core.models import Organisation, User
-from tandem.core.roles import OrganisationKind
+from tandem.core import clock
+from tandem.core.models import User
+from tandem.demo import queries as demo_queries
+from tandem.demo.world import DEMO, NETWORK, platform_admin
 from tandem.geo.models import Country
-from tandem.mapping.actions import load_shipped_questionnaires
-from tandem.mapping.models import (
-    AnswerSource,
-    AnswerStatus,
-    Format,
-    Programme,
-    Questionnaire,
-    RoundReviewer,
-    Status,
-    SurveyAnswer,
-    SurveyRound,
+from tandem.mapping.actions import (
+    accept_answer,
+    assign_reviewer,
+    load_shipped_questionnaires,
+    open_round,
+    publish_answer,
+    return_answer,
+    save_answer,
+    start_answer,
+    submit_answer,
 )
-from tandem.mapping.queries import round_choice_sets
-from tandem.mapping.questionnaire import definition_of, validate
+from tandem.mapping.models import AnswerStatus, Format, Programme, Questionnaire, Status, SurveyAnswer, SurveyRound
+from tandem.mapping.questionnaire import definition_of
 
-# The network of the demo world (tandem.demo.world), which runs both rounds.
-NETWORK = "Western Balkans Network for Safe Perpetrator Work (demo)"
 COUNTRY_CODES = ("AL", "BA", "XK", "ME", "MK", "RS")
 ZONE = ZoneInfo("Europe/Belgrade")
 # The demo's "today": the 2026 round is open, and nothing in it happened after the day before.
@@ -393,52 +392,61 @@ def _standards(profile: Profile, works: bool, rng: random.Random) -> str:
 
 # --- The answers' way through the review ----------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Workflow:
-    status: AnswerStatus
-    version: int
-    updated_at: datetime
-    submitted_at: datetime | None = None
-    reviewed_at: datetime | None = None
-    published_at: datetime | None = None
-    review_comment: str = ""
+START, SAVE, SUBMIT, RETURN, ACCEPT, PUBLISH = "start", "save", "submit", "return", "accept", "publish"
 
 
 def _moment(day: date, rng: random.Random) -> datetime:
-    return datetime.combine(day, time(rng.randint(8, 17), rng.randrange(0, 60)), tzinfo=ZONE)
+    return datetime.combine(day, time(rng.randint(8, 16), rng.randrange(0, 60)), tzinfo=ZONE)
 
 
-def workflow(code: str, plan: RoundPlan, status: AnswerStatus) -> Workflow:
-    """When the answer was saved, submitted, reviewed and published, and how many changes that
-    made: started (version 1), each save, submission, return, acceptance and publication add one."""
+def _later(moment: datetime, rng: random.Random) -> datetime:
+    """A little later the same day: the next change of one sitting."""
+    return moment + timedelta(minutes=rng.randint(3, 40))
+
+
+def workflow(code: str, plan: RoundPlan, status: AnswerStatus) -> list[tuple[datetime, str]]:
+    """The answer's way to ``status``, step by step with the moment of each: started, saved once
+    or more, submitted, reviewed (a few after a first return and a corrected resubmission) and
+    published; all within the round and before its last day."""
     rng = seeded(f"tandem-demo-workflow:{plan.name}:{code}")
     first, last = plan.opens_on + timedelta(days=5), plan.last_day
     span = (last - first).days
     saves = rng.randint(1, 3)
+
+    def sitting(day: date) -> list[tuple[datetime, str]]:
+        moment = _moment(day, rng)
+        steps = [(moment, START)]
+        for _save in range(saves):
+            moment = _later(moment, rng)
+            steps.append((moment, SAVE))
+        return steps
+
     if status == AnswerStatus.DRAFT:
-        day = first + timedelta(days=rng.randint(span // 3, span - 2))
-        return Workflow(status, 1 + saves, _moment(day, rng))
+        return sitting(first + timedelta(days=rng.randint(span // 3, span - 2)))
     if status == AnswerStatus.SUBMITTED:
-        submitted = _moment(last - timedelta(days=rng.randint(0, 12)), rng)
-        return Workflow(status, 1 + saves + 1, submitted, submitted_at=submitted)
+        steps = sitting(last - timedelta(days=rng.randint(0, 12)))
+        return [*steps, (_later(steps[-1][0], rng), SUBMIT)]
     if status == AnswerStatus.RETURNED:
-        submitted = _moment(last - timedelta(days=rng.randint(12, 20)), rng)
+        steps = sitting(last - timedelta(days=rng.randint(12, 20)))
+        submitted = _later(steps[-1][0], rng)
         reviewed = _moment(submitted.date() + timedelta(days=rng.randint(2, 6)), rng)
-        return Workflow(status, 1 + saves + 2, reviewed, submitted, reviewed, review_comment=RETURN_COMMENT)
+        return [*steps, (submitted, SUBMIT), (reviewed, RETURN)]
     # Accepted or published, a few after a first return and a corrected resubmission.
     corrected = rng.random() < 0.2
-    submitted_day = first + timedelta(days=rng.randint(0, span - 20))
+    steps = sitting(first + timedelta(days=rng.randint(0, span - 30)))
+    moment = _later(steps[-1][0], rng)
+    steps.append((moment, SUBMIT))
     if corrected:
-        submitted_day += timedelta(days=rng.randint(4, 9))
-    submitted = _moment(submitted_day, rng)
-    reviewed = _moment(submitted_day + timedelta(days=rng.randint(1, 6)), rng)
-    comment = rng.choice(ACCEPT_COMMENTS) if rng.random() < 0.15 else ""
-    version = 1 + saves + 1 + (3 if corrected else 0) + 1
-    if status == AnswerStatus.ACCEPTED:
-        return Workflow(status, version, reviewed, submitted, reviewed, review_comment=comment)
-    published = _moment(reviewed.date() + timedelta(days=rng.randint(1, 5)), rng)
-    return Workflow(status, version + 1, published, submitted, reviewed, published, comment)
+        moment = _moment(moment.date() + timedelta(days=rng.randint(1, 3)), rng)
+        steps.append((moment, RETURN))
+        moment = _moment(moment.date() + timedelta(days=rng.randint(1, 3)), rng)
+        steps += [(moment, SAVE), (_later(moment, rng), SUBMIT)]
+        moment = steps[-1][0]
+    reviewed = _moment(moment.date() + timedelta(days=rng.randint(1, 6)), rng)
+    steps.append((reviewed, ACCEPT))
+    if status == AnswerStatus.PUBLISHED:
+        steps.append((_moment(reviewed.date() + timedelta(days=rng.randint(1, 5)), rng), PUBLISH))
+    return steps
 
 
 # --- Building -------------------------------------------------------------------------------
@@ -463,51 +471,77 @@ def planned_answers(plan: RoundPlan, programmes: list[Programme]) -> dict[str, A
 def build() -> SurveySummary:
     from tandem.demo.registry import PROGRAMMES
 
+    admin = platform_admin()
     questionnaire = Questionnaire.objects.filter(key="mapping", version=1).first()
     if questionnaire is None:
         load_shipped_questionnaires()
         questionnaire = Questionnaire.objects.get(key="mapping", version=1)
-    network = Organisation.objects.get(name=NETWORK, kind=OrganisationKind.NETWORK)
-    countries = list(Country.objects.filter(code__in=COUNTRY_CODES))
+    network = demo_queries.get_organisation(NETWORK, None)
+    if network is None:
+        raise ValueError("build the demo world first")
+    countries = list(Country.objects.filter(code__in=COUNTRY_CODES).order_by("code"))
     reviewers = {code: reviewer_of(code) for code in COUNTRY_CODES}
     programmes = list(
         Programme.objects.filter(code__in=[demo.code for demo in PROGRAMMES])
-        .select_related("country")
+        .select_related("country", "provider")
         .prefetch_related("regions_served")
         .order_by("code")
     )
     created_counts: list[tuple[str, int]] = []
     for plan in ROUNDS:
-        survey_round, created = SurveyRound.objects.get_or_create(
+        survey_round = demo_queries.get_round(plan.name) or open_round(
+            owner=network,
             name=plan.name,
-            defaults={
-                "owner": network,
-                "questionnaire": questionnaire,
-                "opens_on": plan.opens_on,
-                "closes_on": plan.closes_on,
-            },
+            questionnaire=questionnaire,
+            countries=countries,
+            opens_on=plan.opens_on,
+            closes_on=plan.closes_on,
+            acting_user=admin,
+            context=DEMO,
         )
-        if created:
-            survey_round.countries.set(countries)
-            RoundReviewer.objects.bulk_create(
-                RoundReviewer(
-                    round=survey_round, country=country, user=User.objects.get(username=reviewers[country.code])
+        reviewed = demo_queries.reviewed_countries(survey_round)
+        for country in countries:
+            if country.code not in reviewed:
+                person = demo_queries.get_user(reviewers[country.code])
+                assert person is not None  # noqa: S101 - the world made every ministry's account
+                assign_reviewer(
+                    survey_round=survey_round, country=country, user=person, acting_user=admin, context=DEMO
                 )
-                for country in countries
-            )
-        created_counts.append((plan.name, _load_answers(survey_round, plan, programmes, network)))
+        created_counts.append((plan.name, _answer(survey_round, plan, programmes)))
     return SurveySummary(created_counts, reviewers)
 
 
-def _load_answers(
-    survey_round: SurveyRound, plan: RoundPlan, programmes: list[Programme], network: Organisation
-) -> int:
+def _authors() -> dict[int, User]:
+    """Who answers for each provider's programmes: the coordinator of its team."""
+    from tandem.demo.registry import PROVIDERS, WORLD_PROVIDERS, further_coordinator
+
+    authors: dict[int, User] = {}
+    for code, name in WORLD_PROVIDERS.items():
+        provider, person = (
+            demo_queries.get_organisation_in(name, code),
+            demo_queries.get_user(f"{code.lower()}.coordinator"),
+        )
+        if provider is not None and person is not None:
+            authors[provider.pk] = person
+    for code, names in PROVIDERS.items():
+        for number, name in enumerate(names, start=2):
+            provider, person = (
+                demo_queries.get_organisation_in(name, code),
+                demo_queries.get_user(further_coordinator(code, number)),
+            )
+            if provider is not None and person is not None:
+                authors[provider.pk] = person
+    return authors
+
+
+def _answer(survey_round: SurveyRound, plan: RoundPlan, programmes: list[Programme]) -> int:
+    """Each programme's answer, taken step by step through the actions, by its provider's
+    coordinator and the ministry that reviews its country, on the days of the round's story."""
     definition = definition_of(survey_round.questionnaire.definition)
-    choice_sets = round_choice_sets(survey_round)
-    answered = set(SurveyAnswer.objects.filter(round=survey_round).values_list("programme_id", flat=True))
+    answered = demo_queries.answered_programmes(survey_round)
     statuses = planned_answers(plan, programmes)
-    new: list[SurveyAnswer] = []
-    times: dict[int, datetime] = {}
+    authors = _authors()
+    made = 0
     for programme in programmes:
         if programme.pk in answered or programme.code not in statuses:
             continue
@@ -519,39 +553,47 @@ def _load_answers(
             # Saved half-way: the first sections filled in.
             kept = {q.name for s in definition.sections[:4] for q in s.questions}
             values = {name: value for name, value in values.items() if name in kept}
-        problems = validate(definition, values, choice_sets)
-        if problems:
-            raise ValueError(f"demo answer of {programme.code} in {plan.name}: {problems}")
-        flow = workflow(programme.code, plan, status)
-        new.append(
-            SurveyAnswer(
-                round=survey_round,
-                programme=programme,
-                status=flow.status,
-                values=values,
-                review_comment=flow.review_comment,
-                source=AnswerSource.WEB,
-                version=flow.version,
-                submitted_at=flow.submitted_at,
-                reviewed_at=flow.reviewed_at,
-                published_at=flow.published_at,
-            )
-        )
-        times[programme.pk] = flow.updated_at
-    if not new:
-        return 0
-    SurveyAnswer.objects.bulk_create(new)
-    # ``updated_at`` is set to now on insert; give each answer the time of its last change.
-    stored = list(SurveyAnswer.objects.filter(round=survey_round, programme_id__in=times))
-    for answer in stored:
-        answer.updated_at = times[answer.programme_id]
-    SurveyAnswer.objects.bulk_update(stored, ["updated_at"])
-    audit.record(
-        "demo.survey_loaded",
-        actor=None,
-        actor_label="demo",
-        obj=survey_round,
-        organisation=network,
-        detail={"round": plan.name, "answers": len(new)},
-    )
-    return len(new)
+        reviewer = demo_queries.get_user(reviewer_of(programme.country.code))
+        assert reviewer is not None  # noqa: S101 - the world made every ministry's account
+        steps = workflow(programme.code, plan, status)
+        _take(survey_round, programme, (authors[programme.provider_id], reviewer), values, steps)
+        made += 1
+    return made
+
+
+def _take(
+    survey_round: SurveyRound,
+    programme: Programme,
+    people: tuple[User, User],
+    values: dict[str, Any],
+    steps: list[tuple[datetime, str]],
+) -> SurveyAnswer:
+    author, reviewer = people
+    answer: SurveyAnswer | None = None
+    for moment, step in steps:
+        with clock.frozen(moment):
+            if step == START:
+                answer = start_answer(survey_round=survey_round, programme=programme, acting_user=author, context=DEMO)
+                continue
+            assert answer is not None  # noqa: S101 - every way starts with START
+            version = answer.version
+            if step == SAVE:
+                answer = save_answer(
+                    answer=answer, values=values, expected_version=version, acting_user=author, context=DEMO
+                )
+            elif step == SUBMIT:
+                answer = submit_answer(answer=answer, expected_version=version, acting_user=author, context=DEMO)
+            elif step == RETURN:
+                answer = return_answer(
+                    answer=answer, expected_version=version, comment=RETURN_COMMENT, acting_user=reviewer, context=DEMO
+                )
+            elif step == ACCEPT:
+                rng = seeded(f"tandem-demo-accept:{survey_round.name}:{programme.code}")
+                comment = rng.choice(ACCEPT_COMMENTS) if rng.random() < 0.15 else ""
+                answer = accept_answer(
+                    answer=answer, expected_version=version, comment=comment, acting_user=reviewer, context=DEMO
+                )
+            elif step == PUBLISH:
+                answer = publish_answer(answer=answer, expected_version=version, acting_user=reviewer, context=DEMO)
+    assert answer is not None  # noqa: S101 - every way starts with START
+    return answer

@@ -1,7 +1,9 @@
 """A deterministic synthetic world for the demo, the browser tests and the benchmarks.
 
-Every name here is invented. Running ``build`` again changes nothing: rows are found by
-their natural keys, so the demo keeps whatever a visitor added.
+Every name here is invented. The world is built through Tandem's own actions, by the demo's
+platform administrator, so that it obeys the same rules and leaves the same record as the real
+thing. Running ``build`` again changes nothing: rows are found by their natural keys, so the
+demo keeps whatever a visitor added.
 """
 
 from __future__ import annotations
@@ -11,13 +13,20 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.oath import totp
 
-from tandem.core.models import Membership, Organisation, User
+from tandem.core import actions
+from tandem.core.audit import AuditContext
+from tandem.core.models import Organisation, User
 from tandem.core.roles import OrganisationKind, Role
+from tandem.demo import queries as demo_queries
 from tandem.geo.models import Country
 
 DEMO_PASSWORD = "tandem-demo-2026"  # noqa: S105 - synthetic demo accounts only
+PLATFORM_ADMIN = "platform.admin"
+NETWORK = "Western Balkans Network for Safe Perpetrator Work (demo)"
+# What the audit log says of changes made while the demo is built.
+DEMO = AuditContext(channel="demo")
 
 # (country, provider, survivor service, referring agencies, ministry), all fictional.
 COUNTRIES: list[tuple[str, str, str, list[tuple[OrganisationKind, str]], str]] = [
@@ -156,7 +165,7 @@ class _People:
 @dataclass(frozen=True)
 class DemoSignIn:
     username: str
-    role: Role
+    role: Role | None  # None: the platform administrator
     organisation: str
 
 
@@ -169,60 +178,84 @@ def totp_secret_base32(username: str) -> str:
     return base64.b32encode(bytes.fromhex(totp_key(username))).decode().rstrip("=")
 
 
-def _user(username: str, name: tuple[str, str]) -> User:
-    first, last = name
-    user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-    TOTPDevice.objects.get_or_create(
-        user=user, name="Demo authenticator", defaults={"key": totp_key(username), "confirmed": True}
-    )
-    return user
+def platform_admin() -> User:
+    """The demo's platform administrator, who sets up the demo's organisations."""
+    found = demo_queries.get_user(PLATFORM_ADMIN)
+    if found is not None:
+        return found
+    admin = actions.create_platform_admin(username=PLATFORM_ADMIN, password=DEMO_PASSWORD, context=DEMO)
+    _authenticator(admin)
+    return admin
 
 
-def _member(user: User, organisation: Organisation, role: Role) -> None:
-    Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": role})
+def _authenticator(user: User) -> None:
+    """The demo account's authenticator, set up as a person does on her account page."""
+    if demo_queries.has_authenticator(user):
+        return
+    device = actions.start_totp_enrolment(acting_user=user, key=totp_key(user.get_username()))
+    code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+    actions.confirm_totp_device(device=device, token=code, acting_user=user, context=DEMO)
+
+
+def account(username: str, name: tuple[str, str], admin: User) -> User:
+    found = demo_queries.get_user(username)
+    if found is None:
+        first, last = name
+        found = actions.create_account(
+            username=username,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            language="",
+            acting_user=admin,
+            context=DEMO,
+        )
+    _authenticator(found)
+    return found
+
+
+def organisation(name: str, kind: OrganisationKind, country: Country | None, admin: User) -> Organisation:
+    found = demo_queries.get_organisation(name, country)
+    return found or actions.create_organisation(name=name, kind=kind, country=country, acting_user=admin, context=DEMO)
+
+
+def place(user: User, organisation: Organisation, role: Role, admin: User) -> None:
+    if not demo_queries.is_member(user, organisation):
+        actions.add_member(organisation=organisation, user=user, role=role, acting_user=admin, context=DEMO)
 
 
 @transaction.atomic
 def build() -> list[DemoSignIn]:
-    sign_ins: list[DemoSignIn] = []
+    admin = platform_admin()
+    sign_ins: list[DemoSignIn] = [DemoSignIn(PLATFORM_ADMIN, None, "")]
     countries = {c.code: c for c in Country.objects.all()}
-    network = Organisation.objects.get_or_create(
-        name="Western Balkans Network for Safe Perpetrator Work (demo)",
-        country=None,
-        defaults={"kind": OrganisationKind.NETWORK},
-    )[0]
+    network = organisation(NETWORK, OrganisationKind.NETWORK, None, admin)
     for code, provider_name, survivor_name, agencies, ministry_name in COUNTRIES:
         country = countries[code]
         prefix = code.lower()
-
-        def org(name: str, kind: OrganisationKind, country: Country = country) -> Organisation:
-            return Organisation.objects.get_or_create(name=name, country=country, defaults={"kind": kind})[0]
-
         people = _People(code)
-        provider = org(provider_name, OrganisationKind.PROGRAMME_PROVIDER)
+        provider = organisation(provider_name, OrganisationKind.PROGRAMME_PROVIDER, country, admin)
         for suffix, role in TEAM:
             username = f"{prefix}.{suffix}"
-            _member(_user(username, people.next("m" if suffix.endswith(".m") else "w")), provider, role)
+            person = account(username, people.next("m" if suffix.endswith(".m") else "w"), admin)
+            place(person, provider, role, admin)
             sign_ins.append(DemoSignIn(username, role, provider.name))
-        survivor_service = org(survivor_name, OrganisationKind.SURVIVOR_SERVICE)
+        survivor_service = organisation(survivor_name, OrganisationKind.SURVIVOR_SERVICE, country, admin)
         username = f"{prefix}.survivor"
-        _member(_user(username, people.next()), survivor_service, Role.SURVIVOR_WORKER)
+        place(account(username, people.next(), admin), survivor_service, Role.SURVIVOR_WORKER, admin)
         sign_ins.append(DemoSignIn(username, Role.SURVIVOR_WORKER, survivor_service.name))
         # The provider's own survivor-support worker, in the protected compartment.
         username = f"{prefix}.partner-support"
-        _member(_user(username, people.next()), provider, Role.SURVIVOR_WORKER)
+        place(account(username, people.next(), admin), provider, Role.SURVIVOR_WORKER, admin)
         sign_ins.append(DemoSignIn(username, Role.SURVIVOR_WORKER, provider.name))
         for index, (kind, name) in enumerate(agencies, start=1):
-            agency = org(name, kind)
+            agency = organisation(name, kind, country, admin)
             username = f"{prefix}.referrer{index}"
-            _member(_user(username, people.next("m")), agency, Role.REFERRER)
+            place(account(username, people.next("m"), admin), agency, Role.REFERRER, admin)
             sign_ins.append(DemoSignIn(username, Role.REFERRER, agency.name))
-        ministry = org(ministry_name, OrganisationKind.GOVERNMENT)
+        ministry = organisation(ministry_name, OrganisationKind.GOVERNMENT, country, admin)
         username = f"{prefix}.government"
-        _member(_user(username, people.next()), ministry, Role.GOV_VIEWER)
+        place(account(username, people.next(), admin), ministry, Role.GOV_VIEWER, admin)
         sign_ins.append(DemoSignIn(username, Role.GOV_VIEWER, ministry.name))
     network_people = _People("MK")
     for username, role in [
@@ -230,6 +263,6 @@ def build() -> list[DemoSignIn]:
         ("network.auditor", Role.AUDITOR),
         ("network.admin", Role.ORG_ADMIN),
     ]:
-        _member(_user(username, network_people.next()), network, role)
+        place(account(username, network_people.next(), admin), network, role, admin)
         sign_ins.append(DemoSignIn(username, role, network.name))
     return sign_ins

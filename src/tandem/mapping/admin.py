@@ -9,10 +9,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
 
-from tandem.core import audit
 from tandem.core.admin import AuditedAdmin
 from tandem.core.http import audit_context, signed_in_user
 from tandem.core.models import Organisation
+from tandem.mapping.actions import assign_reviewer, remove_reviewer
 from tandem.mapping.models import (
     DeliveryLocation,
     Funding,
@@ -24,7 +24,7 @@ from tandem.mapping.models import (
     SurveyRound,
     TargetGroup,
 )
-from tandem.mapping.queries import ROUND_OWNER_KINDS
+from tandem.mapping.queries import ROUND_OWNER_KINDS, get_reviewer
 
 
 class ProgrammeForm(forms.ModelForm[Programme]):
@@ -108,29 +108,34 @@ class SurveyRoundAdmin(AuditedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
-        # Reviewer assignments decide who sees unpublished answers: each change is audited.
+        """Reviewer assignments decide who sees unpublished answers: each goes through the
+        actions that record it and hand waiting answers to the new reviewer (or take them
+        back from a removed one). Changing a row is removing the old reviewer and adding the
+        new one."""
+        acting_user, context = signed_in_user(request), audit_context(request)
+        survey_round = form.instance
         with transaction.atomic():
-            instances = formset.save()
-            for reviewer in instances:
-                audit.record(
-                    "mapping.reviewer.assigned",
-                    actor=signed_in_user(request),
-                    obj=reviewer,
-                    organisation=form.instance.owner_id,
-                    context=audit_context(request),
-                    detail={
-                        "round": form.instance.pk,
-                        "country": reviewer.country.code,
-                        "user": reviewer.user.username,
-                    },
-                )
+            formset.save(commit=False)
             for removed in formset.deleted_objects:
-                audit.record(
-                    "mapping.reviewer.removed",
-                    actor=signed_in_user(request),
-                    organisation=form.instance.owner_id,
-                    context=audit_context(request),
-                    detail={"round": form.instance.pk, "country": removed.country.code, "user": removed.user.username},
+                remove_reviewer(reviewer=removed, acting_user=acting_user, context=context)
+            for changed, _fields in formset.changed_objects:
+                old = get_reviewer(changed.pk)
+                if old is not None:
+                    remove_reviewer(reviewer=old, acting_user=acting_user, context=context)
+                assign_reviewer(
+                    survey_round=survey_round,
+                    country=changed.country,
+                    user=changed.user,
+                    acting_user=acting_user,
+                    context=context,
+                )
+            for added in formset.new_objects:
+                assign_reviewer(
+                    survey_round=survey_round,
+                    country=added.country,
+                    user=added.user,
+                    acting_user=acting_user,
+                    context=context,
                 )
 
 

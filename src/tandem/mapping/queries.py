@@ -74,6 +74,11 @@ def authoring_organisations(user: User | Any) -> list[int]:
     return organisations_with(user, Capacity.ANSWER_SURVEYS)
 
 
+def get_reviewer(reviewer_id: int) -> RoundReviewer | None:
+    """A reviewer assignment as stored, for the platform administrator's change of it."""
+    return RoundReviewer._base_manager.select_related("round", "country", "user").filter(pk=reviewer_id).first()
+
+
 def takes_part_in_surveys(user: User | Any) -> bool:
     """Whether the user has anything to do in survey rounds: runs them, answers for a
     programme, or reviews a country in one."""

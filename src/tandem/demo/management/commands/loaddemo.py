@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from tandem.core import events
 from tandem.demo import registry, survey, world
 
 
@@ -12,13 +13,22 @@ class Command(BaseCommand):
         sign_ins = world.build()
         registry.build()
         surveyed = survey.build()
+        # What the worker would do next: the answers waiting for review become the reviewers' work.
+        while events.deliver_pending():
+            pass
         self.stdout.write(f"Demo sign-ins (password for all: {world.DEMO_PASSWORD}):")
-        shown = [s for s in sign_ins if s.username.startswith(("al.", "network.")) or s.username == "rs.coordinator"]
+        shown = [
+            s
+            for s in sign_ins
+            if s.username.startswith(("al.", "network.", "platform.")) or s.username == "rs.coordinator"
+        ]
         for sign_in in shown:
-            self.stdout.write(f"  {sign_in.username:<22} {sign_in.role.label:<30} {sign_in.organisation}")
+            role = sign_in.role.label if sign_in.role is not None else "Platform administrator"
+            self.stdout.write(f"  {sign_in.username:<22} {role:<30} {sign_in.organisation}")
         self.stdout.write(
-            f"  ... and the same roles for ba., xk., me., mk., rs. ({len(sign_ins)} demo accounts in all)."
+            f"  ... and the same roles for ba., xk., me., mk., rs. ({len(sign_ins)} demo accounts in all);"
         )
+        self.stdout.write("  al.coordinator2, al.coordinator3 (and so on) answer for the country's further providers.")
         rounds = " and ".join(f'"{name}"' for name, _created in surveyed.rounds)
         self.stdout.write(
             f"Survey rounds {rounds} (the second open until {survey.ROUNDS[-1].closes_on.isoformat()}), "

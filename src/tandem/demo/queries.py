@@ -1,0 +1,47 @@
+"""Reads of the demo builder, which finds what a previous run made (by natural keys) so that
+building again changes nothing. The demo runs with access to the whole database, as the
+platform administrator who builds it."""
+
+from __future__ import annotations
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tandem.core.models import Membership, Organisation, User
+from tandem.geo.models import Country
+from tandem.mapping.models import Programme, RoundReviewer, SurveyAnswer, SurveyRound
+
+
+def get_user(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
+
+
+def has_authenticator(user: User) -> bool:
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+def get_organisation(name: str, country: Country | None) -> Organisation | None:
+    return Organisation.objects.filter(name=name, country=country).first()
+
+
+def get_organisation_in(name: str, country_code: str) -> Organisation | None:
+    return Organisation.objects.filter(name=name, country__code=country_code).first()
+
+
+def is_member(user: User, organisation: Organisation) -> bool:
+    return Membership._base_manager.filter(user=user, organisation=organisation).exists()
+
+
+def get_programme(provider: Organisation, name: str) -> Programme | None:
+    return Programme.objects.filter(provider=provider, name=name).first()
+
+
+def get_round(name: str) -> SurveyRound | None:
+    return SurveyRound._base_manager.select_related("owner", "questionnaire").filter(name=name).first()
+
+
+def reviewed_countries(survey_round: SurveyRound) -> set[str]:
+    return set(RoundReviewer._base_manager.filter(round=survey_round).values_list("country__code", flat=True))
+
+
+def answered_programmes(survey_round: SurveyRound) -> set[int]:
+    return set(SurveyAnswer._base_manager.filter(round=survey_round).values_list("programme_id", flat=True))
