@@ -101,7 +101,8 @@ def reads_outside_the_doors(tree: ast.AST, names: set[str]) -> list[int]:
             continue
         if not (isinstance(node.value, ast.Name) and node.value.id in names):
             continue
-        last_method, current: ast.AST = "", node
+        last_method = ""
+        current: ast.AST = node
         while True:
             parent = parents.get(current)
             if isinstance(parent, ast.Attribute) and parent.value is current:
