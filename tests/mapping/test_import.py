@@ -19,8 +19,9 @@ from openpyxl import Workbook
 
 from tandem import cli
 from tandem.core.models import AuditEntry
+from tandem.core.tables import MEGABYTE, Limits, UnreadableFile
 from tandem.mapping import import_views
-from tandem.mapping.importing import ImportRefused, UnreadableFile, import_answers, read_table
+from tandem.mapping.importing import ImportRefused, import_answers, read_table
 from tandem.mapping.models import (
     AnswerSource,
     AnswerStatus,
@@ -468,10 +469,10 @@ def test_the_job_page_reloads_itself_while_the_import_waits(
 def test_a_file_over_the_size_limit_is_refused_on_the_form(
     survey_round: SurveyRound, tirana: Programme, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(import_views, "MAX_UPLOAD_MB", 0)
+    monkeypatch.setattr(import_views, "LIMITS", Limits(max_bytes=0))
     response = upload(signed_in(world.analyst), survey_round, csv_bytes([answer_values(tirana)]))
     assert response.status_code == 422
-    assert "The file is larger than 0 MB." in response.content.decode()
+    assert "The file is larger than 0 MB: split it" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
@@ -523,6 +524,22 @@ def test_the_cli_refuses_an_unknown_round_in_one_line(tmp_path: Path, capsys: py
         cli.main(["mapping", "import", str(tmp_path / "answers.csv"), "--round", "999999"])
     assert exited.value.code == 2
     assert capsys.readouterr().err.strip() == "tandem: --round 999999: no such survey round."
+
+
+def test_the_cli_refuses_a_file_over_the_size_limit_in_one_line(
+    survey_round: SurveyRound, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tandem.mapping.management.commands import mapping_import
+
+    monkeypatch.setattr(mapping_import, "LIMITS", Limits(max_bytes=MEGABYTE))
+    path = tmp_path / "answers.csv"
+    path.write_bytes(b"programme\n" + b"AL-1\n" * MEGABYTE)
+    with nothing_written(), pytest.raises(SystemExit) as exited:
+        cli.main(["mapping", "import", str(path), "--round", str(survey_round.pk)])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.strip() == (
+        "tandem: answers.csv: The file is larger than 1 MB: split it and import the parts one after the other."
+    )
 
 
 def test_the_cli_refuses_a_missing_file_in_one_line(

@@ -14,14 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from tandem.core import audit
+from tandem.core import audit, tables
 from tandem.core.http import signed_in_user
-from tandem.mapping.importing import access_import_job, queue_import, recent_import_jobs, result_message
+from tandem.mapping.importing import LIMITS, access_import_job, queue_import, recent_import_jobs, result_message
 from tandem.mapping.models import ImportJob
 from tandem.mapping.queries import access_managed_round
 from tandem.mapping.xlsform import XLSFormError, xlsform_bytes
 
-MAX_UPLOAD_MB = 20
 IMPORT_SUFFIXES = (".csv", ".xlsx")
 # Seconds between reloads of the progress page while the import runs.
 REFRESH_SECONDS = 2
@@ -40,11 +39,11 @@ class ImportUploadForm(forms.Form):
         upload: UploadedFile = self.cleaned_data["file"]
         if PurePath(upload.name or "").suffix.lower() not in IMPORT_SUFFIXES:
             raise forms.ValidationError(_("Choose a CSV or XLSX file."))
-        if (upload.size or 0) > MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)d MB. Split it and import the parts one after the other.")
-                % {"limit": MAX_UPLOAD_MB}
-            )
+        try:
+            # The background worker reads the file within the same limits.
+            tables.check_size(upload.size or 0, LIMITS)
+        except tables.UnreadableFile as error:
+            raise forms.ValidationError(error.message) from None
         return upload
 
 

@@ -1,10 +1,10 @@
 """Importing survey answers from a file: a CSV or XLSX table with one programme per row, typed
 by hand or exported from KoboToolbox or ODK with the form that ``xlsform`` writes.
 
-An import is all or nothing. The whole file is read and checked first, and every problem is
-listed with its row (as a spreadsheet counts them: the column names are row 1), its column
-(as named in the file), what is wrong and what is allowed. A file with any problem changes
-nothing. A good file is written in one transaction: new answers are created, changed ones are
+An import is all or nothing. The whole file is read (within ``LIMITS``) and checked first,
+and every problem is listed with its row (as a spreadsheet counts them: the column names are
+row 1), its column (as named in the file), what is wrong and what is allowed. A file with any
+problem changes nothing. A good file is written in one transaction: new answers are created, changed ones are
 replaced and get a new version, the rest are left alone, and the file is recorded as one
 ``ImportBatch`` with one audit entry. The same file imported into the same round again
 changes nothing.
@@ -19,22 +19,20 @@ Kobo also exports it, as one column per choice (``availability/regions_served/AL
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time
 from pathlib import PurePath
-from typing import Any, cast
+from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _, ngettext
 
-from tandem.core import audit
+from tandem.core import audit, tables
 from tandem.core.models import User
+from tandem.core.tables import Raw, Table, UnreadableFile
 from tandem.geo.models import Country
 from tandem.mapping.models import (
     AnswerSource,
@@ -58,13 +56,14 @@ from tandem.mapping.questionnaire import (
     validate,
 )
 
-Raw = str | int | float | None
 Progress = Callable[[int, int], None]
 
 # The question every row must answer: which programme the row is about.
 PROGRAMME = "programme"
 # How often (in rows) the progress callback hears how far the check has come.
 PROGRESS_EVERY = 250
+# A round's answers fit these with room to spare: the benchmark imports 10,000 rows of ~40 columns.
+LIMITS = tables.Limits()
 
 # Columns that KoboToolbox, ODK Collect and ODK Central add to every export.
 META_COLUMNS = frozenset(
@@ -98,14 +97,6 @@ META_COLUMNS = frozenset(
 META_PREFIXES = ("_", "meta/", "meta-", "formhub/", "formhub-")
 TRUE_FLAGS = frozenset({"1", "true", "yes"})
 FALSE_FLAGS = frozenset({"0", "false", "no"})
-
-
-class UnreadableFile(Exception):
-    """The file cannot be read at all (wrong format, not UTF-8, empty)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -189,82 +180,9 @@ def result_message(summary: Mapping[str, Any]) -> str:
 # --- Reading ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Table:
-    """The cells of a file: ``rows[i]`` is spreadsheet row ``i + 2`` (row 1 holds the names)."""
-
-    headers: list[str]
-    rows: list[list[Raw]]
-
-    def records(self) -> list[dict[str, Raw]]:
-        """The rows as {column name: raw value} (a repeated column name keeps its last cell)."""
-        return [dict(zip(self.headers, row, strict=False)) for row in self.rows]
-
-
 def read_table(filename: str, content: bytes) -> Table:
-    """A CSV (comma, semicolon or tab separated, UTF-8 with or without BOM) or the first sheet
-    of an XLSX workbook."""
-    suffix = PurePath(filename).suffix.lower()
-    if suffix == ".csv":
-        table = _read_csv(content)
-    elif suffix == ".xlsx":
-        table = _read_xlsx(content)
-    elif suffix == ".xls":
-        raise UnreadableFile(_("Old Excel files (.xls) cannot be read. Save the file as .xlsx or .csv."))
-    else:
-        raise UnreadableFile(_("Only CSV and XLSX files can be imported."))
-    if not any(table.headers):
-        raise UnreadableFile(_("The file is empty: its first row must name the columns."))
-    return table
-
-
-def _read_csv(content: bytes) -> Table:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnreadableFile(
-            _("The file is not UTF-8 text. Save it as CSV with the UTF-8 encoding and import it again.")
-        ) from None
-    first_line = text[: text.find("\n")] if "\n" in text else text
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        raise UnreadableFile(_("The file cannot be read as CSV: %(reason)s.") % {"reason": error}) from None
-    if not records:
-        return Table([], [])
-    rows = cast(list[list[Raw]], records)  # the reader's lists of text, kept as they are
-    return Table([name.strip() for name in records[0]], rows[1:])
-
-
-def _read_xlsx(content: bytes) -> Table:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for a file that is not a workbook
-        raise UnreadableFile(_("The file cannot be read as an Excel workbook (XLSX).")) from None
-    try:
-        if not workbook.worksheets:
-            return Table([], [])
-        rows = [[_cell(value) for value in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    if not rows:
-        return Table([], [])
-    return Table([str(name).strip() if name is not None else "" for name in rows[0]], rows[1:])
-
-
-def _cell(value: object) -> Raw:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return str(value)
+    """The table in a file of answers, read within the limits of an upload."""
+    return tables.read_table(filename, content, LIMITS)
 
 
 def _blank(raw: Raw) -> bool:
