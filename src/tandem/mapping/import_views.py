@@ -11,7 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tandem.core import audit, tables
@@ -69,10 +70,23 @@ def import_job_view(request: HttpRequest, round_id: int, job_id: int) -> HttpRes
     context: dict[str, Any] = {"round": job.round, "job": job, "running": running, "refresh": REFRESH_SECONDS}
     if job.state == ImportJob.State.DONE and job.summary:
         context["result"] = result_message(job.summary)
+    if job.state == ImportJob.State.FAILED and job.summary.get("more_problems"):
+        context["problems_caption"] = _problems_caption(len(job.problems), int(job.summary["problems"]))
     response = render(request, "mapping/import_job.html", context)
     if running:
         response["Refresh"] = str(REFRESH_SECONDS)
     return response
+
+
+def _problems_caption(shown: int, count: int) -> str:
+    return ngettext(
+        "The first %(shown)s of %(count)s problem to correct in the file",
+        "The first %(shown)s of %(count)s problems to correct in the file",
+        count,
+    ) % {
+        "shown": number_format(shown, decimal_pos=0, force_grouping=True),
+        "count": number_format(count, decimal_pos=0, force_grouping=True),
+    }
 
 
 @login_required

@@ -2,9 +2,10 @@
 by hand or exported from KoboToolbox or ODK with the form that ``xlsform`` writes.
 
 An import is all or nothing. The whole file is read (within ``LIMITS``) and checked first,
-and every problem is listed with its row (as a spreadsheet counts them: the column names are
-row 1), its column (as named in the file), what is wrong and what is allowed. A file with any
-problem changes nothing. A good file is written in one transaction: new answers are created, changed ones are
+and its problems are listed, the first ``MAX_PROBLEMS`` in row order and a count of the rest,
+each with its row (as a spreadsheet counts them: the column names are row 1), its column (as
+named in the file), what is wrong and what is allowed. A file with any problem changes
+nothing. A good file is written in one transaction: new answers are created, changed ones are
 replaced and get a new version, the rest are left alone, and the file is recorded as one
 ``ImportBatch`` with one audit entry. The same file imported into the same round again
 changes nothing.
@@ -20,6 +21,7 @@ Kobo also exports it, as one column per choice (``availability/regions_served/AL
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import PurePath
@@ -28,6 +30,7 @@ from typing import Any
 from django.db import IntegrityError, connection, models, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _, ngettext
 
 from tandem.core import audit, tables
@@ -64,6 +67,8 @@ PROGRAMME = "programme"
 PROGRESS_EVERY = 250
 # A round's answers fit these with room to spare: the benchmark imports 10,000 rows of ~40 columns.
 LIMITS = tables.Limits()
+# A refused import lists this many problems, in row order, and counts the rest.
+MAX_PROBLEMS = 200
 
 # Columns that KoboToolbox, ODK Collect and ODK Central add to every export.
 META_COLUMNS = frozenset(
@@ -124,17 +129,36 @@ class ImportProblem:
 
 
 class ImportRefused(Exception):
-    """The file has problems; nothing was imported. ``problems`` lists every one."""
+    """The file has problems; nothing was imported. ``problems`` lists the first
+    ``MAX_PROBLEMS`` of them (given in row order) and ``more`` counts the rest."""
 
-    def __init__(self, filename: str, problems: list[ImportProblem]) -> None:
+    def __init__(self, filename: str, problems: Sequence[ImportProblem], *, more: int = 0) -> None:
         self.filename = filename
-        self.problems = problems
-        self.message = ngettext(
-            "%(file)s has %(count)d problem; nothing was imported.",
-            "%(file)s has %(count)d problems; nothing was imported.",
-            len(problems),
-        ) % {"file": filename, "count": len(problems)}
+        self.problems = list(problems[:MAX_PROBLEMS])
+        self.more = more + len(problems) - len(self.problems)
+        self.count = len(self.problems) + self.more
+        self.message = _refused_message(filename, self.count, self.more)
         super().__init__(self.message)
+
+
+def _refused_message(filename: str, count: int, more: int) -> str:
+    message = ngettext(
+        "%(file)s has %(count)s problem; nothing was imported.",
+        "%(file)s has %(count)s problems; nothing was imported.",
+        count,
+    ) % {"file": filename, "count": _grouped(count)}
+    if not more:
+        return message
+    listed = ngettext(
+        "The first %(shown)s are listed … and %(more)s more problem.",
+        "The first %(shown)s are listed … and %(more)s more problems.",
+        more,
+    ) % {"shown": _grouped(count - more), "more": _grouped(more)}
+    return f"{message} {listed}"
+
+
+def _grouped(number: int) -> str:
+    return number_format(number, decimal_pos=0, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -334,7 +358,7 @@ class Entry:
 @dataclass
 class Checked:
     entries: list[Entry]
-    problems: list[tuple[int, int, str, str, str]]
+    problems: FirstProblems
     rows: int
     programme_column: tuple[int, str]
 
@@ -406,7 +430,37 @@ def _programmes_elsewhere(codes: set[str]) -> dict[str, Country]:
     return {programme.code: programme.country for programme in found}
 
 
-Found = list[tuple[int, int, str, str, str]]  # (row, column index, column, message, allowed)
+FoundProblem = tuple[int, int, str, str, str]  # (row, column index, column, message, allowed)
+Found = list[FoundProblem]
+
+
+class FirstProblems:
+    """The first ``MAX_PROBLEMS`` problems in (row, column) order, and how many more there are.
+    A file with a wrong column has a problem in every row: keeping them all would cost more
+    memory than the file."""
+
+    def __init__(self) -> None:
+        # Keys are negated so that the top of the heap is the last problem kept, the one to drop.
+        self._heap: list[tuple[int, int, int, FoundProblem]] = []
+        self._added = 0
+        self.more = 0
+
+    def add(self, found: Iterable[FoundProblem]) -> None:
+        for problem in found:
+            self._added += 1
+            key = (-problem[0], -problem[1], -self._added, problem)
+            if len(self._heap) < MAX_PROBLEMS:
+                heapq.heappush(self._heap, key)
+                continue
+            self.more += 1
+            if key > self._heap[0]:
+                heapq.heapreplace(self._heap, key)
+
+    def __len__(self) -> int:
+        return len(self._heap) + self.more
+
+    def in_order(self) -> Found:
+        return [key[3] for key in sorted(self._heap, reverse=True)]
 
 
 class _RowChecker:
@@ -506,11 +560,11 @@ class _RowChecker:
 
 
 def check_rows(facts: _RoundFacts, table: Table, progress: Progress | None = None) -> Checked:
-    """Every row turned into values and checked; every problem found, nothing written."""
+    """Every row turned into values and checked, the first problems kept and the rest counted;
+    nothing written."""
     checker = _RowChecker(facts, table)
-    problems: Found = [
-        (1, index, header, message, allowed) for index, header, message, allowed in checker.columns.problems
-    ]
+    problems = FirstProblems()
+    problems.add((1, index, header, message, allowed) for index, header, message, allowed in checker.columns.problems)
     entries: list[Entry] = []
     total, data_rows = len(table.rows), 0
     if progress is not None:
@@ -522,13 +576,13 @@ def check_rows(facts: _RoundFacts, table: Table, progress: Progress | None = Non
             continue
         data_rows += 1
         found, entry = checker.check(offset + 2, cells)
-        problems.extend(found)
+        problems.add(found)
         if entry is not None:
             entries.append(entry)
     if progress is not None:
         progress(total, total)
     if not data_rows:
-        problems.append((1, -1, "", _("The file has no rows of answers under its column names."), ""))
+        problems.add([(1, -1, "", _("The file has no rows of answers under its column names."), "")])
     return Checked(entries, problems, data_rows, checker.programme_column)
 
 
@@ -640,7 +694,8 @@ def import_answers(
     if checked.problems or dry_run:
         plan = _plan(checked.entries, _existing_answers(survey_round, lock=False), programme_column)
         if checked.problems or plan.problems:
-            raise ImportRefused(name, _problems(name, checked.problems + plan.problems))
+            checked.problems.add(plan.problems)
+            raise ImportRefused(name, _problems(name, checked.problems.in_order()), more=checked.problems.more)
         return ImportResult(
             name, sha256, checked.rows, len(plan.create), len(plan.update), plan.unchanged, dry_run=True
         )
@@ -829,7 +884,7 @@ def run_import(job_id: int) -> ImportJob | None:
         finished.update(
             state=ImportJob.State.FAILED,
             problems=[problem.as_dict() for problem in refused.problems],
-            summary={"message": refused.message},
+            summary={"message": refused.message, "problems": refused.count, "more_problems": refused.more},
         )
     except UnreadableFile as unreadable:
         finished.update(state=ImportJob.State.FAILED, summary={"message": unreadable.message})

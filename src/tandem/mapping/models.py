@@ -295,7 +295,8 @@ class ImportJob(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
-    # Every problem found: [{"row", "column", "message", "allowed"}], or the summary of the import.
+    # The first problems found (``importing.MAX_PROBLEMS``): [{"row", "column", "message", "allowed"}];
+    # the summary counts them all.
     problems = models.JSONField(_("problems"), default=list, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
