@@ -8,7 +8,7 @@ import io
 import time
 import tracemalloc
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +55,7 @@ def workbook(rows: Sequence[Sequence[object]]) -> bytes:
     return buffer.getvalue()
 
 
-def with_parts(parts: dict[str, bytes | Callable[[zipfile.ZipFile], None]], *, compresslevel: int = 6) -> bytes:
+def with_parts(parts: Mapping[str, bytes | Callable[[zipfile.ZipFile], None]], *, compresslevel: int = 6) -> bytes:
     """A real workbook with parts replaced or added (a function writes its part itself)."""
     source = zipfile.ZipFile(io.BytesIO(workbook([["programme"]])))
     buffer = io.BytesIO()
@@ -137,6 +137,19 @@ def test_xml_elements_that_openpyxl_would_keep_are_counted() -> None:
     content = with_parts({SHEET_ENTRY: sheet_xml(HEADER_ROW).replace(b"</sheetData>", f"</sheetData>{junk}".encode())})
     assert limit_passed("merged.xlsx", content, Limits(max_xml_elements=1_000))[:2] == ("max_xml_elements", 1_000)
     assert read_table("merged.xlsx", content).headers == ["programme"]
+
+
+ROW_OF_300 = "<c><v>1</v></c>" * 300
+
+
+def test_a_row_counts_apart_only_where_openpyxl_lets_go_of_it() -> None:
+    limits = Limits(max_xml_elements=500)
+    streamed = with_parts({SHEET_ENTRY: sheet_xml(f"{HEADER_ROW}<row>{ROW_OF_300}</row>")})
+    assert len(read_table("rows.xlsx", streamed, limits).rows) == 1
+    # openpyxl keeps what is not a SpreadsheetML row, and reads the styles whole.
+    foreign = sheet_xml(f'{HEADER_ROW}<x:row xmlns:x="urn:other">{ROW_OF_300}</x:row>')
+    for parts in ({SHEET_ENTRY: foreign}, {"xl/styles.xml": sheet_xml(f"<row>{ROW_OF_300}</row>")}):
+        assert limit_passed("rows.xlsx", with_parts(parts), limits)[:2] == ("max_xml_elements", 500)
 
 
 def test_a_zip_bomb_is_refused_from_its_directory_before_anything_is_unpacked() -> None:

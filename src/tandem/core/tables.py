@@ -10,6 +10,7 @@ part is counted as a stream before openpyxl builds anything from it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import zipfile
@@ -40,8 +41,8 @@ class Limits:
     # For a workbook: what its zip directory declares its parts unpack to, and how many there are.
     max_unpacked_bytes: int = 100 * MEGABYTE
     max_zip_entries: int = 1_000
-    # For a workbook: openpyxl lets go of each row of a sheet and each shared text once read, but
-    # keeps every other XML element, and builds a whole row before it hands the row over.
+    # For a workbook: XML elements that openpyxl keeps in memory, and those of one row of a sheet
+    # (or one shared text), which it builds whole before letting go of them.
     max_xml_elements: int = 1_000_000
     max_xml_elements_per_row: int = 10_000
 
@@ -155,8 +156,18 @@ _COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 # Every entry of a zip's central directory starts with this signature.
 _ZIP_ENTRY = b"PK\x01\x02"
-# openpyxl frees these once read (a sheet's row, a shared text), so their contents are counted apart.
-_FREED_ELEMENTS = frozenset({"row", "si"})
+# openpyxl parses every part whole except two kinds, which it streams, letting go of one element
+# at a time: each row of a worksheet and each text of the shared strings. It finds those parts
+# through the overrides of [Content_Types].xml, and always reads the parts at fixed names whole.
+_NS = "}"
+_SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_OVERRIDE = f"http://schemas.openxmlformats.org/package/2006/content-types{_NS}Override"
+_STREAMED_BY_TYPE = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml": f"{_SPREADSHEET}{_NS}row",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml": f"{_SPREADSHEET}{_NS}si",
+}
+_CONTENT_TYPES = "[Content_Types].xml"
+_READ_WHOLE = frozenset({_CONTENT_TYPES, "xl/styles.xml", "docProps/core.xml", "docProps/custom.xml"})
 
 
 def read_xlsx(content: bytes, limits: Limits = DEFAULT_LIMITS) -> Table:
@@ -199,36 +210,45 @@ def _open_zip(content: bytes, limits: Limits) -> zipfile.ZipFile:
 
 
 class _ElementCounter:
-    """Counts the XML elements of a workbook's parts as they stream by, keeping nothing."""
+    """Counts the XML elements of a workbook's parts as they stream by, keeping nothing: those
+    openpyxl would keep, and those of one row (or shared text) that it builds before letting go."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.kept = 0
-        # Inside a row or shared text: how deep, and how many elements so far.
+        # Parts that openpyxl streams, and the element it lets go of in each.
+        self.streamed: dict[str, str] = {}
+        self.overrides: list[tuple[str, str]] = []
+        self.freed = ""
+        # Inside an element that is let go of: how deep, and how many elements so far.
         self.depth = 0
         self.in_row = 0
 
-    def count(self, part: IO[bytes]) -> None:
-        parser = expat.ParserCreate()
+    def count(self, name: str, part: IO[bytes]) -> None:
+        parser = expat.ParserCreate(namespace_separator=_NS)
         parser.StartDoctypeDeclHandler = _refuse_doctype
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
+        whole = name in _READ_WHOLE or name.endswith(".rels")
+        self.freed = "" if whole else self.streamed.get(name, "")
         self.depth = 0
-        try:
+        # Not XML (a picture) or broken XML, which openpyxl refuses in turn if it reads the part.
+        with contextlib.suppress(expat.ExpatError):
             parser.ParseFile(part)
-        except expat.ExpatError:
-            # Not XML (a picture) or broken XML, which openpyxl refuses in turn if it reads the part.
-            return
+        if name == _CONTENT_TYPES:
+            self._learn_streamed_parts()
 
-    def _start(self, name: str, attributes: object) -> None:
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
         if self.depth:
             self.depth += 1
             self.in_row += 1
             if self.in_row > self.limits.max_xml_elements_per_row:
                 raise _too_many_elements(self.limits, per_row=True)
             return
-        if name.rpartition(":")[2] in _FREED_ELEMENTS:
+        if name == self.freed:
             self.depth, self.in_row = 1, 0
+        elif name == _OVERRIDE:
+            self.overrides.append((attributes.get("PartName", "").removeprefix("/"), attributes.get("ContentType", "")))
         self.kept += 1
         if self.kept > self.limits.max_xml_elements:
             raise _too_many_elements(self.limits, per_row=False)
@@ -236,6 +256,16 @@ class _ElementCounter:
     def _end(self, name: str) -> None:
         if self.depth:
             self.depth -= 1
+
+    def _learn_streamed_parts(self) -> None:
+        # A part given more than one type may be read whole under another: it is counted whole.
+        types: dict[str, set[str]] = {}
+        for part, content_type in self.overrides:
+            types.setdefault(part, set()).add(content_type)
+        for part, found in types.items():
+            if len(found) == 1 and (content_type := next(iter(found))) in _STREAMED_BY_TYPE:
+                self.streamed[part] = _STREAMED_BY_TYPE[content_type]
+        self.overrides.clear()
 
 
 def _refuse_doctype(*args: object) -> None:
@@ -245,9 +275,11 @@ def _refuse_doctype(*args: object) -> None:
 
 def _count_xml_elements(archive: zipfile.ZipFile, limits: Limits) -> None:
     counter = _ElementCounter(limits)
-    for entry in archive.infolist():
+    # [Content_Types].xml first: it says which parts openpyxl streams.
+    entries = sorted(archive.infolist(), key=lambda entry: entry.filename != _CONTENT_TYPES)
+    for entry in entries:
         with archive.open(entry) as part:
-            counter.count(part)
+            counter.count(entry.filename, part)
 
 
 def _first_sheet_rows(content: bytes, limits: Limits) -> list[list[Raw]]:
