@@ -18,12 +18,10 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.worksheet.worksheet import Worksheet
-
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Text that is only a number (a negative one too) runs nothing and stays a number.
@@ -72,6 +70,8 @@ def set_cell(cell: Cell, value: CellValue) -> None:
 
 def append_row(sheet: Worksheet, values: Iterable[CellValue]) -> None:
     """``sheet.append(values)``, with text stored as text."""
+    from openpyxl.cell import WriteOnlyCell
+
     cells = []
     for value in values:
         cell = WriteOnlyCell(sheet)
