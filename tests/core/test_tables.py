@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import time
 import tracemalloc
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -224,6 +225,14 @@ def test_a_workbook_encrypted_by_excel_is_refused() -> None:
 def test_an_old_excel_file_named_xlsx_is_refused() -> None:
     compound = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500) + "Workbook".encode("utf-16-le")
     assert refusal("old.xlsx", compound).message.startswith("Old Excel files (.xls) cannot be read.")
+
+
+def test_a_workbook_with_two_parts_of_one_name_is_refused() -> None:
+    buffer = io.BytesIO(workbook([["programme"]]))
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "a") as target:
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns of the duplicate it is asked to write
+        target.writestr("docProps/app.xml", b"<Properties/>")
+    assert refusal("twice.xlsx", buffer.getvalue()).message == "The file cannot be read as an Excel workbook (XLSX)."
 
 
 def test_a_file_that_is_no_zip_is_refused() -> None:

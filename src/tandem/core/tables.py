@@ -196,6 +196,9 @@ def _open_zip(content: bytes, limits: Limits) -> zipfile.ZipFile:
     except zipfile.BadZipFile:
         raise UnreadableFile(_not_a_workbook()) from None
     entries = archive.infolist()
+    # Two parts of one name: openpyxl reads the last, which need not be the one counted.
+    if len({entry.filename for entry in entries}) < len(entries):
+        raise UnreadableFile(_not_a_workbook())
     if any(entry.flag_bits & 0x1 for entry in entries):
         raise UnreadableFile(_encrypted())
     # zipfile stops each part at its declared size (a part that holds more fails its CRC check).
