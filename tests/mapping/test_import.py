@@ -21,16 +21,17 @@ from openpyxl import Workbook
 from tandem import cli
 from tandem.core import clock
 from tandem.core.models import AuditEntry
+from tandem.core.tables import MEGABYTE, Limits, UnreadableFile
 from tandem.core.worker import recover_interrupted_tasks
 from tandem.mapping import import_views, importing
 from tandem.mapping.importing import (
     ImportRefused,
-    UnreadableFile,
     import_answers,
     queue_import,
     read_table,
     run_import,
 )
+from tandem.mapping.management.commands import mapping_import
 from tandem.mapping.models import (
     AnswerSource,
     AnswerStatus,
@@ -334,6 +335,37 @@ def test_a_file_that_is_not_a_table_is_refused_whole(
     assert caught.value.message.startswith(reason)
 
 
+def bad_rows(programme: Programme, count: int) -> bytes:
+    """A file whose every row names a programme that is not in the registry."""
+    return csv_bytes([{**answer_values(programme), "programme": f"AL-NONE-{number:04d}"} for number in range(count)])
+
+
+def test_a_refusal_lists_the_first_200_problems_in_row_order_and_counts_the_rest(
+    survey_round: SurveyRound, tirana: Programme
+) -> None:
+    with nothing_written(), pytest.raises(ImportRefused) as caught:
+        do_import(survey_round, bad_rows(tirana, 1_000))
+    refusal = caught.value
+    assert [problem.row for problem in refusal.problems] == list(range(2, 202))
+    assert (refusal.count, refusal.more) == (1_000, 800)
+    assert refusal.message == (
+        "answers.csv has 1,000 problems; nothing was imported. The first 200 are listed … and 800 more problems."
+    )
+
+
+def test_problems_of_the_columns_come_first_however_many_rows_have_problems(
+    survey_round: SurveyRound, tirana: Programme
+) -> None:
+    rows = [{**answer_values(tirana), "programme": f"AL-NONE-{n}", "places_per_month": "5"} for n in range(300)]
+    with pytest.raises(ImportRefused) as caught:
+        do_import(survey_round, csv_bytes(rows))
+    assert [(problem.row, problem.column) for problem in caught.value.problems[:2]] == [
+        (1, "places_per_month"),
+        (2, "programme"),
+    ]
+    assert (len(caught.value.problems), caught.value.more) == (200, 101)
+
+
 # --- Writing ----------------------------------------------------------------------------------
 
 
@@ -464,6 +496,20 @@ def test_a_refused_upload_lists_every_problem_on_the_job_page(
     assert "<td>places_per_year</td><td>“x” is not a whole number.</td>" in page
 
 
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_a_refused_upload_keeps_the_first_200_problems_and_the_count_of_the_rest(
+    survey_round: SurveyRound, tirana: Programme, world: World
+) -> None:
+    client = signed_in_client(world.analyst)
+    response = upload(client, survey_round, bad_rows(tirana, 1_000))
+    job = ImportJob.objects.get(round=survey_round)
+    assert len(job.problems) == 200 and job.problems[0]["row"] == 2
+    assert (job.summary["problems"], job.summary["more_problems"]) == (1_000, 800)
+    page = client.get(response["Location"]).content.decode()
+    assert "The first 200 of 1,000 problems to correct in the file" in page
+    assert "The first 200 are listed … and 800 more problems." in page
+
+
 def test_the_job_page_reloads_itself_while_the_import_waits(
     survey_round: SurveyRound, tirana: Programme, world: World
 ) -> None:
@@ -479,10 +525,10 @@ def test_the_job_page_reloads_itself_while_the_import_waits(
 def test_a_file_over_the_size_limit_is_refused_on_the_form(
     survey_round: SurveyRound, tirana: Programme, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(import_views, "MAX_UPLOAD_MB", 0)
+    monkeypatch.setattr(import_views, "LIMITS", Limits(max_bytes=0))
     response = upload(signed_in_client(world.analyst), survey_round, csv_bytes([answer_values(tirana)]))
     assert response.status_code == 422
-    assert "The file is larger than 0 MB." in response.content.decode()
+    assert "The file is larger than 0 MB: split it" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
@@ -534,6 +580,32 @@ def test_the_cli_refuses_an_unknown_round_in_one_line(tmp_path: Path, capsys: py
         cli.main(["mapping", "import", str(tmp_path / "answers.csv"), "--round", "999999"])
     assert exited.value.code == 2
     assert capsys.readouterr().err.strip() == "tandem: --round 999999: no such survey round."
+
+
+def test_the_cli_lists_the_first_200_problems_and_counts_the_rest(
+    survey_round: SurveyRound, tirana: Programme, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "answers.csv"
+    path.write_bytes(bad_rows(tirana, 1_000))
+    with pytest.raises(SystemExit):
+        cli.main(["mapping", "import", str(path), "--round", str(survey_round.pk)])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 201
+    assert lines[-1].endswith("The first 200 are listed … and 800 more problems.")
+
+
+def test_the_cli_refuses_a_file_over_the_size_limit_in_one_line(
+    survey_round: SurveyRound, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mapping_import, "LIMITS", Limits(max_bytes=MEGABYTE))
+    path = tmp_path / "answers.csv"
+    path.write_bytes(b"programme\n" + b"AL-1\n" * MEGABYTE)
+    with nothing_written(), pytest.raises(SystemExit) as exited:
+        cli.main(["mapping", "import", str(path), "--round", str(survey_round.pk)])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.strip() == (
+        "tandem: answers.csv: The file is larger than 1 MB: split it and import the parts one after the other."
+    )
 
 
 def test_the_cli_refuses_a_missing_file_in_one_line(

@@ -11,17 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from tandem.core import audit
+from tandem.core import audit, tables
 from tandem.core.http import audit_context, signed_in_user
-from tandem.mapping.importing import queue_import, result_message
+from tandem.mapping.importing import LIMITS, queue_import, result_message
 from tandem.mapping.models import ImportJob
 from tandem.mapping.queries import access_import_job, access_managed_round, recent_import_jobs
 from tandem.mapping.xlsform import XLSFormError, xlsform_bytes
 
-MAX_UPLOAD_MB = 20
 IMPORT_SUFFIXES = (".csv", ".xlsx")
 # Seconds between reloads of the progress page while the import runs.
 REFRESH_SECONDS = 2
@@ -40,11 +40,11 @@ class ImportUploadForm(forms.Form):
         upload: UploadedFile = self.cleaned_data["file"]
         if PurePath(upload.name or "").suffix.lower() not in IMPORT_SUFFIXES:
             raise forms.ValidationError(_("Choose a CSV or XLSX file."))
-        if (upload.size or 0) > MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                _("The file is larger than %(limit)d MB. Split it and import the parts one after the other.")
-                % {"limit": MAX_UPLOAD_MB}
-            )
+        try:
+            # The background worker reads the file within the same limits.
+            tables.check_size(upload.size or 0, LIMITS)
+        except tables.UnreadableFile as error:
+            raise forms.ValidationError(error.message) from None
         return upload
 
 
@@ -73,10 +73,23 @@ def import_job_view(request: HttpRequest, round_id: int, job_id: int) -> HttpRes
     context: dict[str, Any] = {"round": job.round, "job": job, "running": running, "refresh": REFRESH_SECONDS}
     if job.state == ImportJob.State.DONE and job.summary:
         context["result"] = result_message(job.summary)
+    if job.state == ImportJob.State.FAILED and job.summary.get("more_problems"):
+        context["problems_caption"] = _problems_caption(len(job.problems), int(job.summary["problems"]))
     response = render(request, "mapping/import_job.html", context)
     if running:
         response["Refresh"] = str(REFRESH_SECONDS)
     return response
+
+
+def _problems_caption(shown: int, count: int) -> str:
+    return ngettext(
+        "The first %(shown)s of %(count)s problem to correct in the file",
+        "The first %(shown)s of %(count)s problems to correct in the file",
+        count,
+    ) % {
+        "shown": number_format(shown, decimal_pos=0, force_grouping=True),
+        "count": number_format(count, decimal_pos=0, force_grouping=True),
+    }
 
 
 @login_required

@@ -1,9 +1,10 @@
 """Importing survey answers from a file: a CSV or XLSX table with one programme per row, typed
 by hand or exported from KoboToolbox or ODK with the form that ``xlsform`` writes.
 
-An import is all or nothing. The whole file is read and checked first, and every problem is
-listed with its row (as a spreadsheet counts them: the column names are row 1), its column
-(as named in the file), what is wrong and what is allowed. A file with any problem changes
+An import is all or nothing. The whole file is read (within ``LIMITS``) and checked first,
+and its problems are listed, the first ``MAX_PROBLEMS`` in row order and a count of the rest,
+each with its row (as a spreadsheet counts them: the column names are row 1), its column (as
+named in the file), what is wrong and what is allowed. A file with any problem changes
 nothing. A good file is written in one transaction: new answers are created, changed ones are
 replaced and get a new version, the rest are left alone, and the file is recorded as one
 ``ImportBatch`` with one audit entry. The same file imported into the same round again
@@ -19,22 +20,22 @@ Kobo also exports it, as one column per choice (``availability/regions_served/AL
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
+import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time
 from pathlib import PurePath
-from typing import Any, cast
+from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _, ngettext
 
-from tandem.core import audit, events
+from tandem.core import audit, events, tables
 from tandem.core.audit import AuditContext
 from tandem.core.models import User
+from tandem.core.tables import Raw, Table, UnreadableFile
 from tandem.geo.models import Country
 from tandem.mapping.models import (
     AnswerSource,
@@ -64,13 +65,16 @@ from tandem.mapping.questionnaire import (
 )
 from tandem.mapping.work_rules import ANSWERS_IMPORTED
 
-Raw = str | int | float | None
 Progress = Callable[[int, int], None]
 
 # The question every row must answer: which programme the row is about.
 PROGRAMME = "programme"
 # How often (in rows) the progress callback hears how far the check has come.
 PROGRESS_EVERY = 250
+# A round's answers fit these with room to spare: the benchmark imports 10,000 rows of ~40 columns.
+LIMITS = tables.Limits()
+# A refused import lists this many problems, in row order, and counts the rest.
+MAX_PROBLEMS = 200
 
 # Columns that KoboToolbox, ODK Collect and ODK Central add to every export.
 META_COLUMNS = frozenset(
@@ -106,14 +110,6 @@ TRUE_FLAGS = frozenset({"1", "true", "yes"})
 FALSE_FLAGS = frozenset({"0", "false", "no"})
 
 
-class UnreadableFile(Exception):
-    """The file cannot be read at all (wrong format, not UTF-8, empty)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 @dataclass(frozen=True)
 class ImportProblem:
     """One thing wrong in a file: where (file, row, column) and what."""
@@ -139,17 +135,36 @@ class ImportProblem:
 
 
 class ImportRefused(Exception):
-    """The file has problems; nothing was imported. ``problems`` lists every one."""
+    """The file has problems; nothing was imported. ``problems`` lists the first
+    ``MAX_PROBLEMS`` of them (given in row order) and ``more`` counts the rest."""
 
-    def __init__(self, filename: str, problems: list[ImportProblem]) -> None:
+    def __init__(self, filename: str, problems: Sequence[ImportProblem], *, more: int = 0) -> None:
         self.filename = filename
-        self.problems = problems
-        self.message = ngettext(
-            "%(file)s has %(count)d problem; nothing was imported.",
-            "%(file)s has %(count)d problems; nothing was imported.",
-            len(problems),
-        ) % {"file": filename, "count": len(problems)}
+        self.problems = list(problems[:MAX_PROBLEMS])
+        self.more = more + len(problems) - len(self.problems)
+        self.count = len(self.problems) + self.more
+        self.message = _refused_message(filename, self.count, self.more)
         super().__init__(self.message)
+
+
+def _refused_message(filename: str, count: int, more: int) -> str:
+    message = ngettext(
+        "%(file)s has %(count)s problem; nothing was imported.",
+        "%(file)s has %(count)s problems; nothing was imported.",
+        count,
+    ) % {"file": filename, "count": _grouped(count)}
+    if not more:
+        return message
+    listed = ngettext(
+        "The first %(shown)s are listed … and %(more)s more problem.",
+        "The first %(shown)s are listed … and %(more)s more problems.",
+        more,
+    ) % {"shown": _grouped(count - more), "more": _grouped(more)}
+    return f"{message} {listed}"
+
+
+def _grouped(number: int) -> str:
+    return number_format(number, decimal_pos=0, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -195,82 +210,9 @@ def result_message(summary: Mapping[str, Any]) -> str:
 # --- Reading ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Table:
-    """The cells of a file: ``rows[i]`` is spreadsheet row ``i + 2`` (row 1 holds the names)."""
-
-    headers: list[str]
-    rows: list[list[Raw]]
-
-    def records(self) -> list[dict[str, Raw]]:
-        """The rows as {column name: raw value} (a repeated column name keeps its last cell)."""
-        return [dict(zip(self.headers, row, strict=False)) for row in self.rows]
-
-
 def read_table(filename: str, content: bytes) -> Table:
-    """A CSV (comma, semicolon or tab separated, UTF-8 with or without BOM) or the first sheet
-    of an XLSX workbook."""
-    suffix = PurePath(filename).suffix.lower()
-    if suffix == ".csv":
-        table = _read_csv(content)
-    elif suffix == ".xlsx":
-        table = _read_xlsx(content)
-    elif suffix == ".xls":
-        raise UnreadableFile(_("Old Excel files (.xls) cannot be read. Save the file as .xlsx or .csv."))
-    else:
-        raise UnreadableFile(_("Only CSV and XLSX files can be imported."))
-    if not any(table.headers):
-        raise UnreadableFile(_("The file is empty: its first row must name the columns."))
-    return table
-
-
-def _read_csv(content: bytes) -> Table:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnreadableFile(
-            _("The file is not UTF-8 text. Save it as CSV with the UTF-8 encoding and import it again.")
-        ) from None
-    first_line = text[: text.find("\n")] if "\n" in text else text
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        raise UnreadableFile(_("The file cannot be read as CSV: %(reason)s.") % {"reason": error}) from None
-    if not records:
-        return Table([], [])
-    rows = cast(list[list[Raw]], records)  # the reader's lists of text, kept as they are
-    return Table([name.strip() for name in records[0]], rows[1:])
-
-
-def _read_xlsx(content: bytes) -> Table:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for a file that is not a workbook
-        raise UnreadableFile(_("The file cannot be read as an Excel workbook (XLSX).")) from None
-    try:
-        if not workbook.worksheets:
-            return Table([], [])
-        rows = [[_cell(value) for value in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    if not rows:
-        return Table([], [])
-    return Table([str(name).strip() if name is not None else "" for name in rows[0]], rows[1:])
-
-
-def _cell(value: object) -> Raw:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return str(value)
+    """The table in a file of answers, read within the limits of an upload."""
+    return tables.read_table(filename, content, LIMITS)
 
 
 def _blank(raw: Raw) -> bool:
@@ -422,7 +364,7 @@ class Entry:
 @dataclass
 class Checked:
     entries: list[Entry]
-    problems: list[tuple[int, int, str, str, str]]
+    problems: FirstProblems
     rows: int
     programme_column: tuple[int, str]
 
@@ -494,7 +436,37 @@ def _programmes_elsewhere(codes: set[str]) -> dict[str, Country]:
     return {programme.code: programme.country for programme in found}
 
 
-Found = list[tuple[int, int, str, str, str]]  # (row, column index, column, message, allowed)
+FoundProblem = tuple[int, int, str, str, str]  # (row, column index, column, message, allowed)
+Found = list[FoundProblem]
+
+
+class FirstProblems:
+    """The first ``MAX_PROBLEMS`` problems in (row, column) order, and how many more there are.
+    A file with a wrong column has a problem in every row: keeping them all would cost more
+    memory than the file."""
+
+    def __init__(self) -> None:
+        # Keys are negated so that the top of the heap is the last problem kept, the one to drop.
+        self._heap: list[tuple[int, int, int, FoundProblem]] = []
+        self._added = 0
+        self.more = 0
+
+    def add(self, found: Iterable[FoundProblem]) -> None:
+        for problem in found:
+            self._added += 1
+            key = (-problem[0], -problem[1], -self._added, problem)
+            if len(self._heap) < MAX_PROBLEMS:
+                heapq.heappush(self._heap, key)
+                continue
+            self.more += 1
+            if key > self._heap[0]:
+                heapq.heapreplace(self._heap, key)
+
+    def __len__(self) -> int:
+        return len(self._heap) + self.more
+
+    def in_order(self) -> Found:
+        return [key[3] for key in sorted(self._heap, reverse=True)]
 
 
 class _RowChecker:
@@ -594,11 +566,11 @@ class _RowChecker:
 
 
 def check_rows(facts: _RoundFacts, table: Table, progress: Progress | None = None) -> Checked:
-    """Every row turned into values and checked; every problem found, nothing written."""
+    """Every row turned into values and checked, the first problems kept and the rest counted;
+    nothing written."""
     checker = _RowChecker(facts, table)
-    problems: Found = [
-        (1, index, header, message, allowed) for index, header, message, allowed in checker.columns.problems
-    ]
+    problems = FirstProblems()
+    problems.add((1, index, header, message, allowed) for index, header, message, allowed in checker.columns.problems)
     entries: list[Entry] = []
     total, data_rows = len(table.rows), 0
     if progress is not None:
@@ -610,13 +582,13 @@ def check_rows(facts: _RoundFacts, table: Table, progress: Progress | None = Non
             continue
         data_rows += 1
         found, entry = checker.check(offset + 2, cells)
-        problems.extend(found)
+        problems.add(found)
         if entry is not None:
             entries.append(entry)
     if progress is not None:
         progress(total, total)
     if not data_rows:
-        problems.append((1, -1, "", _("The file has no rows of answers under its column names."), ""))
+        problems.add([(1, -1, "", _("The file has no rows of answers under its column names."), "")])
     return Checked(entries, problems, data_rows, checker.programme_column)
 
 
@@ -727,7 +699,8 @@ def import_answers(
     if checked.problems or dry_run:
         plan = _plan(checked.entries, _existing_answers(survey_round, lock=False), programme_column)
         if checked.problems or plan.problems:
-            raise ImportRefused(name, _problems(name, checked.problems + plan.problems))
+            checked.problems.add(plan.problems)
+            raise ImportRefused(name, _problems(name, checked.problems.in_order()), more=checked.problems.more)
         return ImportResult(
             name, sha256, checked.rows, len(plan.create), len(plan.update), plan.unchanged, dry_run=True
         )
@@ -952,7 +925,7 @@ def run_import(job_id: int) -> ImportJob | None:
         finished.update(
             state=ImportJob.State.FAILED,
             problems=[problem.as_dict() for problem in refused.problems],
-            summary={"message": refused.message},
+            summary={"message": refused.message, "problems": refused.count, "more_problems": refused.more},
         )
     except UnreadableFile as unreadable:
         finished.update(state=ImportJob.State.FAILED, summary={"message": unreadable.message})

@@ -356,7 +356,8 @@ class ImportJob(ScopedModel):
     rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
     # How often a worker started on it (more than once when a worker was stopped mid-way).
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # Every problem found: [{"row", "column", "message", "allowed"}], or the summary of the import.
+    # The first problems found (``importing.MAX_PROBLEMS``): [{"row", "column", "message", "allowed"}];
+    # the summary counts them all.
     problems = models.JSONField(_("problems"), default=list, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

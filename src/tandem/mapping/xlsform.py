@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tandem.core.spreadsheets import append_row
 from tandem.geo.models import Region
 from tandem.mapping.models import Programme, SurveyRound
 from tandem.mapping.questionnaire import Choice, Definition, Question, definition_of, text_in
@@ -173,9 +174,10 @@ def _static_choice(list_name: str, choice: Choice, languages: list[str]) -> dict
 
 
 def _write_sheet(sheet: Worksheet, columns: list[str], rows: list[dict[str, str]], headers: dict[str, str]) -> None:
-    sheet.append([headers.get(column, column) for column in columns])
+    # Labels are people's text (programme names among them): a label starting with "=" is text.
+    append_row(sheet, [headers.get(column, column) for column in columns])
     for row in rows:
-        sheet.append([row.get(column) for column in columns])
+        append_row(sheet, [row.get(column) for column in columns])
 
 
 def _translated_columns(base: list[str], languages: list[str], rows: list[dict[str, str]]) -> list[str]:
@@ -220,14 +222,15 @@ def build_xlsform(survey_round: SurveyRound, *, now: datetime | None = None) -> 
     )
     stamp = timezone.localtime(now or timezone.now())
     settings_sheet = workbook.create_sheet("settings")
-    settings_sheet.append(["form_title", "form_id", "version", "default_language"])
-    settings_sheet.append(
+    append_row(settings_sheet, ["form_title", "form_id", "version", "default_language"])
+    append_row(
+        settings_sheet,
         [
             f"{definition.title_text(DEFAULT_LANGUAGE)}: {survey_round.name}",
             form_id(survey_round),
             stamp.strftime("%Y%m%d%H%M"),
             language_column(DEFAULT_LANGUAGE),
-        ]
+        ],
     )
     return workbook
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -12,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from tandem.core import audit
+from tandem.core.spreadsheets import csv_writer
 from tandem.geo.models import Country
 from tandem.mapping.models import SurveyRound
 from tandem.mapping.queries import get_round, latest_published_round
@@ -85,7 +85,7 @@ def export_figures(
     )
     if output_format == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv_writer(buffer, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
         command.stdout.write(buffer.getvalue(), ending="")

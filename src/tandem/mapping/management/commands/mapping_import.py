@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import COMMAND_LINE
-from tandem.mapping.importing import ImportRefused, UnreadableFile, import_answers
+from tandem.core.tables import UnreadableFile, read_file
+from tandem.mapping.importing import LIMITS, ImportRefused, import_answers
 from tandem.mapping.queries import get_round
 
 
@@ -30,12 +31,14 @@ class Command(BaseCommand):
         if survey_round is None:
             raise CommandError(_("--round %(id)s: no such survey round.") % {"id": options["round"]}, returncode=2)
         try:
-            content = path.read_bytes()
+            content = read_file(path, LIMITS)
         except OSError as error:
             raise CommandError(
                 _("%(path)s cannot be read: %(reason)s.") % {"path": path, "reason": error.strerror or error},
                 returncode=2,
             ) from None
+        except UnreadableFile as error:
+            raise CommandError(f"{path.name}: {error.message}", returncode=2) from None
         try:
             result = import_answers(
                 survey_round=survey_round,

@@ -1,0 +1,445 @@
+"""Reading the table in an uploaded file (a CSV, or the first sheet of an XLSX workbook) within
+bounded time and memory.
+
+An upload is untrusted. A few kilobytes can claim a million rows, unpack to gigabytes, or hold
+XML that grows without end once parsed. So every limit in ``Limits`` is checked while the file
+is read, and reading stops at the first one passed, with a message that names the limit and its
+value. For a workbook, the zip directory is checked before anything is unpacked, and every XML
+part is counted as a stream before openpyxl builds anything from it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path, PurePath
+from typing import IO, cast
+from xml.parsers import expat
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _, ngettext
+
+Raw = str | int | float | None
+MEGABYTE = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file is read before it is refused."""
+
+    max_bytes: int = 20 * MEGABYTE
+    # Rows under the first row (the column names).
+    max_rows: int = 20_000
+    max_columns: int = 1_000
+    # Characters in one cell; at most csv.field_size_limit() (131,072 unless changed).
+    max_cell_chars: int = 10_000
+    # For a workbook: what its zip directory declares its parts unpack to, and how many there are.
+    max_unpacked_bytes: int = 100 * MEGABYTE
+    max_zip_entries: int = 1_000
+    # For a workbook: XML elements that openpyxl keeps in memory, and those of one row of a sheet
+    # (or one shared text), which it builds whole before letting go of them.
+    max_xml_elements: int = 1_000_000
+    max_xml_elements_per_row: int = 10_000
+
+    def __post_init__(self) -> None:
+        if self.max_cell_chars > csv.field_size_limit():
+            raise ValueError("max_cell_chars is above csv.field_size_limit()")
+
+
+DEFAULT_LIMITS = Limits()
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a table (wrong format, not UTF-8, empty, past a limit)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class LimitExceeded(UnreadableFile):
+    """The file is past one of the ``Limits``: ``limit`` names the field, ``value`` is its value."""
+
+    def __init__(self, message: str, *, limit: str, value: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.value = value
+
+
+@dataclass(frozen=True)
+class Table:
+    """The cells of a file: ``rows[i]`` is spreadsheet row ``i + 2`` (row 1 holds the names)."""
+
+    headers: list[str]
+    rows: list[list[Raw]]
+
+    def records(self) -> list[dict[str, Raw]]:
+        """The rows as {column name: raw value} (a repeated column name keeps its last cell)."""
+        return [dict(zip(self.headers, row, strict=False)) for row in self.rows]
+
+
+def read_table(filename: str, content: bytes, limits: Limits = DEFAULT_LIMITS) -> Table:
+    """A CSV (comma, semicolon or tab separated, UTF-8 with or without BOM) or the first sheet
+    of an XLSX workbook, by the file's name."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".csv":
+        table = read_csv(content, limits)
+    elif suffix == ".xlsx":
+        table = read_xlsx(content, limits)
+    elif suffix == ".xls":
+        raise UnreadableFile(_old_excel())
+    else:
+        raise UnreadableFile(_("Only CSV and XLSX files can be imported."))
+    if not any(table.headers):
+        raise UnreadableFile(_("The file is empty: its first row must name the columns."))
+    return table
+
+
+def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of a file on disk; one past the size limit is refused without reading it all."""
+    with path.open("rb") as handle:
+        content = handle.read(limits.max_bytes + 1)
+    check_size(len(content), limits)
+    return content
+
+
+def check_size(size: int, limits: Limits = DEFAULT_LIMITS) -> None:
+    if size > limits.max_bytes:
+        raise LimitExceeded(
+            _("The file is larger than %(limit)s MB: split it and import the parts one after the other.")
+            % {"limit": _megabytes(limits.max_bytes)},
+            limit="max_bytes",
+            value=limits.max_bytes,
+        )
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def read_csv(content: bytes, limits: Limits = DEFAULT_LIMITS) -> Table:
+    check_size(len(content), limits)
+    # A NUL byte is no part of UTF-8 text: the file is UTF-16 or not text at all.
+    if b"\x00" in content:
+        raise UnreadableFile(_not_utf8())
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableFile(_not_utf8()) from None
+    first_line = text[: text.find("\n")] if "\n" in text else text
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[Raw]] = []
+    try:
+        for record in reader:
+            _check_row(len(rows), record, limits)
+            rows.append(cast(list[Raw], record))  # the reader's lists of text, kept as they are
+    except csv.Error as error:
+        if str(error).startswith("field larger than field limit"):
+            raise _cell_too_long(len(rows) + 1, limits) from None
+        raise UnreadableFile(_("The file cannot be read as CSV: %(reason)s.") % {"reason": error}) from None
+    return _table(rows)
+
+
+def _not_utf8() -> str:
+    return _("The file is not UTF-8 text. Save it as CSV with the UTF-8 encoding and import it again.")
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+# An OLE2 compound file: an old .xls, or an .xlsx encrypted with a password.
+_COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+# Every entry of a zip's central directory starts with this signature.
+_ZIP_ENTRY = b"PK\x01\x02"
+# openpyxl parses every part whole except two kinds, which it streams, letting go of one element
+# at a time: each row of a worksheet and each text of the shared strings. It finds those parts
+# through the overrides of [Content_Types].xml, and always reads the parts at fixed names whole.
+_NS = "}"
+_SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_OVERRIDE = f"http://schemas.openxmlformats.org/package/2006/content-types{_NS}Override"
+_STREAMED_BY_TYPE = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml": f"{_SPREADSHEET}{_NS}row",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml": f"{_SPREADSHEET}{_NS}si",
+}
+_CONTENT_TYPES = "[Content_Types].xml"
+_READ_WHOLE = frozenset({_CONTENT_TYPES, "xl/styles.xml", "docProps/core.xml", "docProps/custom.xml"})
+
+
+def read_xlsx(content: bytes, limits: Limits = DEFAULT_LIMITS) -> Table:
+    check_size(len(content), limits)
+    if content.startswith(_COMPOUND_FILE):
+        raise UnreadableFile(_encrypted() if _ENCRYPTED_PACKAGE in content else _old_excel())
+    try:
+        archive = _open_zip(content, limits)
+        with archive:
+            _count_xml_elements(archive, limits)
+        rows = _first_sheet_rows(content, limits)
+    except UnreadableFile:
+        raise
+    except Exception:  # zipfile, zlib, openpyxl and defusedxml raise many kinds of errors for a broken workbook
+        raise UnreadableFile(_not_a_workbook()) from None
+    return _table(rows)
+
+
+def _open_zip(content: bytes, limits: Limits) -> zipfile.ZipFile:
+    """The workbook's zip, refused from its directory alone when it would unpack too much."""
+    # zipfile reads the whole central directory whatever its end record says: count it first.
+    if content.count(_ZIP_ENTRY) > limits.max_zip_entries:
+        raise _too_many_entries(limits)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile:
+        raise UnreadableFile(_not_a_workbook()) from None
+    entries = archive.infolist()
+    # Two parts of one name: openpyxl reads the last, which need not be the one counted.
+    if len({entry.filename for entry in entries}) < len(entries):
+        raise UnreadableFile(_not_a_workbook())
+    if any(entry.flag_bits & 0x1 for entry in entries):
+        raise UnreadableFile(_encrypted())
+    # zipfile stops each part at its declared size (a part that holds more fails its CRC check).
+    if sum(entry.file_size for entry in entries) > limits.max_unpacked_bytes:
+        raise LimitExceeded(
+            _("The workbook unpacks to more than %(limit)s MB: save it as CSV and import that instead.")
+            % {"limit": _megabytes(limits.max_unpacked_bytes)},
+            limit="max_unpacked_bytes",
+            value=limits.max_unpacked_bytes,
+        )
+    return archive
+
+
+class _ElementCounter:
+    """Counts the XML elements of a workbook's parts as they stream by, keeping nothing: those
+    openpyxl would keep, and those of one row (or shared text) that it builds before letting go."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.kept = 0
+        # Parts that openpyxl streams, and the element it lets go of in each.
+        self.streamed: dict[str, str] = {}
+        self.overrides: list[tuple[str, str]] = []
+        self.freed = ""
+        # Inside an element that is let go of: how deep, and how many elements so far.
+        self.depth = 0
+        self.in_row = 0
+
+    def count(self, name: str, part: IO[bytes]) -> None:
+        parser = expat.ParserCreate(namespace_separator=_NS)
+        parser.StartDoctypeDeclHandler = _refuse_doctype
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        whole = name in _READ_WHOLE or name.endswith(".rels")
+        self.freed = "" if whole else self.streamed.get(name, "")
+        self.depth = 0
+        # Not XML (a picture) or broken XML, which openpyxl refuses in turn if it reads the part.
+        with contextlib.suppress(expat.ExpatError):
+            parser.ParseFile(part)
+        if name == _CONTENT_TYPES:
+            self._learn_streamed_parts()
+
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
+        if self.depth:
+            self.depth += 1
+            self.in_row += 1
+            if self.in_row > self.limits.max_xml_elements_per_row:
+                raise _too_many_elements(self.limits, per_row=True)
+            return
+        if name == self.freed:
+            self.depth, self.in_row = 1, 0
+        elif name == _OVERRIDE:
+            self.overrides.append((attributes.get("PartName", "").removeprefix("/"), attributes.get("ContentType", "")))
+        self.kept += 1
+        if self.kept > self.limits.max_xml_elements:
+            raise _too_many_elements(self.limits, per_row=False)
+
+    def _end(self, name: str) -> None:
+        if self.depth:
+            self.depth -= 1
+
+    def _learn_streamed_parts(self) -> None:
+        # A part given more than one type may be read whole under another: it is counted whole.
+        types: dict[str, set[str]] = {}
+        for part, content_type in self.overrides:
+            types.setdefault(part, set()).add(content_type)
+        for part, found in types.items():
+            if len(found) == 1 and (content_type := next(iter(found))) in _STREAMED_BY_TYPE:
+                self.streamed[part] = _STREAMED_BY_TYPE[content_type]
+        self.overrides.clear()
+
+
+def _refuse_doctype(*args: object) -> None:
+    # A workbook's XML has no document type; one may declare entities that expand without end.
+    raise UnreadableFile(_not_a_workbook())
+
+
+def _count_xml_elements(archive: zipfile.ZipFile, limits: Limits) -> None:
+    counter = _ElementCounter(limits)
+    # [Content_Types].xml first: it says which parts openpyxl streams.
+    entries = sorted(archive.infolist(), key=lambda entry: entry.filename != _CONTENT_TYPES)
+    for entry in entries:
+        with archive.open(entry) as part:
+            counter.count(entry.filename, part)
+
+
+def _first_sheet_rows(content: bytes, limits: Limits) -> list[list[Raw]]:
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True, keep_links=False)
+    try:
+        if not workbook.worksheets:
+            return []
+        sheet = workbook.worksheets[0]
+        if not isinstance(sheet, ReadOnlyWorksheet):
+            raise TypeError(type(sheet))
+        # The sheet's own <dimension> may claim A1:XFD1048576; rows are taken as they come.
+        sheet.reset_dimensions()
+        rows: list[list[Raw]] = []
+        # openpyxl fills a gap between rows with empty rows: they are counted like any other.
+        for values in sheet.iter_rows(values_only=True):
+            row = _filled_cells(values, limits)
+            _check_row(len(rows), row, limits)
+            rows.append(row)
+        return rows
+    finally:
+        workbook.close()
+
+
+def _filled_cells(values: tuple[object, ...], limits: Limits) -> list[Raw]:
+    """A row's cells up to its last one with a value: cells that are empty but formatted may run
+    far to the right, and count as columns only when a value follows them."""
+    beyond = values[limits.max_columns :]
+    if beyond.count(None) < len(beyond):
+        raise _too_many_columns(limits)
+    end = min(len(values), limits.max_columns)
+    while end and values[end - 1] is None:
+        end -= 1
+    return [_cell(value) for value in values[:end]]
+
+
+def _cell(value: object) -> Raw:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+def _old_excel() -> str:
+    return _("Old Excel files (.xls) cannot be read. Save the file as .xlsx or .csv.")
+
+
+def _not_a_workbook() -> str:
+    return _("The file cannot be read as an Excel workbook (XLSX).")
+
+
+def _encrypted() -> str:
+    return _("The workbook is protected with a password: save it without one and import it again.")
+
+
+# --- Shared -------------------------------------------------------------------------------------
+
+
+def _table(rows: list[list[Raw]]) -> Table:
+    if not rows:
+        return Table([], [])
+    return Table([str(name).strip() if name is not None else "" for name in rows[0]], rows[1:])
+
+
+def _check_row(index: int, cells: Sequence[Raw], limits: Limits) -> None:
+    """Check the row at ``index`` (0 for the column names) before it is kept."""
+    if index > limits.max_rows:
+        raise LimitExceeded(
+            ngettext(
+                "The file has more than %(limit)s row: split it and import the parts one after the other.",
+                "The file has more than %(limit)s rows: split it and import the parts one after the other.",
+                limits.max_rows,
+            )
+            % {"limit": _grouped(limits.max_rows)},
+            limit="max_rows",
+            value=limits.max_rows,
+        )
+    if len(cells) > limits.max_columns:
+        raise _too_many_columns(limits)
+    if any(isinstance(cell, str) and len(cell) > limits.max_cell_chars for cell in cells):
+        raise _cell_too_long(index + 1, limits)
+
+
+def _too_many_columns(limits: Limits) -> LimitExceeded:
+    return LimitExceeded(
+        ngettext(
+            "The file has more than %(limit)s column: delete the columns that are not needed and import it again.",
+            "The file has more than %(limit)s columns: delete the columns that are not needed and import it again.",
+            limits.max_columns,
+        )
+        % {"limit": _grouped(limits.max_columns)},
+        limit="max_columns",
+        value=limits.max_columns,
+    )
+
+
+def _cell_too_long(row: int, limits: Limits) -> LimitExceeded:
+    return LimitExceeded(
+        ngettext(
+            "Row %(row)s has a cell of more than %(limit)s character: shorten it and import the file again.",
+            "Row %(row)s has a cell of more than %(limit)s characters: shorten it and import the file again.",
+            limits.max_cell_chars,
+        )
+        % {"row": _grouped(row), "limit": _grouped(limits.max_cell_chars)},
+        limit="max_cell_chars",
+        value=limits.max_cell_chars,
+    )
+
+
+def _too_many_entries(limits: Limits) -> LimitExceeded:
+    return LimitExceeded(
+        ngettext(
+            "The workbook is made of more than %(limit)s file inside (zip entries): "
+            "save it as CSV and import that instead.",
+            "The workbook is made of more than %(limit)s files inside (zip entries): "
+            "save it as CSV and import that instead.",
+            limits.max_zip_entries,
+        )
+        % {"limit": _grouped(limits.max_zip_entries)},
+        limit="max_zip_entries",
+        value=limits.max_zip_entries,
+    )
+
+
+def _too_many_elements(limits: Limits, *, per_row: bool) -> LimitExceeded:
+    if per_row:
+        value = limits.max_xml_elements_per_row
+        message = ngettext(
+            "A row or text of the workbook holds more than %(limit)s XML element: "
+            "save it as CSV and import that instead.",
+            "A row or text of the workbook holds more than %(limit)s XML elements: "
+            "save it as CSV and import that instead.",
+            value,
+        )
+        return LimitExceeded(message % {"limit": _grouped(value)}, limit="max_xml_elements_per_row", value=value)
+    value = limits.max_xml_elements
+    message = ngettext(
+        "The workbook holds more than %(limit)s XML element outside the rows of its sheets: "
+        "save it as CSV and import that instead.",
+        "The workbook holds more than %(limit)s XML elements outside the rows of its sheets: "
+        "save it as CSV and import that instead.",
+        value,
+    )
+    return LimitExceeded(message % {"limit": _grouped(value)}, limit="max_xml_elements", value=value)
+
+
+def _grouped(number: int) -> str:
+    return number_format(number, decimal_pos=0, force_grouping=True)
+
+
+def _megabytes(size: int) -> str:
+    whole = size % MEGABYTE == 0
+    return number_format(size / MEGABYTE, decimal_pos=0 if whole else 1, force_grouping=True)
