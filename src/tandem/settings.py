@@ -277,6 +277,12 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Figures that leave an organisation never show a share of fewer than this many programmes
+# or people (see tandem.core.suppression); an organisation may raise it for its own figures.
+TANDEM_SMALL_NUMBER = env_int("TANDEM_SMALL_NUMBER", 5)
+if TANDEM_SMALL_NUMBER < 1:
+    raise ImproperlyConfigured("TANDEM_SMALL_NUMBER must be a whole number from 1.")
+
 # The demo accepts one printed code in place of a TOTP code; production never does.
 TANDEM_DEMO_OTP_TOKEN = env("TANDEM_DEMO_OTP_TOKEN") if TANDEM_ENV == "demo" else None
 

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy as _, gettext_noop
@@ -31,11 +32,16 @@ class Organisation(models.Model):
     country = models.ForeignKey(
         "geo.Country", verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT
     )
-    # Organisational policy lives with the organisation, not in server settings.
+    # Organisational policy lives with the organisation, not in server settings: it may raise
+    # the installation's small-number threshold for its own figures (tandem.core.suppression).
     suppression_threshold = models.PositiveSmallIntegerField(
         _("small-number suppression threshold"),
-        default=5,
-        help_text=_("Counts below this number are never shown in figures that leave the organisation."),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Shares of fewer programmes or people than this are never shown in figures that leave the "
+            "organisation. Leave it empty to use the installation's threshold; a number may only raise it."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -47,6 +53,18 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        floor = int(settings.TANDEM_SMALL_NUMBER)
+        if self.suppression_threshold is not None and self.suppression_threshold < floor:
+            raise ValidationError(
+                {
+                    "suppression_threshold": _(
+                        "The threshold may be raised, never lowered below the installation's: %(floor)s."
+                    )
+                    % {"floor": floor}
+                }
+            )
 
 
 class Membership(ScopedModel):
