@@ -180,7 +180,7 @@ def build_world(args: argparse.Namespace, rng: random.Random) -> dict[str, Any]:
         SurveyAnswer,
         SurveyRound,
     )
-    from tandem.mapping.questionnaire import definition_of
+    from tandem.mapping.rules.questionnaire import definition_of
 
     questionnaire = Questionnaire.objects.get(key="mapping", version=1)
     definition = definition_of(questionnaire.definition)
@@ -394,7 +394,7 @@ def measure_analysis(latest: Any, repeats: int, record: Recorder) -> None:
     from weasyprint import HTML
 
     from tandem.mapping.coverage import compute_coverage
-    from tandem.mapping.indicators import compute_indicators
+    from tandem.mapping.queries.figures import compute_indicators
     from tandem.mapping.report import build_report, render_report_html, render_report_pdf
     from tandem.reports.pdf import DEFAULT_BASE_URL, StaticOnlyFetcher
 

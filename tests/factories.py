@@ -16,7 +16,9 @@ from tandem.core import actions as core_actions, clock
 from tandem.core.models import Membership, Organisation, User
 from tandem.core.roles import CAPACITIES, Capacity, OrganisationKind, Role
 from tandem.geo.models import Country, Region
-from tandem.mapping import actions as mapping_actions
+from tandem.mapping.actions import answers as answer_actions
+from tandem.mapping.actions.registry import Location, add_delivery_location, register_programme
+from tandem.mapping.actions.rounds import assign_reviewer, open_round
 from tandem.mapping.models import (
     AnswerStatus,
     Cost,
@@ -29,7 +31,7 @@ from tandem.mapping.models import (
     SurveyAnswer,
     SurveyRound,
 )
-from tandem.mapping.rules import round_is_open
+from tandem.mapping.rules.workflow import round_is_open
 
 PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
@@ -103,7 +105,7 @@ def programme(name: str | None = None, *, country: str = "AL", region: str = "AL
     }
     code = fields.pop("code", f"{country}-T{number:04d}")
     details.update(fields)
-    return mapping_actions.register_programme(
+    return register_programme(
         provider=provider,
         code=code,
         name=name or f"Programme {number}",
@@ -123,9 +125,9 @@ def location(
     longitude: float = 19.82,
     publish: bool = True,
 ) -> DeliveryLocation:
-    return mapping_actions.add_delivery_location(
+    return add_delivery_location(
         programme=programme,
-        location=mapping_actions.Location(
+        location=Location(
             town=town, region=Region.objects.get(code=region), latitude=latitude, longitude=longitude, publish=publish
         ),
         acting_user=_builder(),
@@ -137,7 +139,7 @@ def survey_round(
 ) -> SurveyRound:
     """An open round of the shipped mapping questionnaire."""
     number = next(_numbers)
-    return mapping_actions.open_round(
+    return open_round(
         owner=owner or organisation(kind=OrganisationKind.NETWORK, name=f"Network {number}"),
         name=fields.pop("name", f"Round {number}"),
         questionnaire=fields.pop("questionnaire", None) or Questionnaire.objects.get(key="mapping", version=1),
@@ -149,7 +151,7 @@ def survey_round(
 
 
 def reviewer(survey_round: SurveyRound, country: str, person: User) -> RoundReviewer:
-    return mapping_actions.assign_reviewer(
+    return assign_reviewer(
         survey_round=survey_round, country=Country.objects.get(code=country), user=person, acting_user=_builder()
     )
 
@@ -230,7 +232,7 @@ def survey_answer(
     author = _someone_with(Capacity.ANSWER_SURVEYS, on.provider, Role.COORDINATOR)
     organiser_role = Role.ANALYST if survey_round.owner.kind == OrganisationKind.NETWORK else Role.ORG_ADMIN
     organiser = _someone_with(Capacity.RUN_SURVEYS, survey_round.owner, organiser_role)
-    a = mapping_actions
+    a = answer_actions
     with clock.frozen(_while_open(survey_round)):
         answer = a.start_answer(survey_round=survey_round, programme=on, acting_user=author)
         answer = a.save_answer(answer=answer, values=answer_values, expected_version=answer.version, acting_user=author)

@@ -50,8 +50,9 @@ NOT_SCOPED = {
     "mapping.DeliveryLocation": "the registry: public locations are published, private ones filtered by its queries",
 }
 
-# Modules that may read scoped models directly: the doors, the policy behind them, and the
-# models, whose relation rules (``relation_scope``) are part of that policy.
+# Modules that may read scoped models directly: the doors (``queries.py`` or a ``queries``
+# package), the policy behind them, and the models, whose relation rules (``relation_scope``)
+# are part of that policy.
 DOORS = {"queries.py", "scoping.py", "policy.py", "crypto.py", "models.py"}
 # Calls that end a chain with a change: actions write, they do not read around the doors.
 WRITES = {"create", "bulk_create", "bulk_update", "update", "delete", "get_or_create", "update_or_create"}
@@ -121,7 +122,7 @@ def test_scoped_models_are_read_only_through_the_doors() -> None:
     assert {"SurvivorRecord", "SurveyAnswer", "WorkItem"} <= names
     offenders = []
     for path in SRC.rglob("*.py"):
-        if path.name in DOORS or "migrations" in path.parts:
+        if path.name in DOORS or "queries" in path.parts or "migrations" in path.parts:
             continue
         for line in reads_outside_the_doors(ast.parse(path.read_text()), names):
             offenders.append(f"{path.relative_to(SRC)}:{line}")

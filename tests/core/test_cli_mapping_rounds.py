@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from tandem.core.roles import OrganisationKind
 from tandem.mapping.models import AnswerStatus, SurveyRound
-from tandem.mapping.queries import all_rounds_for_command_line
+from tandem.mapping.queries.rounds import all_rounds_for_command_line
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,12 @@ from django.core.management import call_command
 from tandem.core import clock
 from tandem.core.models import AuditEntry, User
 from tandem.demo import registry, survey
-from tandem.mapping import actions
+from tandem.mapping.actions import answers as actions
 from tandem.mapping.models import AnswerStatus, Programme, RoundReviewer, SurveyAnswer, SurveyRound
-from tandem.mapping.queries import access_managed_round, answerable_programmes, round_choice_sets
-from tandem.mapping.questionnaire import definition_of, validate
-from tandem.mapping.rules import round_is_open
+from tandem.mapping.queries.registry import answerable_programmes, round_choice_sets
+from tandem.mapping.queries.rounds import access_managed_round
+from tandem.mapping.rules.questionnaire import definition_of, validate
+from tandem.mapping.rules.workflow import round_is_open
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,8 @@ from pypdf import PdfReader
 
 from tandem.core.models import AuditEntry
 from tandem.geo.models import Country
-from tandem.mapping.indicators import INDICATORS, indicator, percent_text
+from tandem.mapping.rules.indicators import INDICATORS, indicator
+from tandem.reports.numbers import percent_text
 from tandem.mapping.models import AnswerStatus, DeliveryLocation, Programme, SurveyRound
 from tandem.mapping.report import build_report, render_report_html, render_report_pdf
 from tests import factories

@@ -12,7 +12,7 @@ from django.test import Client
 from tandem.core import clock, events
 from tandem.core.models import WorkItem
 from tandem.core.queries import open_work_of
-from tandem.mapping import actions
+from tandem.mapping.actions import answers as actions
 from tandem.mapping.models import SurveyAnswer
 from tests import factories
 from tests.conftest import World, sign_in

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tandem.mapping.questionnaire import DEFINITIONS, Definition
-from tandem.mapping.standards import (
+from tandem.mapping.rules.questionnaire import DEFINITIONS, Definition
+from tandem.mapping.rules.standards import (
     ARTICLE_16,
     MET,
     NO_EVIDENCE,

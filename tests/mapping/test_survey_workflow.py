@@ -10,10 +10,11 @@ from django.test import Client
 
 from tandem.core import clock
 from tandem.core.models import AuditEntry
-from tandem.mapping import actions
-from tandem.mapping.actions import AnswerRefused, StaleAnswer
+from tandem.mapping.actions import answers as actions
+from tandem.mapping.actions.answers import AnswerRefused, StaleAnswer
+from tandem.mapping.actions.questionnaires import load_shipped_questionnaires
 from tandem.mapping.models import AnswerStatus, Questionnaire, SurveyAnswer
-from tandem.mapping.queries import answers_visible_to
+from tandem.mapping.queries.answers import answers_visible_to
 from tests import factories
 from tests.conftest import World, sign_in
 
@@ -296,7 +297,7 @@ def test_a_shipped_questionnaire_may_not_change_its_questions_under_the_same_ver
     changed["sections"] = changed["sections"][:-1]
     Questionnaire.objects.filter(pk=stored.pk).update(definition=changed)
     with pytest.raises(ValueError, match="new version"):
-        actions.load_shipped_questionnaires()
+        load_shipped_questionnaires()
 
 
 def test_improved_wording_of_a_shipped_questionnaire_is_taken_over(db: None) -> None:
@@ -304,7 +305,7 @@ def test_improved_wording_of_a_shipped_questionnaire_is_taken_over(db: None) -> 
     reworded = dict(stored.definition)
     reworded["title"] = {"en": "Old title"}
     Questionnaire.objects.filter(pk=stored.pk).update(definition=reworded)
-    actions.load_shipped_questionnaires()
+    load_shipped_questionnaires()
     assert Questionnaire.objects.get(pk=stored.pk).definition["title"]["en"] != "Old title"
 
 

@@ -22,7 +22,7 @@ from tandem.core.roles import OrganisationKind, Role
 from tandem.demo import queries as demo_queries
 from tandem.demo.world import COUNTRIES, DEMO, NAMES, account, organisation, place, platform_admin
 from tandem.geo.models import Region
-from tandem.mapping.actions import Location, register_programme
+from tandem.mapping.actions.registry import Location, register_programme
 from tandem.mapping.models import Cost, Format, Status
 
 # More invented providers beside the one of each country in the world. Each has a coordinator

@@ -33,19 +33,18 @@ from tandem.core.models import User
 from tandem.demo import queries as demo_queries
 from tandem.demo.world import DEMO, NETWORK, platform_admin
 from tandem.geo.models import Country
-from tandem.mapping.actions import (
+from tandem.mapping.actions.answers import (
     accept_answer,
-    assign_reviewer,
-    load_shipped_questionnaires,
-    open_round,
     publish_answer,
     return_answer,
     save_answer,
     start_answer,
     submit_answer,
 )
+from tandem.mapping.actions.questionnaires import load_shipped_questionnaires
+from tandem.mapping.actions.rounds import assign_reviewer, open_round
 from tandem.mapping.models import AnswerStatus, Format, Programme, Questionnaire, Status, SurveyAnswer, SurveyRound
-from tandem.mapping.questionnaire import definition_of
+from tandem.mapping.rules.questionnaire import definition_of
 
 COUNTRY_CODES = ("AL", "BA", "XK", "ME", "MK", "RS")
 ZONE = ZoneInfo("Europe/Belgrade")

@@ -12,7 +12,7 @@ from django.db import transaction
 from tandem.core.admin import AuditedAdmin
 from tandem.core.http import audit_context, signed_in_user
 from tandem.core.models import Organisation
-from tandem.mapping.actions import assign_reviewer, remove_reviewer
+from tandem.mapping.actions.rounds import assign_reviewer, remove_reviewer
 from tandem.mapping.models import (
     DeliveryLocation,
     Funding,
@@ -24,7 +24,8 @@ from tandem.mapping.models import (
     SurveyRound,
     TargetGroup,
 )
-from tandem.mapping.queries import ROUND_OWNER_KINDS, get_reviewer
+from tandem.mapping.queries.parties import ROUND_OWNER_KINDS
+from tandem.mapping.queries.rounds import get_reviewer
 
 
 class ProgrammeForm(forms.ModelForm[Programme]):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _load_questionnaires(sender: AppConfig, **kwargs: Any) -> None:
-    from tandem.mapping.actions import load_shipped_questionnaires
+    from tandem.mapping.actions.questionnaires import load_shipped_questionnaires
 
     load_shipped_questionnaires(using=kwargs.get("using", "default"))
 

@@ -49,9 +49,9 @@ from django.utils.translation import gettext as _
 
 from tandem.geo.distance import Point, nearest_km
 from tandem.geo.models import Country, Region
-from tandem.mapping.indicators import percent_text
 from tandem.mapping.models import DeliveryLocation, Programme, Status, SurveyRound
-from tandem.mapping.queries import published_answers
+from tandem.mapping.queries.answers import published_answers
+from tandem.reports.numbers import percent_text
 
 ROUND, REGISTRY = "round", "registry"
 

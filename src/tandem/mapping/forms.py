@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tandem.geo.models import Country, Region
-from tandem.mapping.questionnaire import Definition, Problem, Question, allowed_names, choice_text
+from tandem.mapping.rules.questionnaire import Definition, Problem, Question, allowed_names, choice_text
 
 
 class DirectoryFilterForm(forms.Form):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from tandem.core import events
 from tandem.core.models import Event
-from tandem.mapping.queries import get_answer, get_round, get_submitted_answers_without_review
-from tandem.mapping.review import open_review_work
+from tandem.mapping.actions.review import open_review_work
+from tandem.mapping.queries.answers import get_answer, get_submitted_answers_without_review
+from tandem.mapping.queries.rounds import get_round
 from tandem.mapping.work_rules import ANSWER_SUBMITTED, ANSWERS_IMPORTED
 
 

@@ -19,7 +19,8 @@ from tandem.core import audit, tables
 from tandem.core.http import audit_context, signed_in_user
 from tandem.mapping.importing import LIMITS, queue_import, result_message
 from tandem.mapping.models import ImportJob
-from tandem.mapping.queries import access_import_job, access_managed_round, recent_import_jobs
+from tandem.mapping.queries.imports import access_import_job, recent_import_jobs
+from tandem.mapping.queries.rounds import access_managed_round
 from tandem.mapping.xlsform import XLSFormError, xlsform_bytes
 
 IMPORT_SUFFIXES = (".csv", ".xlsx")

@@ -46,13 +46,10 @@ from tandem.mapping.models import (
     SurveyAnswer,
     SurveyRound,
 )
-from tandem.mapping.queries import (
-    get_answers_of_round,
-    get_import_batch_exists,
-    get_import_job,
-    round_choice_sets,
-)
-from tandem.mapping.questionnaire import (
+from tandem.mapping.queries.answers import get_answers_of_round
+from tandem.mapping.queries.imports import get_import_batch_exists, get_import_job
+from tandem.mapping.queries.registry import round_choice_sets
+from tandem.mapping.rules.questionnaire import (
     MISSING_TOKENS,
     ChoiceSets,
     Definition,

@@ -44,7 +44,7 @@ from tandem.mapping.models import (
     ReferralRoute,
     TargetGroup,
 )
-from tandem.mapping.queries import public_programmes
+from tandem.mapping.queries.registry import public_programmes
 
 # Fixed for ever: changing it would give every record of the open data a new identity.
 TANDEM_NAMESPACE = uuid.UUID("48181a6d-7f1e-49e1-bd2b-a61c01230844")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.navigation import Page, register
-from tandem.mapping.queries import takes_part_in_surveys
+from tandem.mapping.queries.parties import takes_part_in_surveys
 
 register(
     Page(

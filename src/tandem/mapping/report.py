@@ -66,26 +66,26 @@ from tandem.core.audit import AuditContext
 from tandem.core.models import SiteSettings, User
 from tandem.geo.models import FOOTNOTED, Country, Region
 from tandem.mapping.coverage import CountryCoverage, CoverageResults, RegionCoverage, compute_coverage
-from tandem.mapping.indicators import (
+from tandem.mapping.models import DeliveryLocation, Programme, Status, SurveyRound
+from tandem.mapping.queries.answers import published_answers
+from tandem.mapping.queries.figures import compute_indicators
+from tandem.mapping.queries.rounds import previous_round
+from tandem.mapping.rules.figures import (
     COUNTRY,
-    INDICATORS,
     RESPONSE_RATE,
     ROUND,
     ComplianceFigure,
     Figure,
-    Indicator,
     IndicatorResults,
     IndicatorRow,
     Where,
-    compute_indicators,
     make_figure,
-    percent_text,
 )
-from tandem.mapping.models import DeliveryLocation, Programme, Status, SurveyRound
-from tandem.mapping.queries import previous_round, published_answers
-from tandem.mapping.questionnaire import definition_of, text_in
+from tandem.mapping.rules.indicators import INDICATORS, Indicator
+from tandem.mapping.rules.questionnaire import definition_of, text_in
 from tandem.reports import maps
 from tandem.reports.charts import Bar, Group, Stack, bar_chart, grouped_bar_chart, stacked_bar
+from tandem.reports.numbers import percent_text
 from tandem.reports.pdf import find_static_file, html_to_pdf
 from tandem.reports.svg import as_image
 

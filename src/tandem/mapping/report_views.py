@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from tandem.core.http import audit_context, signed_in_user
 from tandem.geo.models import Country
 from tandem.mapping.models import SurveyRound
-from tandem.mapping.queries import access_round
+from tandem.mapping.queries.rounds import access_round
 from tandem.mapping.report import (
     Report,
     build_report,

@@ -18,25 +18,21 @@ from tandem.core.http import audit_context, signed_in_user
 from tandem.core.roles import Action
 from tandem.core.scoping import record_denied
 from tandem.geo.models import Region
-from tandem.mapping import actions
+from tandem.mapping.actions import answers as actions
 from tandem.mapping.forms import AnswerForm, ReviewForm
 from tandem.mapping.models import AnswerStatus, SurveyAnswer, SurveyRound
-from tandem.mapping.queries import (
+from tandem.mapping.queries.answers import (
     access_answer,
-    access_answerable_programme,
-    access_round,
-    answerable_programmes,
     answers_visible_to,
     answers_waiting_for_review,
-    managing_organisations,
     party_of,
     review_due_dates,
-    round_choice_sets,
-    round_reviewers,
-    rounds_visible_to,
 )
-from tandem.mapping.questionnaire import choice_text, definition_of
-from tandem.mapping.rules import (
+from tandem.mapping.queries.parties import managing_organisations
+from tandem.mapping.queries.registry import access_answerable_programme, answerable_programmes, round_choice_sets
+from tandem.mapping.queries.rounds import access_round, round_reviewers, rounds_visible_to
+from tandem.mapping.rules.questionnaire import choice_text, definition_of
+from tandem.mapping.rules.workflow import (
     ACCEPT,
     AUTHOR,
     EDITABLE_STATUSES,

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from tandem.mapping.forms import DirectoryFilterForm
-from tandem.mapping.queries import access_public_programme, public_programmes
+from tandem.mapping.queries.registry import access_public_programme, public_programmes
 
 
 @require_safe

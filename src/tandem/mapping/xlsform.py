@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tandem.core.spreadsheets import append_row
 from tandem.geo.models import Region
 from tandem.mapping.models import Programme, SurveyRound
-from tandem.mapping.questionnaire import Choice, Definition, Question, definition_of, text_in
+from tandem.mapping.rules.questionnaire import Choice, Definition, Question, definition_of, text_in
 
 # XLSForm language columns name a language and its code, e.g. ``label::Albanian (sq)``.
 LANGUAGE_COLUMNS = {

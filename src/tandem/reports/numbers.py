@@ -22,4 +22,4 @@ def percent_text(percent: float) -> str:
 @lru_cache(maxsize=1024)
 def _percent_text(whole: int, language: str | None) -> str:
     # Cached per language: a report or an export formats thousands of scores.
-    return _("%(percent)s %%") % {"percent": number_format(whole, 0)}  # a no-break space before the sign
+    return _("%(percent)s %%") % {"percent": number_format(whole, 0)}  # a no-break space before the sign

@@ -14,7 +14,7 @@ from tandem.core import audit
 from tandem.core.spreadsheets import csv_writer
 from tandem.geo.models import Country
 from tandem.mapping.models import SurveyRound
-from tandem.mapping.queries import get_round, latest_published_round
+from tandem.mapping.queries.rounds import get_round, latest_published_round
 
 
 def resolve_country(code: str | None) -> Country | None:

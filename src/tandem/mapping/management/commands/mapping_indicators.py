@@ -25,7 +25,7 @@ then gives the counts with a caution::
 
     FIGURE = {"scope", "code", "name", "country", "numerator", "denominator", "percent", "small", "display"}
 
-CSV: one row per figure with the header ``indicators.CSV_HEADER``.
+CSV: one row per figure with the header ``exports.CSV_HEADER``.
 """
 
 from __future__ import annotations
@@ -34,13 +34,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tandem.mapping import indicators
 from tandem.mapping.management.commands._mapping_scope import (
     ensure_country_in_round,
     export_figures,
     resolve_country,
     resolve_round_or_latest,
 )
+from tandem.mapping.queries.figures import compute_indicators
+from tandem.mapping.render import exports
 
 
 class Command(BaseCommand):
@@ -57,14 +58,14 @@ class Command(BaseCommand):
         country = resolve_country(options.get("country"))
         survey_round = resolve_round_or_latest(options.get("round"))
         ensure_country_in_round(country, survey_round)
-        results = indicators.compute_indicators(survey_round=survey_round, country=country)
+        results = compute_indicators(survey_round=survey_round, country=country)
         export_figures(
             self,
             kind="indicators",
             survey_round=survey_round,
             country=country,
             output_format=options.get("format", "json"),
-            header=indicators.CSV_HEADER,
-            rows=indicators.results_csv_rows(results),
-            document=lambda: indicators.results_json(results),
+            header=exports.CSV_HEADER,
+            rows=exports.results_csv_rows(results),
+            document=lambda: exports.results_json(results),
         )

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from tandem.mapping.models import AnswerStatus, SurveyRound
-from tandem.mapping.queries import all_rounds_for_command_line
+from tandem.mapping.queries.rounds import all_rounds_for_command_line
 
 
 def answer_counts(survey_round: SurveyRound) -> dict[str, int]:

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from tandem.core import audit
-from tandem.mapping.queries import get_round
+from tandem.mapping.queries.rounds import get_round
 from tandem.mapping.xlsform import XLSFormError, xlsform_bytes
 
 

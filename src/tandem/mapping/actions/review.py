@@ -7,7 +7,7 @@ from tandem.core.models import Event, User, WorkItem
 from tandem.core.roles import CAPACITIES, Capacity, OrganisationKind, Role
 from tandem.core.work import cancel_work, close_work, open_work
 from tandem.mapping.models import AnswerStatus, SurveyAnswer
-from tandem.mapping.queries import reviewers_of_answer
+from tandem.mapping.queries.answers import reviewers_of_answer
 from tandem.mapping.work_rules import REVIEW_ANSWER
 
 

@@ -1,33 +1,8 @@
-"""Pure rules of the registry."""
+"""The workflow of a survey answer: who may take which step from which status."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
-
-from tandem.mapping.models import Funding, LegalBasis, ReferralRoute, Status, TargetGroup
-
-# The list fields of a programme and the values each may hold.
-LIST_CHOICES: dict[str, type[object]] = {
-    "legal_bases": LegalBasis,
-    "referral_routes": ReferralRoute,
-    "target_groups": TargetGroup,
-    "funding_sources": Funding,
-}
-
-
-def unknown_values(values: Iterable[str], allowed: Iterable[str]) -> list[str]:
-    """The values that are not among the allowed ones, in the order given."""
-    permitted = set(allowed)
-    return [value for value in values if value not in permitted]
-
-
-def is_public(*, status: str, publish: bool) -> bool:
-    """The public directory lists programmes that function and may be published."""
-    return publish and status == Status.FUNCTIONING
-
-
-# --- Survey answers -------------------------------------------------------------------------
 
 # Who moves an answer from one status to the next. Authors are the provider's coordinators
 # and administrators; reviewers are those assigned to the programme's country in the round,

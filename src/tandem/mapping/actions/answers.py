@@ -1,56 +1,39 @@
-"""Business events of the mapping survey, one function each, each written to the audit log in
-the same transaction as the change it records. Each takes the person acting
-(``acting_user``) and, from a web page, the ``AuditContext`` of her request.
-
-A refused change is on the record too, written before the refusal is raised and outside
-any transaction it would roll back: ``access.denied`` when the person has no part in the
-answer, ``mapping.answer.refused`` when she has but the answer's state does not allow it."""
+"""An answer's way from draft to publication. A refused change is on the record too, written
+before the refusal is raised and outside any transaction it would roll back: ``access.denied``
+when the person has no part in the answer, ``mapping.answer.refused`` when she has but the
+answer's state does not allow it."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
-from datetime import date
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tandem.core import audit, clock, events
 from tandem.core.audit import AuditContext
-from tandem.core.models import Organisation, User
-from tandem.core.roles import Action, OrganisationKind
+from tandem.core.models import User
+from tandem.core.roles import Action
 from tandem.core.scoping import record_denied
-from tandem.geo.models import Country, Region
+from tandem.mapping.actions.review import close_review_work
 from tandem.mapping.models import (
     AnswerSource,
     AnswerStatus,
-    DeliveryLocation,
     Programme,
-    Questionnaire,
-    RoundReviewer,
     SurveyAnswer,
     SurveyRound,
 )
-from tandem.mapping.queries import (
-    ROUND_OWNER_KINDS,
-    answerable_programmes,
-    party_of,
-    round_choice_sets,
-    submitted_answers_of_country,
-)
-from tandem.mapping.questionnaire import (
+from tandem.mapping.queries.answers import party_of
+from tandem.mapping.queries.registry import answerable_programmes, round_choice_sets
+from tandem.mapping.rules.questionnaire import (
     Definition,
     Problem,
     definition_of,
-    shipped_definitions,
     validate,
 )
-from tandem.mapping.review import cancel_review_work_of, close_review_work, open_review_work
-from tandem.mapping.rules import (
+from tandem.mapping.rules.workflow import (
     ACCEPT,
     AUTHOR,
     EDITABLE_STATUSES,
@@ -75,37 +58,6 @@ class AnswerRefused(Exception):
 
 class StaleAnswer(AnswerRefused):
     """Someone else changed the answer since it was opened."""
-
-
-def _structure(data: Mapping[str, Any]) -> str:
-    """What a questionnaire asks, without its wording: names, types, choices and limits."""
-    definition = Definition.from_json(data)
-    shape = (
-        [(q.name, q.type, q.choices, q.required, q.min, q.max, q.section) for q in definition.questions],
-        {name: [c.name for c in items] for name, items in definition.choice_lists.items()},
-    )
-    return json.dumps(shape, sort_keys=True, default=str)
-
-
-def load_shipped_questionnaires(*, using: str = "default") -> int:
-    """Store the questionnaire versions shipped with Tandem. A version already stored gets the
-    shipped wording (translations improve), but never a changed structure: a different
-    question is a new version."""
-    loaded = 0
-    for data in shipped_definitions():
-        stored = Questionnaire.objects.using(using).filter(key=data["key"], version=data["version"]).first()
-        if stored is None:
-            Definition.from_json(data)
-            Questionnaire.objects.using(using).create(key=data["key"], version=data["version"], definition=data)
-            loaded += 1
-        elif stored.definition != data:
-            if _structure(stored.definition) != _structure(data):
-                raise ValueError(
-                    f"questionnaire {data['key']} v{data['version']} changed its questions; ship it as a new version"
-                )
-            stored.definition = data
-            stored.save(update_fields=["definition"])
-    return loaded
 
 
 def start_answer(
@@ -378,172 +330,3 @@ def withdraw_answer(
         context=context,
         changes={"published_at": None},
     )
-
-
-__all__ = [
-    "AnswerRefused",
-    "AnswerStatus",
-    "StaleAnswer",
-    "accept_answer",
-    "check_values",
-    "load_shipped_questionnaires",
-    "publish_answer",
-    "return_answer",
-    "save_answer",
-    "start_answer",
-    "submit_answer",
-    "withdraw_answer",
-]
-
-
-# --- The registry and the rounds ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Location:
-    """A place where a programme meets its participants."""
-
-    town: str
-    region: Region
-    latitude: float
-    longitude: float
-    publish: bool = True
-
-
-@transaction.atomic
-def register_programme(
-    *,
-    provider: Organisation,
-    code: str,
-    name: str,
-    country: Country,
-    regions: Iterable[Region],
-    details: Mapping[str, Any],
-    locations: Iterable[Location] = (),
-    acting_user: User | None,
-    context: AuditContext | None = None,
-) -> Programme:
-    """Add a programme to the registry, with the regions it serves (of its own country) and
-    its delivery locations, as the platform administrator does."""
-    served = list(regions)
-    foreign = [region.code for region in served if region.country_id != country.pk]
-    if foreign:
-        raise ValidationError(
-            _("A programme serves regions of its own country only: %(regions)s.") % {"regions": ", ".join(foreign)}
-        )
-    programme = Programme(provider=provider, code=code, name=name, country=country, **details)
-    programme.full_clean()
-    programme.save()
-    programme.regions_served.set(served)
-    for location in locations:
-        _add_location(programme, location)
-    audit.record(
-        "programme.created",
-        actor=acting_user,
-        obj=programme,
-        organisation=provider,
-        context=context,
-        detail={"code": code, "fields": sorted(["code", "name", "country", "regions_served", *details])},
-    )
-    return programme
-
-
-def _add_location(programme: Programme, location: Location) -> DeliveryLocation:
-    place = DeliveryLocation(programme=programme, **asdict(location))
-    place.full_clean()
-    place.save()
-    return place
-
-
-@transaction.atomic
-def add_delivery_location(
-    *, programme: Programme, location: Location, acting_user: User | None, context: AuditContext | None = None
-) -> DeliveryLocation:
-    """A new place where a programme meets its participants; ``publish`` says whether the
-    public may see it."""
-    place = _add_location(programme, location)
-    audit.record(
-        "programme.changed",
-        actor=acting_user,
-        obj=programme,
-        organisation=programme.provider_id,
-        context=context,
-        detail={"fields": ["locations"], "location": place.pk, "public": location.publish},
-    )
-    return place
-
-
-@transaction.atomic
-def open_round(
-    *,
-    owner: Organisation,
-    name: str,
-    questionnaire: Questionnaire,
-    countries: Iterable[Country],
-    opens_on: date,
-    closes_on: date,
-    acting_user: User | None,
-    context: AuditContext | None = None,
-) -> SurveyRound:
-    """Set up a survey round run by a network or a government body."""
-    if OrganisationKind(owner.kind) not in ROUND_OWNER_KINDS:
-        raise ValidationError(_("A survey round is run by a network or a government body."))
-    survey_round = SurveyRound(
-        owner=owner, name=name, questionnaire=questionnaire, opens_on=opens_on, closes_on=closes_on
-    )
-    survey_round.full_clean()
-    survey_round.save()
-    survey_round.countries.set(list(countries))
-    audit.record(
-        "mapping.round.created",
-        actor=acting_user,
-        obj=survey_round,
-        organisation=owner,
-        context=context,
-        detail={"fields": ["closes_on", "countries", "name", "opens_on", "owner", "questionnaire"]},
-    )
-    return survey_round
-
-
-@transaction.atomic
-def assign_reviewer(
-    *,
-    survey_round: SurveyRound,
-    country: Country,
-    user: User,
-    acting_user: User | None,
-    context: AuditContext | None = None,
-) -> RoundReviewer:
-    """Ask a person to review the answers of one country in a round. She sees them from now
-    on, and answers already waiting become her work."""
-    reviewer = RoundReviewer(round=survey_round, country=country, user=user)
-    reviewer.full_clean()
-    reviewer.save()
-    audit.record(
-        "mapping.reviewer.assigned",
-        actor=acting_user,
-        obj=reviewer,
-        organisation=survey_round.owner_id,
-        context=context,
-        detail={"round": survey_round.pk, "country": country.code, "user": user.get_username()},
-    )
-    for answer in submitted_answers_of_country(survey_round, country):
-        open_review_work(answer, only_for=user)
-    return reviewer
-
-
-@transaction.atomic
-def remove_reviewer(*, reviewer: RoundReviewer, acting_user: User | None, context: AuditContext | None = None) -> None:
-    """Withdraw a reviewer: she no longer sees the country's unpublished answers, and her open
-    review work ends."""
-    survey_round, country, user = reviewer.round, reviewer.country, reviewer.user
-    audit.record(
-        "mapping.reviewer.removed",
-        actor=acting_user,
-        organisation=survey_round.owner_id,
-        context=context,
-        detail={"round": survey_round.pk, "country": country.code, "user": user.get_username()},
-    )
-    reviewer.delete()
-    for answer in submitted_answers_of_country(survey_round, country):
-        cancel_review_work_of(answer, user, reason="mapping.reviewer.removed", acting_user=acting_user, context=context)

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.utils.translation import get_language, gettext as _
 
-DEFINITIONS = Path(__file__).resolve().parent / "questionnaires"
+DEFINITIONS = Path(__file__).resolve().parents[1] / "questionnaires"
 
 # Values that mean "not applicable / not known" in files exported from survey tools.
 MISSING_TOKENS = frozenset({"", "n/a", "na", "n.a.", "-", "null", "none_applicable"})
