@@ -393,8 +393,7 @@ class Recorder:
 def measure_analysis(latest: Any, repeats: int, record: Recorder) -> None:
     from weasyprint import HTML
 
-    from tandem.mapping.coverage import compute_coverage
-    from tandem.mapping.queries.figures import compute_indicators
+    from tandem.mapping.queries.figures import compute_coverage, compute_indicators
     from tandem.mapping.report import build_report, render_report_html, render_report_pdf
     from tandem.reports.pdf import DEFAULT_BASE_URL, StaticOnlyFetcher
 

@@ -13,8 +13,9 @@ from django.core.management import CommandError, call_command
 
 from tandem.geo.distance import haversine_km
 from tandem.geo.models import Country, Region
-from tandem.mapping.coverage import REGISTRY, ROUND, CoverageResults, RegionCoverage, compute_coverage
 from tandem.mapping.models import AnswerStatus, Programme, Status, SurveyAnswer, SurveyRound
+from tandem.mapping.queries.figures import compute_coverage
+from tandem.mapping.rules.coverage import REGISTRY, ROUND, CoverageResults, RegionCoverage
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tandem.geo.models import Country
+from tandem.mapping.models import AnswerStatus, Programme, SurveyRound
+from tandem.mapping.queries.figures import compute_indicators
+from tandem.mapping.queries.rounds import latest_published_round
 from tandem.mapping.rules.figures import DOES_NOT_MEET, MEETS, NOT_ANSWERED
 from tandem.mapping.rules.indicators import INDICATORS, indicator
-from tandem.mapping.queries.figures import compute_indicators
-from tandem.mapping.models import AnswerStatus, Programme, SurveyRound
-from tandem.mapping.queries.rounds import latest_published_round
 from tests import factories
 from tests.factories import COMPLETE_VALUES
 

@@ -25,10 +25,10 @@ from pypdf import PdfReader
 
 from tandem.core.models import AuditEntry
 from tandem.geo.models import Country
-from tandem.mapping.rules.indicators import INDICATORS, indicator
-from tandem.reports.numbers import percent_text
 from tandem.mapping.models import AnswerStatus, DeliveryLocation, Programme, SurveyRound
 from tandem.mapping.report import build_report, render_report_html, render_report_pdf
+from tandem.mapping.rules.indicators import INDICATORS, indicator
+from tandem.reports.numbers import percent_text
 from tests import factories
 from tests.conftest import World, sign_in
 

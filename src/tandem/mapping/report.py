@@ -65,11 +65,11 @@ from tandem.core import audit
 from tandem.core.audit import AuditContext
 from tandem.core.models import SiteSettings, User
 from tandem.geo.models import FOOTNOTED, Country, Region
-from tandem.mapping.coverage import CountryCoverage, CoverageResults, RegionCoverage, compute_coverage
 from tandem.mapping.models import DeliveryLocation, Programme, Status, SurveyRound
 from tandem.mapping.queries.answers import published_answers
-from tandem.mapping.queries.figures import compute_indicators
+from tandem.mapping.queries.figures import compute_coverage, compute_indicators
 from tandem.mapping.queries.rounds import previous_round
+from tandem.mapping.rules.coverage import CountryCoverage, CoverageResults, RegionCoverage
 from tandem.mapping.rules.figures import (
     COUNTRY,
     RESPONSE_RATE,

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from tandem.mapping.models import SurveyRound
+from tandem.mapping.rules.coverage import CoverageResults
 from tandem.mapping.rules.figures import (
     DOES_NOT_MEET,
     MEETS,
@@ -197,3 +198,68 @@ def results_csv_rows(results: IndicatorResults) -> Iterator[list[Any]]:
             "no",
             percent_text(score) if score is not None else _("not answered"),
         ]
+
+
+# --- Coverage -------------------------------------------------------------------------------
+
+COVERAGE_CSV_HEADER = (
+    "country",
+    "code",
+    "name",
+    "name_en",
+    "population",
+    "served",
+    "programmes",
+    "population_without",
+    "distance_km",
+    "distance_display",
+)
+
+
+def coverage_json(results: CoverageResults) -> dict[str, Any]:
+    """The results as a JSON-ready structure (its shape is documented in the module docstring
+    of ``management/commands/mapping_coverage.py``)."""
+    share = results.share_without
+    return {
+        "round": None
+        if results.survey_round is None
+        else {"id": results.survey_round.pk, "name": results.survey_round.name},
+        "source": results.source,
+        "country": None
+        if results.country is None
+        else {"code": results.country.code, "name": results.country.display_name},
+        "generated_at": results.generated_at.isoformat(),
+        "distance": _(
+            "Straight line (great circle) in kilometres from each region's representative point to the "
+            "nearest delivery location of a functioning programme of the same country; travel by road is longer."
+        ),
+        "regions": [region.as_dict() for region in results.regions],
+        "countries": [item.as_dict() for item in results.countries],
+        "total": {
+            "population": results.population,
+            "population_without": results.population_without,
+            "share_without": None if share is None else round(share, 1),
+        },
+    }
+
+
+def coverage_csv_rows(results: CoverageResults) -> list[list[Any]]:
+    """One row per region under ``COVERAGE_CSV_HEADER``."""
+    rows = []
+    for region in results.regions:
+        data = region.as_dict()
+        rows.append(
+            [
+                data["country"],
+                data["code"],
+                data["name"],
+                data["name_en"],
+                data["population"],
+                "yes" if data["served"] else "no",
+                data["programmes"],
+                data["population_without"],
+                "" if data["distance_km"] is None else data["distance_km"],
+                data["distance_display"],
+            ]
+        )
+    return rows

@@ -15,7 +15,7 @@ JSON, on one line (``| python -m json.tool`` to read it)::
                     "share_display", "regions", "regions_without", "programmes"}],
      "total": {"population", "population_without", "share_without"}}
 
-CSV: one row per region with the header ``coverage.CSV_HEADER``.
+CSV: one row per region with the header ``render.exports.COVERAGE_CSV_HEADER``.
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from tandem.mapping import coverage
 from tandem.mapping.management.commands._mapping_scope import (
     ensure_country_in_round,
     export_figures,
     resolve_country,
     resolve_round,
 )
+from tandem.mapping.queries.figures import compute_coverage
+from tandem.mapping.render import exports
 
 
 class Command(BaseCommand):
@@ -48,14 +49,14 @@ class Command(BaseCommand):
         country = resolve_country(options.get("country"))
         survey_round = resolve_round(options.get("round"))
         ensure_country_in_round(country, survey_round)
-        results = coverage.compute_coverage(survey_round=survey_round, country=country)
+        results = compute_coverage(survey_round=survey_round, country=country)
         export_figures(
             self,
             kind="coverage",
             survey_round=survey_round,
             country=country,
             output_format=options.get("format", "json"),
-            header=coverage.CSV_HEADER,
-            rows=coverage.results_csv_rows(results),
-            document=lambda: coverage.results_json(results),
+            header=exports.COVERAGE_CSV_HEADER,
+            rows=exports.coverage_csv_rows(results),
+            document=lambda: exports.coverage_json(results),
         )

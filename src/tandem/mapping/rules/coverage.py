@@ -28,9 +28,8 @@ Public API::
         .share_without (percent or None)  .has_programme  .share_display()
     CoverageResults(survey_round, country, source, generated_at, regions, countries)
         .population  .population_without  .share_without  .regions_of(country_code)
-    compute_coverage(*, survey_round=None, country=None) -> CoverageResults
-    results_json(results) -> dict      # the shape printed by ``tandem mapping coverage``
-    CSV_HEADER, results_csv_rows(results)   # one row per region
+    coverage_of(*, survey_round, country, countries, regions, functioning, public_points,
+                generated_at) -> CoverageResults      # pure; queries.figures.compute_coverage reads
 
 ``regions`` and ``countries`` are in display order (countries by name, regions by code).
 """
@@ -38,19 +37,17 @@ Public API::
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from tandem.geo.distance import Point, nearest_km
-from tandem.geo.models import Country, Region
-from tandem.mapping.models import DeliveryLocation, Programme, Status, SurveyRound
-from tandem.mapping.queries.answers import published_answers
+from tandem.geo.models import Country
+from tandem.mapping.models import SurveyRound
 from tandem.reports.numbers import percent_text
 
 ROUND, REGISTRY = "round", "registry"
@@ -162,7 +159,7 @@ class CoverageResults:
 
 
 @dataclass(frozen=True)
-class _Region:
+class CoverageRegion:
     id: int
     code: str
     parent_id: int | None
@@ -174,79 +171,50 @@ class _Region:
     country_code: str
 
 
-def compute_coverage(*, survey_round: SurveyRound | None = None, country: Country | None = None) -> CoverageResults:
-    """Coverage of the round's countries from its published answers, or of every country from
-    the registry when no round is given; of one country when ``country`` is given."""
-    if country is not None:
-        countries = [country]
-    elif survey_round is not None:
-        countries = list(survey_round.countries.all())
-    else:
-        countries = list(Country.objects.all())
-    country_ids = [item.pk for item in countries]
-    regions = [
-        _Region(pk, code, parent, unit, name, name_en, population, (lat, lon), cc)
-        for pk, code, parent, unit, name, name_en, population, lat, lon, cc in Region.objects.filter(
-            country__in=country_ids
-        )
-        .order_by("code")
-        .values_list(
-            "pk",
-            "code",
-            "parent_id",
-            "coverage_unit",
-            "name",
-            "name_en",
-            "population",
-            "latitude",
-            "longitude",
-            "country__code",
-        )
-    ]
+@dataclass(frozen=True)
+class Functioning:
+    """A functioning programme as coverage sees it: its country and the regions it serves."""
+
+    programme_id: int
+    country_code: str
+    serves: tuple[str, ...]
+
+
+def coverage_of(
+    *,
+    survey_round: SurveyRound | None,
+    country: Country | None,
+    countries: Sequence[Country],
+    regions: Sequence[CoverageRegion],
+    functioning: Sequence[Functioning],
+    public_points: Mapping[int, Sequence[Point]],
+    generated_at: datetime,
+) -> CoverageResults:
+    """Coverage of ``countries``: which coverage unit a functioning programme of the same
+    country serves, the population without one, and the distance from each unit to the nearest
+    public location (or, for a programme without one, the points of the regions it serves)."""
     units_of = _coverage_units(regions)
-
-    # programme id -> (its country, the region codes it says it serves)
-    functioning: dict[int, tuple[str, list[str]]] = {}
-    if survey_round is not None:
-        answers = published_answers(survey_round=survey_round, country=country).values_list(
-            "programme_id", "programme__country__code", "values"
-        )
-        for programme_id, country_code, values in answers.iterator(chunk_size=2000):
-            if isinstance(values, dict) and values.get("status") == Status.FUNCTIONING:
-                served = values.get("regions_served") or []
-                functioning[programme_id] = (country_code, served if isinstance(served, list) else str(served).split())
-    else:
-        programmes = Programme.objects.filter(status=Status.FUNCTIONING, country__in=country_ids)
-        for programme_id, country_code in programmes.values_list("pk", "country__code"):
-            functioning[programme_id] = (country_code, [])
-        through = Programme.regions_served.through.objects.filter(programme__in=programmes)
-        for programme_id, region_code in through.values_list("programme_id", "region__code"):
-            functioning[programme_id][1].append(region_code)
-
     by_code = {region.code: region for region in regions}
     serving: dict[str, int] = defaultdict(int)  # coverage unit code -> programmes serving it
     points: dict[str, set[Point]] = defaultdict(set)  # country code -> points of its programmes
     programmes_in: dict[str, int] = defaultdict(int)
-    located: set[int] = set()
-    locations = DeliveryLocation.objects.filter(
-        programme__country__in=country_ids, publish=True, programme__publish=True
-    ).values_list("programme_id", "latitude", "longitude")
-    for programme_id, lat, lon in locations:
-        if programme_id in functioning:
-            points[functioning[programme_id][0]].add((lat, lon))
-            located.add(programme_id)
-    for programme_id, (country_code, served) in functioning.items():
-        programmes_in[country_code] += 1
+    for programme in functioning:
+        programmes_in[programme.country_code] += 1
+        located = public_points.get(programme.programme_id, ())
+        points[programme.country_code].update(located)
         # Programmes are bound to their country's legal system, courts, referral routes and
         # languages: a man cannot be sent to a programme across a border, so a region counts as
         # served, and distances are measured, only by programmes of its own country.
         units = {
-            unit for code in served for unit in units_of.get(code, ()) if by_code[unit].country_code == country_code
+            unit
+            for code in programme.serves
+            for unit in units_of.get(code, ())
+            if by_code[unit].country_code == programme.country_code
         }
         for unit in units:
             serving[unit] += 1
-            if programme_id not in located:
-                points[country_code].add(by_code[unit].point)
+            if not located:
+                points[programme.country_code].add(by_code[unit].point)
 
     names = {item.code: item.display_name for item in countries}
     region_rows: list[RegionCoverage] = []
@@ -275,7 +243,7 @@ def compute_coverage(*, survey_round: SurveyRound | None = None, country: Countr
         survey_round=survey_round,
         country=country,
         source=ROUND if survey_round is not None else REGISTRY,
-        generated_at=timezone.now(),
+        generated_at=generated_at,
         regions=tuple(region_rows),
         countries=country_rows,
     )
@@ -297,17 +265,17 @@ def _country_row(
     )
 
 
-def _coverage_units(regions: list[_Region]) -> dict[str, tuple[str, ...]]:
+def _coverage_units(regions: Sequence[CoverageRegion]) -> dict[str, tuple[str, ...]]:
     """For every region code, the coverage units it stands for: itself when it is one, the
     units below it for a grouping region (an entity, a province), or the unit above it for a
     region smaller than a unit."""
     by_id = {region.id: region for region in regions}
-    children: dict[int, list[_Region]] = defaultdict(list)
+    children: dict[int, list[CoverageRegion]] = defaultdict(list)
     for region in regions:
         if region.parent_id is not None:
             children[region.parent_id].append(region)
 
-    def below(region: _Region) -> list[str]:
+    def below(region: CoverageRegion) -> list[str]:
         found = []
         for child in children.get(region.id, []):
             found.extend([child.code] if child.coverage_unit else below(child))
@@ -326,68 +294,3 @@ def _coverage_units(regions: list[_Region]) -> dict[str, tuple[str, ...]]:
             found = [parent.code] if parent is not None else []
         units[region.code] = tuple(found)
     return units
-
-
-# --- Output for the command line ------------------------------------------------------------
-
-CSV_HEADER = (
-    "country",
-    "code",
-    "name",
-    "name_en",
-    "population",
-    "served",
-    "programmes",
-    "population_without",
-    "distance_km",
-    "distance_display",
-)
-
-
-def results_json(results: CoverageResults) -> dict[str, Any]:
-    """The results as a JSON-ready structure (its shape is documented in the module docstring
-    of ``management/commands/mapping_coverage.py``)."""
-    share = results.share_without
-    return {
-        "round": None
-        if results.survey_round is None
-        else {"id": results.survey_round.pk, "name": results.survey_round.name},
-        "source": results.source,
-        "country": None
-        if results.country is None
-        else {"code": results.country.code, "name": results.country.display_name},
-        "generated_at": results.generated_at.isoformat(),
-        "distance": _(
-            "Straight line (great circle) in kilometres from each region's representative point to the "
-            "nearest delivery location of a functioning programme of the same country; travel by road is longer."
-        ),
-        "regions": [region.as_dict() for region in results.regions],
-        "countries": [item.as_dict() for item in results.countries],
-        "total": {
-            "population": results.population,
-            "population_without": results.population_without,
-            "share_without": None if share is None else round(share, 1),
-        },
-    }
-
-
-def results_csv_rows(results: CoverageResults) -> list[list[Any]]:
-    """One row per region under ``CSV_HEADER``."""
-    rows = []
-    for region in results.regions:
-        data = region.as_dict()
-        rows.append(
-            [
-                data["country"],
-                data["code"],
-                data["name"],
-                data["name_en"],
-                data["population"],
-                "yes" if data["served"] else "no",
-                data["programmes"],
-                data["population_without"],
-                "" if data["distance_km"] is None else data["distance_km"],
-                data["distance_display"],
-            ]
-        )
-    return rows
