@@ -394,7 +394,8 @@ def measure_analysis(latest: Any, repeats: int, record: Recorder) -> None:
     from weasyprint import HTML
 
     from tandem.mapping.queries.figures import compute_coverage, compute_indicators
-    from tandem.mapping.report import build_report, render_report_html, render_report_pdf
+    from tandem.mapping.queries.report import build_report
+    from tandem.mapping.render.report import render_report_html, render_report_pdf
     from tandem.reports.pdf import DEFAULT_BASE_URL, StaticOnlyFetcher
 
     compute_indicators(survey_round=latest)  # warm the caches a first request would warm

@@ -20,16 +20,12 @@ from django.views.decorators.http import require_safe
 
 from tandem.core.http import audit_context, signed_in_user
 from tandem.geo.models import Country
+from tandem.mapping.actions.exports import record_report
 from tandem.mapping.models import SurveyRound
+from tandem.mapping.queries.report import build_report
 from tandem.mapping.queries.rounds import access_round
-from tandem.mapping.report import (
-    Report,
-    build_report,
-    record_report,
-    render_report_html,
-    render_report_pdf,
-    report_filename,
-)
+from tandem.mapping.render.report import render_report_html, render_report_pdf, report_filename
+from tandem.mapping.rules.report import Report
 
 
 class ReportFilterForm(forms.Form):

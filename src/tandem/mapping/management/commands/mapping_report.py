@@ -16,12 +16,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import COMMAND_LINE
+from tandem.mapping.actions.exports import record_report
 from tandem.mapping.management.commands._mapping_scope import (
     ensure_country_in_round,
     resolve_country,
     resolve_round_or_latest,
 )
-from tandem.mapping.report import build_report, record_report, render_report_html, render_report_pdf
+from tandem.mapping.queries.report import build_report
+from tandem.mapping.render.report import render_report_html, render_report_pdf
 
 FORMATS = ("html", "pdf")
 
