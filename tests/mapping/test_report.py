@@ -433,3 +433,16 @@ def test_a_country_with_very_many_programmes_is_counted_in_the_annex_not_listed(
     html = render_report_html(build_report(survey_round=survey_round), language="en")
     assert "Listed only by count" not in html.split('id="annex-programmes"')[1]
     assert "1 programme answered; at this number they are not listed by name here." in html
+
+
+def test_the_report_says_what_it_counts_as_functioning_and_gives_the_registry_beside_it(
+    survey_round: SurveyRound,
+) -> None:
+    # The registry lists the programme as functioning; its published answer says it is on paper.
+    made = factories.programme("Registry says functioning")
+    factories.survey_answer(survey_round, made, status=AnswerStatus.PUBLISHED, programme_status="on_paper")
+    html = html_of(survey_round)
+    figures = html[html.index('class="key-figures"') : html.index("Main findings")]
+    assert "Functioning programmes, as their published answers say</dt><dd>0</dd>" in figures
+    assert "Functioning programmes in the registry today</dt><dd>1</dd>" in figures
+    assert "The report counts what each programme said of itself in its answer to this round" in figures

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _, ngettext
 
+from tandem.core.suppression import too_few
 from tandem.mapping.render.report_words import Scope, bar, counts_text, label_of
 from tandem.mapping.rules.report import (
     STATUSES,
@@ -39,7 +40,7 @@ class Pictures:
             scopes += [(self.names[code], report.facts[code]) for code in report.country_codes]
         rows = []
         for name, facts in scopes:
-            if facts.answers < report.small_number:
+            if not facts.answers or too_few(facts.answers, report.small_number):
                 note = ngettext("%(count)s programme", "%(count)s programmes", facts.answers) % {"count": facts.answers}
                 rows.append(Stack(name, None, note=note))
             else:

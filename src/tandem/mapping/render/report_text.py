@@ -13,6 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _, ngettext
 
 from tandem.core.models import SiteSettings
+from tandem.core.suppression import too_few
 from tandem.geo.models import FOOTNOTED, Country
 from tandem.mapping.models import Status
 from tandem.mapping.render.report_pictures import Pictures
@@ -138,7 +139,11 @@ class Writer:
                     "rate": results.response.display(),
                 },
             ),
-            (_("Functioning programmes"), count_text(facts.status(Status.FUNCTIONING))),
+            (_("Functioning programmes, as their published answers say"), count_text(facts.status(Status.FUNCTIONING))),
+            (
+                _("Functioning programmes in the registry today"),
+                count_text(sum(report.registry_functioning.get(code, 0) for code in report.country_codes)),
+            ),
             (_("Programmes on paper only"), count_text(facts.status(Status.ON_PAPER))),
         ]
         share = coverage.share_without
@@ -343,7 +348,14 @@ class Writer:
                     _("%(answers)s of %(asked)s programmes in the registry (%(rate)s)")
                     % {"answers": count_text(facts.answers), "asked": count_text(asked), "rate": response.display()},
                 ),
-                (_("Functioning programmes"), count_text(facts.status(Status.FUNCTIONING))),
+                (
+                    _("Functioning programmes, as their published answers say"),
+                    count_text(facts.status(Status.FUNCTIONING)),
+                ),
+                (
+                    _("Functioning programmes in the registry today"),
+                    count_text(report.registry_functioning.get(code, 0)),
+                ),
                 (_("Programmes on paper only"), count_text(facts.status(Status.ON_PAPER))),
                 (
                     _("Regions without a functioning programme"),
@@ -523,6 +535,12 @@ class Writer:
                 "nearest delivery location of a functioning programme of the same country; travel by road is longer."
             ),
             "kosovo_footnote": footnote,
+            "counts_note": _(
+                "The report counts what each programme said of itself in its answer to this round, once the "
+                "answer was reviewed and published. The directory of programmes shows the registry's status "
+                "today, which may differ: a programme may have started or stopped since it answered, and one "
+                "that has not answered, or whose answer is not yet published, is not counted here."
+            ),
             "response": results.response,
         }
 
@@ -596,7 +614,7 @@ class Writer:
             weeks = facts.waiting_weeks
             if not weeks:
                 text = _("no answers")
-            elif len(weeks) < report.small_number:
+            elif too_few(len(weeks), report.small_number):
                 text = ngettext(
                     "%(count)s programme answered (few programmes: no median shown)",
                     "%(count)s programmes answered (few programmes: no median shown)",
