@@ -432,7 +432,7 @@ def measure_import(args: argparse.Namespace, world: dict[str, Any], rng: random.
     from django.db import connection
 
     from tandem.core.audit import COMMAND_LINE
-    from tandem.mapping.importing import import_answers
+    from tandem.mapping.actions.imports import import_answers
     from tandem.mapping.models import Programme, SurveyRound
 
     per_country = max(0, -(-(args.import_rows - args.countries * args.programmes) // args.countries))

@@ -14,7 +14,7 @@ from tandem.core import actions
 from tandem.core.models import Invitation, Membership, User
 from tandem.core.roles import OrganisationKind, Role
 from tandem.core.scoping import ScopedModel
-from tandem.mapping.importing import queue_import
+from tandem.mapping.actions.imports import queue_import
 from tandem.mapping.models import AnswerStatus, ImportJob, Programme, SurveyAnswer, SurveyRound
 from tests import factories
 from tests.conftest import World, signed_in_client

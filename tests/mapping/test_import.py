@@ -23,14 +23,9 @@ from tandem.core import clock
 from tandem.core.models import AuditEntry
 from tandem.core.tables import MEGABYTE, Limits, UnreadableFile
 from tandem.core.worker import recover_interrupted_tasks
-from tandem.mapping import import_views, importing
-from tandem.mapping.importing import (
-    ImportRefused,
-    import_answers,
-    queue_import,
-    read_table,
-    run_import,
-)
+from tandem.mapping import import_views
+from tandem.mapping.actions import imports as importing
+from tandem.mapping.actions.imports import import_answers, queue_import, read_table, run_import
 from tandem.mapping.management.commands import mapping_import
 from tandem.mapping.models import (
     AnswerSource,
@@ -41,6 +36,7 @@ from tandem.mapping.models import (
     SurveyAnswer,
     SurveyRound,
 )
+from tandem.mapping.rules.import_checks import ImportRefused
 from tests import factories
 from tests.conftest import World, sign_in, signed_in_client
 

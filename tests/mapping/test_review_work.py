@@ -118,7 +118,7 @@ def test_imported_answers_wait_for_review_too(world: World) -> None:
     values = {**factories.COMPLETE_VALUES, "programme": programme.code, "regions_served": "AL-11"}
     header = ",".join(values)
     row = ",".join(" ".join(v) if isinstance(v, list) else str(v) for v in values.values())
-    from tandem.mapping.importing import import_answers
+    from tandem.mapping.actions.imports import import_answers
 
     import_answers(survey_round=survey_round, filename="a.csv", content=f"{header}\n{row}\n".encode(), acting_user=None)
     events.deliver_pending()

@@ -14,7 +14,7 @@ from pyxform.xls2xform import convert  # type: ignore[import-untyped]
 
 from tandem import cli
 from tandem.core.models import AuditEntry
-from tandem.mapping.importing import import_answers
+from tandem.mapping.actions.imports import import_answers
 from tandem.mapping.models import Programme, SurveyAnswer, SurveyRound
 from tandem.mapping.xlsform import build_xlsform, xlsform_bytes
 from tests import factories

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from tandem.core import audit, tables
 from tandem.core.http import audit_context, signed_in_user
-from tandem.mapping.importing import LIMITS, queue_import, result_message
+from tandem.mapping.actions.imports import LIMITS, queue_import, result_message
 from tandem.mapping.models import ImportJob
 from tandem.mapping.queries.imports import access_import_job, recent_import_jobs
 from tandem.mapping.queries.rounds import access_managed_round

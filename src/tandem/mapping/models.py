@@ -356,7 +356,7 @@ class ImportJob(ScopedModel):
     rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
     # How often a worker started on it (more than once when a worker was stopped mid-way).
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # The first problems found (``importing.MAX_PROBLEMS``): [{"row", "column", "message", "allowed"}];
+    # The first problems found (``rules.import_checks.MAX_PROBLEMS``): [{"row", "column", "message", "allowed"}];
     # the summary counts them all.
     problems = models.JSONField(_("problems"), default=list, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)

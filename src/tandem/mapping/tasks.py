@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import translation
 from django_tasks import task
 
-from tandem.mapping.importing import run_import
+from tandem.mapping.actions.imports import run_import
 
 
 @task()

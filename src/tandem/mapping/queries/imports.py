@@ -10,9 +10,13 @@ from tandem.core.roles import Action
 from tandem.core.scoping import access
 from tandem.mapping.models import (
     ImportJob,
+    Programme,
     SurveyRound,
 )
+from tandem.mapping.queries.registry import round_choice_sets
 from tandem.mapping.queries.rounds import access_managed_round
+from tandem.mapping.rules.import_checks import RoundFacts
+from tandem.mapping.rules.questionnaire import definition_of
 
 
 def access_import_job(
@@ -46,3 +50,28 @@ def get_import_batch_exists(survey_round: SurveyRound, sha256: str) -> bool:
     from tandem.mapping.models import ImportBatch
 
     return ImportBatch._base_manager.filter(round=survey_round, sha256=sha256).exists()
+
+
+def round_facts(survey_round: SurveyRound) -> RoundFacts:
+    """What a file of answers to this round is checked against, read once."""
+    countries = list(survey_round.countries.order_by("code"))
+    programmes = Programme.objects.filter(country__in=countries)
+    return RoundFacts(
+        definition=definition_of(survey_round.questionnaire.definition),
+        dynamic=round_choice_sets(survey_round),
+        country_codes=tuple(country.code for country in countries),
+        programmes=dict(programmes.values_list("code", "pk")),
+        country_of=dict(programmes.values_list("code", "country__code")),
+        regions_of={
+            country.code: frozenset(round_choice_sets(survey_round, country=country)["regions"])
+            for country in countries
+        },
+    )
+
+
+def countries_of_programmes(codes: set[str]) -> dict[str, str]:
+    """The country (by name) of each programme of the registry with one of these references."""
+    if not codes:
+        return {}
+    found = Programme.objects.filter(code__in=sorted(codes)).select_related("country")
+    return {programme.code: programme.country.display_name for programme in found}

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from tandem.core.audit import COMMAND_LINE
 from tandem.core.tables import UnreadableFile, read_file
-from tandem.mapping.importing import LIMITS, ImportRefused, import_answers
+from tandem.mapping.actions.imports import LIMITS, import_answers
 from tandem.mapping.queries.rounds import get_round
+from tandem.mapping.rules.import_checks import ImportRefused
 
 
 class Command(BaseCommand):
