@@ -23,7 +23,6 @@ from tandem.core import clock
 from tandem.core.models import AuditEntry
 from tandem.core.tables import MEGABYTE, Limits, UnreadableFile
 from tandem.core.worker import recover_interrupted_tasks
-from tandem.mapping import import_views
 from tandem.mapping.actions import imports as importing
 from tandem.mapping.actions.imports import import_answers, queue_import, read_table, run_import
 from tandem.mapping.management.commands import mapping_import
@@ -37,6 +36,7 @@ from tandem.mapping.models import (
     SurveyRound,
 )
 from tandem.mapping.rules.import_checks import ImportRefused
+from tandem.mapping.views import imports as import_views
 from tests import factories
 from tests.conftest import World, sign_in, signed_in_client
 

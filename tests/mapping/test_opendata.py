@@ -28,8 +28,8 @@ from referencing.jsonschema import DRAFT202012
 from tandem import cli
 from tandem.core.models import AuditEntry
 from tandem.core.roles import Role
-from tandem.mapping import opendata
 from tandem.mapping.models import Cost, DeliveryLocation, Programme, Status
+from tandem.mapping.render import opendata
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pyxform.xls2xform import convert  # type: ignore[import-untyped]
 
 from tandem.mapping.models import AnswerStatus, Programme, SurveyRound
-from tandem.mapping.xlsform import xlsform_bytes
+from tandem.mapping.render.xlsform import xlsform_bytes
 from tests import factories
 
 pytestmark = pytest.mark.django_db

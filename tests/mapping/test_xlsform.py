@@ -16,7 +16,7 @@ from tandem import cli
 from tandem.core.models import AuditEntry
 from tandem.mapping.actions.imports import import_answers
 from tandem.mapping.models import Programme, SurveyAnswer, SurveyRound
-from tandem.mapping.xlsform import build_xlsform, xlsform_bytes
+from tandem.mapping.render.xlsform import build_xlsform, xlsform_bytes
 from tests import factories
 from tests.conftest import World
 

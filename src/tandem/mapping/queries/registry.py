@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from tandem.core.audit import AuditContext
 from tandem.core.models import User
@@ -84,3 +84,27 @@ def round_choice_sets(survey_round: SurveyRound, *, country: Country | None = No
             .values_list("code", flat=True)
         ),
     }
+
+
+def choice_rows_of_round(
+    survey_round: SurveyRound,
+) -> tuple[list[tuple[str, str, bool]], list[tuple[str, str, str]]]:
+    """The programmes (reference, name, may be published) and coverage units (code, name,
+    English name) of a round's countries, for the choice lists of its form."""
+    countries = list(survey_round.countries.values_list("pk", flat=True))
+    programmes = (
+        Programme.objects.filter(country_id__in=countries).order_by("code").values_list("code", "name", "publish")
+    )
+    regions = (
+        Region.objects.filter(country_id__in=countries, coverage_unit=True)
+        .order_by("code")
+        .values_list("code", "name", "name_en")
+    )
+    return list(programmes), list(regions)
+
+
+def exported_programmes() -> list[Programme]:
+    """The programmes of the public directory with their public locations, for open data."""
+    programmes = list(public_programmes())
+    prefetch_related_objects(programmes, "public_locations__region")
+    return programmes

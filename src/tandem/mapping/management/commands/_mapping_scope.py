@@ -10,9 +10,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from tandem.core import audit
+from tandem.core.audit import COMMAND_LINE
 from tandem.core.spreadsheets import csv_writer
 from tandem.geo.models import Country
+from tandem.mapping.actions.exports import record_figures_export
 from tandem.mapping.models import SurveyRound
 from tandem.mapping.queries.rounds import get_round, latest_published_round
 
@@ -73,15 +74,13 @@ def export_figures(
 ) -> None:
     """Print figures as CSV (``header`` and ``rows``) or JSON (``document()``), and put the
     export on the record: which figures left Tandem, of which round and country."""
-    audit.record(
-        f"mapping.{kind}_exported",
-        actor=None,
-        context=audit.COMMAND_LINE,
-        detail={
-            "round": survey_round.pk if survey_round is not None else None,
-            "country": country.code if country is not None else None,
-            "format": output_format,
-        },
+    record_figures_export(
+        kind=kind,
+        survey_round=survey_round,
+        country=country,
+        file_format=output_format,
+        acting_user=None,
+        context=COMMAND_LINE,
     )
     if output_format == "csv":
         buffer = io.StringIO()

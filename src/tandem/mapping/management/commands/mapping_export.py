@@ -4,8 +4,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from tandem.core import audit
-from tandem.mapping import opendata
+from tandem.core.audit import COMMAND_LINE
+from tandem.mapping.actions.exports import record_open_data_export
+from tandem.mapping.queries.registry import exported_programmes
+from tandem.mapping.render import opendata
 
 BUILDERS = {"hsds": opendata.hsds_dataset, "geojson": opendata.geojson_collection}
 
@@ -30,7 +32,7 @@ class Command(BaseCommand):
             )
         if output is not None and output.is_dir():
             raise CommandError(_("%(path)s is a folder; give a file name.") % {"path": output}, returncode=2)
-        programmes = opendata.exported_programmes()
+        programmes = exported_programmes()
         text = opendata.render(BUILDERS[export_format](programmes))
         if output is None:
             self.stdout.write(text, ending="")
@@ -43,11 +45,8 @@ class Command(BaseCommand):
                     returncode=2,
                 ) from None
         # Every export is on the record: who took which open data out, and how much of it.
-        audit.record(
-            "mapping.export",
-            actor=None,
-            context=audit.COMMAND_LINE,
-            detail={"format": export_format, "programmes": len(programmes)},
+        record_open_data_export(
+            file_format=export_format, programmes=len(programmes), acting_user=None, context=COMMAND_LINE
         )
         if output is not None:
             self.stdout.write(

@@ -8,9 +8,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from tandem.core import audit
+from tandem.core.audit import COMMAND_LINE
+from tandem.mapping.actions.exports import record_xlsform_export
 from tandem.mapping.queries.rounds import get_round
-from tandem.mapping.xlsform import XLSFormError, xlsform_bytes
+from tandem.mapping.render.xlsform import XLSFormError, xlsform_bytes
 
 
 class Command(BaseCommand):
@@ -46,9 +47,7 @@ class Command(BaseCommand):
                 _("%(path)s could not be written: %(reason)s.") % {"path": output, "reason": error.strerror},
                 returncode=2,
             ) from None
-        audit.record(
-            "mapping.xlsform_exported", actor=None, context=audit.COMMAND_LINE, detail={"round": survey_round.pk}
-        )
+        record_xlsform_export(survey_round=survey_round, acting_user=None, context=COMMAND_LINE)
         self.stdout.write(
             _("The form of round %(round)s was written to %(path)s.") % {"round": survey_round.name, "path": output}
         )

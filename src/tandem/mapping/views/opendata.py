@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-from tandem.mapping import opendata
+from tandem.mapping.render import opendata
 
 
 def _download(build: Callable[[], dict[str, Any]], content_type: str, filename: str) -> HttpResponse:

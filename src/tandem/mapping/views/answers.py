@@ -1,16 +1,14 @@
-"""Pages of a survey round: the rounds a person takes part in, a round's answers, filling in
-an answer, and reviewing and publishing it. Every record is reached through ``queries``."""
+"""A programme's answer: starting it, filling it in, reading it, and moving it along its workflow
+(submitted, returned or accepted, published). Every record is reached through ``queries``."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -23,14 +21,10 @@ from tandem.mapping.forms import AnswerForm, ReviewForm
 from tandem.mapping.models import AnswerStatus, SurveyAnswer, SurveyRound
 from tandem.mapping.queries.answers import (
     access_answer,
-    answers_visible_to,
-    answers_waiting_for_review,
     party_of,
-    review_due_dates,
 )
-from tandem.mapping.queries.parties import managing_organisations
-from tandem.mapping.queries.registry import access_answerable_programme, answerable_programmes, round_choice_sets
-from tandem.mapping.queries.rounds import access_round, round_reviewers, rounds_visible_to
+from tandem.mapping.queries.registry import access_answerable_programme, round_choice_sets
+from tandem.mapping.queries.rounds import access_round
 from tandem.mapping.rules.questionnaire import choice_text, definition_of
 from tandem.mapping.rules.workflow import (
     ACCEPT,
@@ -42,7 +36,6 @@ from tandem.mapping.rules.workflow import (
     SUBMIT,
     WITHDRAW,
     next_status,
-    round_is_open,
 )
 
 EVENTS = {
@@ -52,42 +45,6 @@ EVENTS = {
     PUBLISH: gettext_lazy("Publish"),
     WITHDRAW: gettext_lazy("Withdraw publication"),
 }
-
-
-@login_required
-@require_safe
-def round_list_view(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
-    rounds = rounds_visible_to(user).prefetch_related("countries")
-    waiting = list(answers_waiting_for_review(user).select_related("round", "programme", "programme__country"))
-    due = review_due_dates(user, waiting)
-    context = {"rounds": rounds, "waiting": [(answer, due.get(answer.pk)) for answer in waiting]}
-    return render(request, "mapping/round_list.html", context)
-
-
-@login_required
-@require_safe
-def round_detail_view(request: HttpRequest, round_id: int) -> HttpResponse:
-    user = signed_in_user(request)
-    survey_round = access_round(user, round_id, context=audit_context(request))
-    answers = list(
-        answers_visible_to(user).filter(round=survey_round).order_by("programme__country__code", "programme__name")
-    )
-    answered = {answer.programme_id for answer in answers}
-    by_country: dict[str, list[SurveyAnswer]] = defaultdict(list)
-    for answer in answers:
-        by_country[answer.programme.country.display_name].append(answer)
-    today = timezone.localdate()
-    context: dict[str, Any] = {
-        "round": survey_round,
-        "countries": survey_round.countries.all(),
-        "answers_by_country": sorted(by_country.items()),
-        "unanswered": [p for p in answerable_programmes(user, survey_round) if p.pk not in answered],
-        "is_open": round_is_open(opens_on=survey_round.opens_on, closes_on=survey_round.closes_on, today=today),
-        "manages": survey_round.owner_id in managing_organisations(user),
-        "reviewers": round_reviewers(survey_round, user),
-    }
-    return render(request, "mapping/round_detail.html", context)
 
 
 @login_required

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import TextChoices, prefetch_related_objects
+from django.db.models import TextChoices
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language_info, gettext as _, gettext_lazy, ngettext
@@ -44,7 +44,7 @@ from tandem.mapping.models import (
     ReferralRoute,
     TargetGroup,
 )
-from tandem.mapping.queries.registry import public_programmes
+from tandem.mapping.queries.registry import exported_programmes
 
 # Fixed for ever: changing it would give every record of the open data a new identity.
 TANDEM_NAMESPACE = uuid.UUID("48181a6d-7f1e-49e1-bd2b-a61c01230844")
@@ -63,12 +63,6 @@ def stable_id(*parts: object) -> str:
 def render(data: dict[str, Any]) -> str:
     """The text of an export, the same from the command line and from the web."""
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def exported_programmes() -> list[Programme]:
-    programmes = list(public_programmes())
-    prefetch_related_objects(programmes, "public_locations__region")
-    return programmes
 
 
 def hsds_dataset(programmes: list[Programme] | None = None) -> dict[str, Any]:

@@ -19,8 +19,8 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tandem.core.spreadsheets import append_row
-from tandem.geo.models import Region
-from tandem.mapping.models import Programme, SurveyRound
+from tandem.mapping.models import SurveyRound
+from tandem.mapping.queries.registry import choice_rows_of_round
 from tandem.mapping.rules.questionnaire import Choice, Definition, Question, definition_of, text_in
 
 # XLSForm language columns name a language and its code, e.g. ``label::Albanian (sq)``.
@@ -79,15 +79,7 @@ def _required_message() -> str:
 
 def _dynamic_choices(survey_round: SurveyRound, languages: list[str]) -> dict[str, list[dict[str, str]]]:
     """The programmes and regions of the round's countries, as choice rows (name and labels)."""
-    countries = list(survey_round.countries.values_list("pk", flat=True))
-    programmes = (
-        Programme.objects.filter(country_id__in=countries).order_by("code").values_list("code", "name", "publish")
-    )
-    regions = (
-        Region.objects.filter(country_id__in=countries, coverage_unit=True)
-        .order_by("code")
-        .values_list("code", "name", "name_en")
-    )
+    programmes, regions = choice_rows_of_round(survey_round)
     return {
         # The form goes to every respondent: a programme that is not to be published appears by
         # its reference only.

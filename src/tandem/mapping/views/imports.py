@@ -15,13 +15,14 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from tandem.core import audit, tables
+from tandem.core import tables
 from tandem.core.http import audit_context, signed_in_user
+from tandem.mapping.actions.exports import record_xlsform_export
 from tandem.mapping.actions.imports import LIMITS, queue_import, result_message
 from tandem.mapping.models import ImportJob
 from tandem.mapping.queries.imports import access_import_job, recent_import_jobs
 from tandem.mapping.queries.rounds import access_managed_round
-from tandem.mapping.xlsform import XLSFormError, xlsform_bytes
+from tandem.mapping.render.xlsform import XLSFormError, xlsform_bytes
 
 IMPORT_SUFFIXES = (".csv", ".xlsx")
 # Seconds between reloads of the progress page while the import runs.
@@ -103,13 +104,7 @@ def round_xlsform_view(request: HttpRequest, round_id: int) -> HttpResponse:
         content = xlsform_bytes(survey_round)
     except XLSFormError as error:
         return render(request, "mapping/round_xlsform_error.html", {"round": survey_round, "error": error}, status=409)
-    audit.record(
-        "mapping.xlsform_exported",
-        actor=user,
-        organisation=survey_round.owner_id,
-        context=context,
-        detail={"round": survey_round.pk},
-    )
+    record_xlsform_export(survey_round=survey_round, acting_user=user, context=context)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="tandem-mapping-round-{survey_round.pk}.xlsx"'
     return response
