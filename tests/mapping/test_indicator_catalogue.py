@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-import re
 import json
+import re
 from typing import Any
 
 import pytest
@@ -29,7 +29,7 @@ def shipped_data() -> dict[str, Any]:
 
 
 def test_the_shipped_indicators_are_the_ones_the_mapping_shows() -> None:
-    assert INDICATORS == shipped_indicators().indicators
+    assert shipped_indicators().indicators == INDICATORS
     assert [item.key for item in INDICATORS][:3] == ["functioning", "on_paper", "joint_planning"]
 
 
