@@ -342,3 +342,50 @@ def test_a_returned_answer_can_be_corrected_after_the_round_closed(world: World,
         )
         answer = actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
     assert answer.status == AnswerStatus.SUBMITTED
+
+
+def test_a_refused_submission_names_each_question_and_links_to_its_field(client: Client, world: World, setting) -> None:
+    answer = draft(world, setting)
+    sign_in(client, world.coordinator)
+    response = client.post(f"/programmes/answers/{answer.pk}/submit/", {"version": answer.version})
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert f'href="/programmes/answers/{answer.pk}/edit/#id_regions_served"' in page
+    assert "Which regions does the programme serve?" in page
+    assert "regions_served:" not in page
+
+
+def test_the_review_page_has_one_comment_box_below_the_answer(client: Client, world: World, setting) -> None:
+    completed = complete(world, draft(world, setting))
+    answer = actions.submit_answer(acting_user=world.coordinator, answer=completed, expected_version=completed.version)
+    sign_in(client, world.auditor)
+    page = client.get(f"/programmes/answers/{answer.pk}/").content.decode()
+    assert page.count('name="comment"') == 1
+    assert page.index('class="answers"') < page.index('name="comment"')
+    assert 'formaction="/programmes/answers/' in page
+
+
+def test_the_answer_form_saves_and_submits_in_one_step(client: Client, world: World, setting) -> None:
+    answer = draft(world, setting)
+    sign_in(client, world.coordinator)
+    form_values = {
+        **factories.COMPLETE_VALUES,
+        "regions_served": ["AL-11"],
+        "version": answer.version,
+        "then": "submit",
+    }
+    response = client.post(f"/programmes/answers/{answer.pk}/edit/", form_values)
+    assert response.status_code == 302
+    assert SurveyAnswer.objects.get(pk=answer.pk).status == AnswerStatus.SUBMITTED
+
+
+def test_an_incomplete_answer_is_saved_but_not_submitted_from_the_form(client: Client, world: World, setting) -> None:
+    answer = draft(world, setting)
+    sign_in(client, world.coordinator)
+    response = client.post(
+        f"/programmes/answers/{answer.pk}/edit/", {"places_per_year": 30, "version": answer.version, "then": "submit"}
+    )
+    stored = SurveyAnswer.objects.get(pk=answer.pk)
+    assert response.status_code == 422
+    assert (stored.status, stored.values["places_per_year"]) == (AnswerStatus.DRAFT, 30)
+    assert "Your answer is saved, but it cannot be submitted yet" in response.content.decode()

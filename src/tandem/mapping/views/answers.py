@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -25,7 +26,7 @@ from tandem.mapping.queries.answers import (
 )
 from tandem.mapping.queries.registry import access_answerable_programme, round_choice_sets
 from tandem.mapping.queries.rounds import access_round
-from tandem.mapping.rules.questionnaire import choice_text, definition_of
+from tandem.mapping.rules.questionnaire import Problem, choice_text, definition_of
 from tandem.mapping.rules.workflow import (
     ACCEPT,
     AUTHOR,
@@ -114,7 +115,12 @@ def answer_view(request: HttpRequest, answer_id: int) -> HttpResponse:
 
 
 def _render_answer(
-    request: HttpRequest, answer: SurveyAnswer, *, review_form: ReviewForm | None = None, status: int = 200
+    request: HttpRequest,
+    answer: SurveyAnswer,
+    *,
+    review_form: ReviewForm | None = None,
+    problems: list[tuple[str, str, str]] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     user = signed_in_user(request)
     parties = party_of(user, answer)
@@ -125,8 +131,24 @@ def _render_answer(
         "can_edit": AUTHOR in parties and answer.status in EDITABLE_STATUSES,
         "is_reviewer": REVIEWER in parties,
         "review_form": review_form or ReviewForm(initial={"version": answer.version}),
+        "problems": problems or [],
     }
     return render(request, "mapping/answer.html", context, status=status)
+
+
+def _problem_links(answer: SurveyAnswer, problems: list[Problem]) -> list[tuple[str, str, str]]:
+    """Each problem as (the question in words, what is wrong, a link to its field on the form)."""
+    form = _form(answer)
+    edit = reverse("mapping:answer_edit", args=[answer.pk])
+    links = []
+    for problem in problems:
+        # The form shows the choices; what is allowed is said there in words, not as codes.
+        if problem.question in form.fields:
+            field = form[problem.question]
+            links.append((str(field.label), problem.message, f"{edit}#{field.auto_id}"))
+        else:
+            links.append(("", problem.message, edit))
+    return links
 
 
 @login_required
@@ -157,14 +179,28 @@ def answer_edit_view(request: HttpRequest, answer_id: int) -> HttpResponse:
                 acting_user=user,
                 context=context,
             )
+            if request.POST.get("then") == SUBMIT:
+                actions.submit_answer(answer=answer, expected_version=answer.version, acting_user=user, context=context)
         except actions.StaleAnswer as refused:
             form.add_error(None, refused.message)
             status = 409
         except actions.AnswerRefused as refused:
             form.add_error(None, refused.message)
             form.add_problems(refused.problems)
+            if answer.version != form.cleaned_data["version"]:
+                # Saved, but not complete enough to submit: the form goes on from the saved version.
+                form = _form(answer, {**request.POST.dict(), "version": answer.version})
+                form.is_valid()
+                form.add_error(
+                    None,
+                    _("Your answer is saved, but it cannot be submitted yet: %(reason)s") % {"reason": refused.message},
+                )
+                form.add_problems(refused.problems)
         else:
-            messages.success(request, _("Your answer is saved. Submit it for review when it is complete."))
+            if answer.status == AnswerStatus.SUBMITTED:
+                messages.success(request, _("Your answer is saved and submitted for review."))
+            else:
+                messages.success(request, _("Your answer is saved. Submit it for review when it is complete."))
             return redirect("mapping:answer", answer_id=answer.pk)
     return render(request, "mapping/answer_edit.html", {"answer": answer, "form": form}, status=status)
 
@@ -198,10 +234,12 @@ def answer_move_view(request: HttpRequest, answer_id: int, event: str) -> HttpRe
             actions.withdraw_answer(answer=answer, expected_version=version, acting_user=user, context=context)
     except actions.AnswerRefused as refused:
         form.add_error(None, refused.message)
-        for problem in refused.problems:
-            form.add_error(None, f"{problem.question}: {problem.message}")
         return _render_answer(
-            request, answer, review_form=form, status=409 if isinstance(refused, actions.StaleAnswer) else 422
+            request,
+            answer,
+            review_form=form,
+            problems=_problem_links(answer, refused.problems),
+            status=409 if isinstance(refused, actions.StaleAnswer) else 422,
         )
     messages.success(request, _("The answer is now: %(status)s.") % {"status": AnswerStatus(answer.status).label})
     return redirect("mapping:answer", answer_id=answer.pk)
