@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -61,8 +62,7 @@ class World:
         return user
 
 
-@pytest.fixture
-def world(db: None) -> World:
+def build_world() -> World:
     org = factories.organisation(name="Provider A", kind=OrganisationKind.PROGRAMME_PROVIDER)
     other = factories.organisation(name="Provider B", kind=OrganisationKind.PROGRAMME_PROVIDER)
     agency = factories.organisation(name="Social work centre", kind=OrganisationKind.SOCIAL_WORK_CENTRE)
@@ -82,6 +82,32 @@ def world(db: None) -> World:
         gov_viewer=factories.member(ministry, Role.GOV_VIEWER, "gov_viewer"),
         auditor=factories.member(network, Role.AUDITOR, "auditor"),
         outsider=factories.member(other, Role.COORDINATOR, "outsider"),
+    )
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world, built once per test module inside a transaction that is rolled back at the
+    module's end; every test runs in a savepoint of its own inside it (the ``db`` fixture)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(module_world: World, db: None) -> World:
+    """The module's world, read again for each test: a test that changes a person or an
+    organisation in memory leaves no trace for the next (its changes in the database are
+    rolled back after it)."""
+    users = User.objects.in_bulk([user.pk for user in vars(module_world).values() if isinstance(user, User)])
+    organisations = Organisation.objects.in_bulk(
+        [org.pk for org in vars(module_world).values() if isinstance(org, Organisation)]
+    )
+    return World(
+        **{
+            name: (users[value.pk] if isinstance(value, User) else organisations[value.pk])
+            for name, value in vars(module_world).items()
+        }
     )
 
 

@@ -12,8 +12,9 @@ import pytest
 from django.db import DatabaseError, connection, connections, transaction
 
 from tandem.core import audit
+from tandem.core.roles import Role
 from tandem.core.models import AuditEntry
-from tests.conftest import World
+from tests import factories
 
 ONLY_ON_POSTGRESQL = "database-level protection and advisory locks exist on PostgreSQL only"
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason=ONLY_ON_POSTGRESQL)
@@ -131,12 +132,14 @@ def test_sqlite_text_and_a_datetime_hash_the_same() -> None:
 
 
 @pytest.mark.django_db
-def test_the_entry_names_actor_organisation_and_object(world: World) -> None:
-    entry = audit.record("membership.role_changed", actor=world.org_admin, obj=world.org, detail={"to": "x"})
+def test_the_entry_names_actor_organisation_and_object() -> None:
+    organisation = factories.organisation()
+    admin = factories.member(organisation, Role.ORG_ADMIN, "org_admin", with_device=False)
+    entry = audit.record("membership.role_changed", actor=admin, obj=organisation, detail={"to": "x"})
     entry.refresh_from_db()
     assert entry.actor_label == "org_admin"
     assert entry.object_type == "core.organisation"
-    assert entry.object_id == str(world.org.pk)
+    assert entry.object_id == str(organisation.pk)
     assert entry.detail == '{"to":"x"}'
 
 

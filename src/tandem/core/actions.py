@@ -27,9 +27,9 @@ from tandem.core.queries import (
     organisation_has_other_admins,
     own_devices,
 )
-from tandem.core.roles import TWO_FACTOR_ROLES, OrganisationKind, Role
+from tandem.core.roles import OrganisationKind, Role
 from tandem.core.rules import role_problem
-from tandem.core.scoping import forget_memberships, roles_of
+from tandem.core.scoping import forget_memberships, requires_two_factor
 from tandem.geo.models import Country
 
 INVITATION_VALID_DAYS = 7
@@ -309,7 +309,7 @@ def confirm_totp_device(
 @transaction.atomic
 def remove_totp_device(*, device: TOTPDevice, acting_user: User, context: AuditContext | None = None) -> None:
     remaining = own_devices(acting_user).exclude(pk=device.pk)
-    if roles_of(acting_user) & TWO_FACTOR_ROLES and not remaining.exists():
+    if requires_two_factor(acting_user) and not remaining.exists():
         raise ValidationError(
             _("Your role requires a second factor. Add another authenticator before removing this one.")
         )
