@@ -2,7 +2,10 @@
 
 A row names a URL pattern, the HTTP method, the relation of the record in the URL to the
 persona (``own`` organisation, ``other`` organisation, or ``none`` when the URL names no
-record) and the expected outcome for every persona. ``test_permission_matrix`` walks every
+record) and the expected outcome for every persona. A POST row sends a valid payload, so that a
+persona who may act is seen to act (``ACTED``: the change is made and put on the record) and one
+whose part does not allow it is seen to be refused with a message (``REFUSED``), apart from
+those who may not reach the record at all (``NOT_FOUND``). ``test_permission_matrix`` walks every
 registered URL pattern and fails for one without a row, so nothing can be added to Tandem
 without declaring who may use it. Later apps add their rows here.
 """
@@ -16,13 +19,16 @@ from typing import Any
 
 
 class Outcome(Enum):
-    OK = "ok"  # served: 2xx, 422 for a refused form, or a redirect that is not to the sign-in page
+    OK = "ok"  # a page served (GET): 2xx, or a redirect that is not to the sign-in page
+    ACTED = "acted"  # a POST that did what it asks, on the record
+    REFUSED = "refused"  # a POST that reached its action, refused with a message (409, 422 or an error)
     LOGIN = "login"  # sent to sign in first
     NOT_FOUND = "404"  # out of scope: looks exactly like a record that does not exist
     FORBIDDEN = "403"
 
 
-OK, LOGIN, NOT_FOUND, FORBIDDEN = Outcome.OK, Outcome.LOGIN, Outcome.NOT_FOUND, Outcome.FORBIDDEN
+OK, ACTED, REFUSED = Outcome.OK, Outcome.ACTED, Outcome.REFUSED
+LOGIN, NOT_FOUND, FORBIDDEN = Outcome.LOGIN, Outcome.NOT_FOUND, Outcome.FORBIDDEN
 
 PERSONAS = (
     "anonymous",
@@ -57,6 +63,11 @@ class Row:
     expect: dict[str, Outcome]
     # Builds the URL's arguments from the matrix fixture and the persona's user.
     kwargs: Callable[[Any, Any], dict[str, Any]] = field(default=lambda fx, user: {})
+    # A valid payload for a POST, from the matrix fixture and the persona's user.
+    data: Callable[[Any, Any], dict[str, Any]] = field(default=lambda fx, user: {})
+    # Whether acting writes to the audit log (changing one's language or signing out does not
+    # record a change of data).
+    audited: bool = True
 
     def __post_init__(self) -> None:
         missing = set(PERSONAS) - set(self.expect)
@@ -67,15 +78,16 @@ class Row:
 MATRIX: list[Row] = [
     Row("core:home", "GET", "none", everyone(OK)),
     Row("core:healthz", "GET", "none", everyone(OK)),
-    Row("core:set_language", "POST", "none", everyone(OK)),
+    Row("core:set_language", "POST", "none", everyone(ACTED), data=lambda fx, user: {"language": "sq"}, audited=False),
     Row("core:login", "GET", "none", everyone(OK)),
     # Without a password step under way, the code and enrolment steps send back to the start.
     Row("core:signin_code", "GET", "none", everyone(OK)),
     Row("core:signin_enrol", "GET", "none", everyone(OK)),
-    Row("core:logout", "POST", "none", everyone(OK)),
+    Row("core:logout", "POST", "none", everyone(ACTED), audited=False),
     Row("core:profile", "GET", "none", signed_in(OK)),
     Row("core:device_add", "GET", "none", signed_in(OK)),
-    Row("core:device_remove", "POST", "own", signed_in(OK), lambda fx, user: {"device_id": fx.device_of(user)}),
+    # Everyone has a second authenticator here, so removing one acts.
+    Row("core:device_remove", "POST", "own", signed_in(ACTED), lambda fx, user: {"device_id": fx.device_of(user)}),
     Row(
         "core:device_remove",
         "POST",
@@ -102,8 +114,9 @@ MATRIX: list[Row] = [
         "core:invitation_create",
         "POST",
         "own",
-        signed_in(NOT_FOUND, org_admin=OK),
+        signed_in(NOT_FOUND, org_admin=ACTED),
         lambda fx, user: {"organisation_id": fx.world.org.pk},
+        data=lambda fx, user: {"invitee_name": "New colleague", "role": "facilitator"},
     ),
     Row(
         "core:invitation_create",
@@ -116,7 +129,7 @@ MATRIX: list[Row] = [
         "core:invitation_revoke",
         "POST",
         "own",
-        signed_in(NOT_FOUND, org_admin=OK),
+        signed_in(NOT_FOUND, org_admin=ACTED),
         lambda fx, user: {"organisation_id": fx.world.org.pk, "invitation_id": fx.invitation.pk},
     ),
     Row(
@@ -130,8 +143,9 @@ MATRIX: list[Row] = [
         "core:membership_role",
         "POST",
         "own",
-        signed_in(NOT_FOUND, org_admin=OK),
+        signed_in(NOT_FOUND, org_admin=ACTED),
         lambda fx, user: {"organisation_id": fx.world.org.pk, "membership_id": fx.membership.pk},
+        data=lambda fx, user: {f"m{fx.membership.pk}-role": "coordinator"},
     ),
     Row(
         "core:membership_role",
@@ -144,7 +158,7 @@ MATRIX: list[Row] = [
         "core:membership_remove",
         "POST",
         "own",
-        signed_in(NOT_FOUND, org_admin=OK),
+        signed_in(NOT_FOUND, org_admin=ACTED),
         lambda fx, user: {"organisation_id": fx.world.org.pk, "membership_id": fx.membership.pk},
     ),
     Row(
@@ -240,15 +254,15 @@ MATRIX: list[Row] = [
         "mapping:answer_start",
         "POST",
         "own",
-        signed_in(NOT_FOUND, coordinator=OK, org_admin=OK),
-        lambda fx, user: {"round_id": fx.survey_round.pk, "programme_id": fx.public_programme.pk},
+        signed_in(NOT_FOUND, coordinator=ACTED, org_admin=ACTED),
+        lambda fx, user: {"round_id": fx.survey_round.pk, "programme_id": fx.unanswered_programme.pk},
     ),
     Row(
         "mapping:answer_start",
         "POST",
         "other",
-        signed_in(NOT_FOUND, outsider=OK),
-        lambda fx, user: {"round_id": fx.survey_round.pk, "programme_id": fx.other_answer.programme_id},
+        signed_in(NOT_FOUND, outsider=ACTED),
+        lambda fx, user: {"round_id": fx.survey_round.pk, "programme_id": fx.other_unanswered_programme.pk},
     ),
     # An unpublished answer: its provider, the round's organisers and the reviewers of its
     # country; a reviewer of another country does not see it.
@@ -280,19 +294,40 @@ MATRIX: list[Row] = [
         signed_in(NOT_FOUND, outsider=OK),
         lambda fx, user: {"answer_id": fx.other_answer.pk},
     ),
+    # Accepting a submitted answer: its reviewers and the round's organisers act; its authors
+    # see the answer but are refused the step.
     Row(
         "mapping:answer_move",
         "POST",
         "own",
-        signed_in(NOT_FOUND, coordinator=OK, org_admin=OK, analyst=OK, auditor=OK),
+        signed_in(NOT_FOUND, coordinator=REFUSED, org_admin=REFUSED, analyst=ACTED, auditor=ACTED),
         lambda fx, user: {"answer_id": fx.own_answer.pk, "event": "accept"},
+        data=lambda fx, user: {"version": fx.own_answer.version},
     ),
     Row(
         "mapping:answer_move",
         "POST",
         "other",
-        signed_in(NOT_FOUND, analyst=OK, gov_viewer=OK, outsider=OK),
+        signed_in(NOT_FOUND, analyst=ACTED, gov_viewer=ACTED, outsider=REFUSED),
         lambda fx, user: {"answer_id": fx.other_answer.pk, "event": "accept"},
+        data=lambda fx, user: {"version": fx.other_answer.version},
+    ),
+    # Saving a draft: its authors only.
+    Row(
+        "mapping:answer_edit",
+        "POST",
+        "own",
+        signed_in(NOT_FOUND, coordinator=ACTED, org_admin=ACTED),
+        lambda fx, user: {"answer_id": fx.own_draft.pk},
+        data=lambda fx, user: {"version": fx.own_draft.version, "places_per_year": "30"},
+    ),
+    Row(
+        "mapping:answer_edit",
+        "POST",
+        "other",
+        signed_in(NOT_FOUND, outsider=ACTED),
+        lambda fx, user: {"answer_id": fx.other_draft.pk},
+        data=lambda fx, user: {"version": fx.other_draft.version, "places_per_year": "30"},
     ),
     # Importing answers: only those who run the round (the analyst); another round's import page
     # and jobs are not there for anyone.
@@ -307,8 +342,9 @@ MATRIX: list[Row] = [
         "mapping:round_import",
         "POST",
         "own",
-        signed_in(NOT_FOUND, analyst=OK),
+        signed_in(NOT_FOUND, analyst=ACTED),
         lambda fx, user: {"round_id": fx.survey_round.pk},
+        data=lambda fx, user: {"file": fx.upload()},
     ),
     Row(
         "mapping:round_import",

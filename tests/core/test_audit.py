@@ -12,8 +12,8 @@ import pytest
 from django.db import DatabaseError, connection, connections, transaction
 
 from tandem.core import audit
-from tandem.core.roles import Role
 from tandem.core.models import AuditEntry
+from tandem.core.roles import Role
 from tests import factories
 
 ONLY_ON_POSTGRESQL = "database-level protection and advisory locks exist on PostgreSQL only"

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
-from django.contrib import admin
+from django.contrib import admin, messages as message_levels
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import actions
-from tandem.core.models import Invitation, Membership, User
+from tandem.core.models import AuditEntry, Invitation, Membership, User
 from tandem.core.roles import OrganisationKind, Role
 from tandem.core.scoping import ScopedModel
 from tandem.mapping.actions.imports import queue_import
@@ -19,7 +20,19 @@ from tandem.mapping.models import AnswerStatus, ImportJob, Programme, SurveyAnsw
 from tests import factories
 from tests.conftest import World, signed_in_client
 from tests.mapping.test_directory import programme
-from tests.permission_matrix import ADMIN_SAMPLES, LOGIN, MATRIX, NOT_FOUND, OK, PERSONAS, Outcome, Row
+from tests.permission_matrix import (
+    ACTED,
+    ADMIN_SAMPLES,
+    FORBIDDEN,
+    LOGIN,
+    MATRIX,
+    NOT_FOUND,
+    OK,
+    PERSONAS,
+    REFUSED,
+    Outcome,
+    Row,
+)
 
 
 def registered_url_names(resolvers: list[Any] | None = None, namespace: str = "") -> set[str]:
@@ -70,6 +83,10 @@ class MatrixFixture:
     survey_round: SurveyRound
     own_answer: SurveyAnswer  # the world's provider's programme in Albania, submitted
     other_answer: SurveyAnswer  # another provider's programme in Kosovo, submitted
+    own_draft: SurveyAnswer  # a draft of the world's provider
+    other_draft: SurveyAnswer  # a draft of the other provider
+    unanswered_programme: Programme  # the world's provider's, with no answer yet
+    other_unanswered_programme: Programme  # the other provider's, in Kosovo, with no answer yet
     other_round: SurveyRound  # run by another network, in Montenegro, with nobody of the world in it
     import_job: ImportJob  # a file the analyst uploaded to the survey round
     other_import_job: ImportJob  # a file uploaded to a round run by another network
@@ -85,16 +102,21 @@ class MatrixFixture:
         return self.device_of(self.world.outsider if user != self.world.outsider else self.world.coordinator)
 
     def device_of(self, user: User | None) -> int:
-        if user is None:
-            return TOTPDevice.objects.filter(user=self.world.coordinator).values_list("pk", flat=True)[0]
-        device = TOTPDevice.objects.filter(user=user).first() or factories.totp_device(user)
-        return int(device.pk)
+        owner = user or self.world.coordinator
+        return int(TOTPDevice.objects.filter(user=owner, confirmed=True).order_by("pk").values_list("pk", flat=True)[0])
+
+    def upload(self) -> SimpleUploadedFile:
+        return SimpleUploadedFile("answers.csv", b"programme,status\n", content_type="text/csv")
 
 
-@pytest.fixture
-def fx(world: World) -> MatrixFixture:
+@pytest.fixture(scope="module")
+def module_fx(module_world: World) -> MatrixFixture:
+    world = module_world
     platform_admin = factories.platform_admin()
     factories.totp_device(platform_admin)
+    for person in [platform_admin, *(world.persona(name) for name in PERSONAS[1:-1])]:
+        # A second authenticator, so that removing one is allowed.
+        factories.totp_device(person)
     invitation, token = actions.invite_user(
         organisation=world.org, role=Role.FACILITATOR, invitee_name="Newcomer", acting_user=world.org_admin
     )
@@ -109,6 +131,10 @@ def fx(world: World) -> MatrixFixture:
     other_network = factories.organisation(kind=OrganisationKind.NETWORK, name="Other network")
     other_round = factories.survey_round(owner=other_network, countries=["ME"])
     other_organiser = factories.member(other_network, Role.ANALYST, "other_organiser")
+
+    def elsewhere(name: str) -> Programme:
+        return programme(name, provider=world.other_org, country="XK", region="XK-D01")
+
     return MatrixFixture(
         world=world,
         platform_admin=platform_admin,
@@ -121,6 +147,11 @@ def fx(world: World) -> MatrixFixture:
         hidden_programme=hidden,
         survey_round=survey_round,
         own_answer=factories.survey_answer(survey_round, public, status=AnswerStatus.SUBMITTED),
+        other_answer=factories.survey_answer(survey_round, elsewhere("Elsewhere"), status=AnswerStatus.SUBMITTED),
+        own_draft=factories.survey_answer(survey_round, programme("Drafting", provider=world.org)),
+        other_draft=factories.survey_answer(survey_round, elsewhere("Drafting elsewhere")),
+        unanswered_programme=programme("Not answered yet", provider=world.org),
+        other_unanswered_programme=elsewhere("Not answered elsewhere"),
         other_round=other_round,
         import_job=queue_import(
             survey_round=survey_round, filename="answers.csv", content=b"programme\n", acting_user=world.analyst
@@ -128,24 +159,31 @@ def fx(world: World) -> MatrixFixture:
         other_import_job=queue_import(
             survey_round=other_round, filename="other.csv", content=b"programme\n", acting_user=other_organiser
         ),
-        other_answer=factories.survey_answer(
-            survey_round,
-            programme("Elsewhere", provider=world.other_org, country="XK", region="XK-D01"),
-            status=AnswerStatus.SUBMITTED,
-        ),
     )
 
 
-def outcome_of(status: int, location: str) -> Outcome:
+@pytest.fixture
+def fx(module_fx: MatrixFixture, world: World) -> MatrixFixture:
+    return replace(module_fx, world=world)
+
+
+def outcome_of(response: Any, method: str) -> Outcome:
+    status, location = response.status_code, response.get("Location", "")
     if status in (301, 302, 303) and location.startswith(("/signin/?next=", "/platform-admin/login/")):
         return LOGIN
     if status == 404:
         return NOT_FOUND
     if status == 403:
-        return Outcome.FORBIDDEN
-    if 200 <= status < 400 or status == 422:
+        return FORBIDDEN
+    if status in (409, 422):
+        return REFUSED
+    if not 200 <= status < 400:
+        raise AssertionError(f"unexpected status {status}")
+    if method == "GET":
         return OK
-    raise AssertionError(f"unexpected status {status}")
+    said = getattr(response.wsgi_request, "_messages", None)
+    errors = [m for m in getattr(said, "_queued_messages", []) if m.level >= message_levels.ERROR]
+    return REFUSED if errors else ACTED
 
 
 CASES = [
@@ -162,6 +200,10 @@ def test_permission_matrix(fx: MatrixFixture, row: Row, persona: str) -> None:
     names = ADMIN_SAMPLES if row.name.endswith(":*") else [row.name]
     for name in names:
         url = reverse(name, kwargs=row.kwargs(fx, user))
-        response = client.get(url) if row.method == "GET" else client.post(url, {})
-        got = outcome_of(response.status_code, response.get("Location", ""))
+        recorded = AuditEntry.objects.count()
+        response = client.get(url) if row.method == "GET" else client.post(url, row.data(fx, user))
+        got = outcome_of(response, row.method)
         assert got == row.expect[persona], f"{persona} {row.method} {url}: {response.status_code}"
+        if got == ACTED and row.audited:
+            # Acting is on the record, as the person who acted.
+            assert AuditEntry.objects.filter(seq__gt=recorded, actor=user).exclude(action="access.denied").exists()
