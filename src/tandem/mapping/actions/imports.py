@@ -17,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tandem.core import audit, events, tables
 from tandem.core.audit import AuditContext
@@ -324,7 +325,11 @@ def run_import(job_id: int) -> ImportJob | None:
             content=b"",
             finished_at=timezone.now(),
             summary={
-                "message": _("The import was interrupted %(count)d times and was given up. Nothing was imported.")
+                "message": ngettext(
+                    "The import was interrupted %(count)d time and was given up. Nothing was imported.",
+                    "The import was interrupted %(count)d times and was given up. Nothing was imported.",
+                    job.attempts,
+                )
                 % {"count": job.attempts}
             },
         )
