@@ -103,12 +103,11 @@ def world(module_world: World, db: None) -> World:
     organisations = Organisation.objects.in_bulk(
         [org.pk for org in vars(module_world).values() if isinstance(org, Organisation)]
     )
-    return World(
-        **{
-            name: (users[value.pk] if isinstance(value, User) else organisations[value.pk])
-            for name, value in vars(module_world).items()
-        }
-    )
+    fresh: dict[str, Any] = {
+        name: (users[value.pk] if isinstance(value, User) else organisations[value.pk])
+        for name, value in vars(module_world).items()
+    }
+    return World(**fresh)
 
 
 def current_code(user: User) -> str:

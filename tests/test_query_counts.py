@@ -30,7 +30,7 @@ def queries(client: Client, url: str) -> int:
     return len(captured)
 
 
-def assert_fixed(client: Client, url: str, more: Callable[[], None], expected: int) -> None:
+def assert_fixed(client: Client, url: str, more: Callable[[], object], expected: int) -> None:
     client.get(url)  # the first load may store what later loads read (site settings)
     before = queries(client, url)
     more()
