@@ -324,10 +324,9 @@ class WorkItem(ScopedModel):
     def __str__(self) -> str:
         return f"{self.rule} → {self.subject_type}:{self.subject_id}"
 
-    @classmethod
-    def relation_scope(cls, user: Any, action: Action) -> Q | None:
-        if action != Action.VIEW:
-            return None
+    @staticmethod
+    def assigned_to(user: Any) -> Q:
+        """Work that is the user's to do: hers, her teams', or escalated to her role."""
         from tandem.core.policy import places_of
 
         q = Q(owner_id=user.pk)
@@ -336,6 +335,19 @@ class WorkItem(ScopedModel):
             q |= here & Q(team_role=place.role)
             q |= here & Q(escalation_level__gte=1, escalation_role_1=place.role)
             q |= here & Q(escalation_level__gte=2, escalation_role_2=place.role)
+        return q
+
+    @classmethod
+    def relation_scope(cls, user: Any, action: Action) -> Q | None:
+        """Besides her own work, a coordinator oversees all of her organisation's work and an
+        administrator the work whose subject lies in no compartment."""
+        if action != Action.VIEW:
+            return None
+        from tandem.core.policy import places_of
+
+        q = cls.assigned_to(user)
+        for place in places_of(user):
+            here = Q(organisation_id=place.organisation_id)
             if place.role == Role.COORDINATOR:
                 q |= here
             elif place.role == Role.ORG_ADMIN:

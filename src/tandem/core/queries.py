@@ -9,7 +9,7 @@ import hashlib
 from typing import Any
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -170,22 +170,11 @@ def has_confirmed_device(user: Any) -> bool:
 # --- Work ---------------------------------------------------------------------------------------
 
 
-def _assigned_to(user: User) -> Q:
-    """Work that is the user's to do: hers, her teams', or escalated to her role."""
-    q = Q(owner_id=user.pk)
-    for place in places_of(user):
-        here = Q(organisation_id=place.organisation_id)
-        q |= here & Q(team_role=place.role)
-        q |= here & Q(escalation_level__gte=1, escalation_role_1=place.role)
-        q |= here & Q(escalation_level__gte=2, escalation_role_2=place.role)
-    return q
-
-
 def open_work_of(user: User) -> QuerySet[WorkItem]:
     """The open work that is the user's to do, soonest due first."""
     return (
         WorkItem.objects.visible_to(user)
-        .filter(_assigned_to(user), state=WorkItem.State.OPEN)
+        .filter(WorkItem.assigned_to(user), state=WorkItem.State.OPEN)
         .select_related("organisation", "owner")
         .order_by("due_at", "-priority", "pk")
     )

@@ -15,9 +15,11 @@ shape the operator cannot judge.
 
 from __future__ import annotations
 
+import json
 import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tandem.mapping.rules.questionnaire import Definition
@@ -25,6 +27,14 @@ from tandem.mapping.rules.questionnaire import Definition
 
 class CatalogueError(ValueError):
     """A catalogue that does not have its format; the message names the file and the field."""
+
+
+def read_catalogue(path: Path, error: type[CatalogueError] = CatalogueError) -> Any:
+    """The JSON of a catalogue file; a file that cannot be read raises ``error`` naming it."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as problem:
+        raise error(f"{path.name}: cannot be read as JSON ({problem})") from None
 
 
 def is_number(value: Any) -> bool:

@@ -21,14 +21,13 @@ maximum (programmes on paper only).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tandem.mapping.rules.evidence import CatalogueError, Evidence, evidence_of, key_of, required, texts
+from tandem.mapping.rules.evidence import CatalogueError, Evidence, evidence_of, key_of, read_catalogue, required, texts
 from tandem.mapping.rules.questionnaire import Definition, text_in
 
 if TYPE_CHECKING:
@@ -139,11 +138,7 @@ def parse_indicators(data: Any, *, origin: str = "indicators") -> IndicatorSet:
 
 def load_indicators(path: Path | str) -> IndicatorSet:
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise CatalogueError(f"{path.name}: cannot be read as JSON ({error})") from None
-    return parse_indicators(data, origin=path.name)
+    return parse_indicators(read_catalogue(path), origin=path.name)
 
 
 @cache

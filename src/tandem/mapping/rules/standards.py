@@ -35,7 +35,6 @@ format: ``load_standard(path)`` reads it from anywhere, ``shipped_standard(key)`
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -50,6 +49,7 @@ from tandem.mapping.rules.evidence import (
     evidence_problems,
     is_number,
     key_of,
+    read_catalogue,
     required,
     texts,
 )
@@ -202,11 +202,7 @@ def _parse(data: Any, origin: str) -> Standard:
 def load_standard(path: Path | str) -> Standard:
     """Read and check a catalogue file."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise StandardError(f"{path.name}: cannot be read as JSON ({error})") from None
-    return parse_standard(data, origin=path.name)
+    return parse_standard(read_catalogue(path, StandardError), origin=path.name)
 
 
 @cache
