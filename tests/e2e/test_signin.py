@@ -41,7 +41,7 @@ def test_coordinator_signs_in_with_two_factors_switches_to_albanian_and_signs_ou
 
     switch_language(page, "sq")
     expect(page).to_have_url(f"{base_url}/")
-    expect(page.locator("main h3").first).to_have_text(albanian_heading)
+    expect(page.locator("#what-you-can-do")).to_have_text(albanian_heading)
 
     page.locator("form[action='/signout/'] button[type=submit]").click()
     expect(page).to_have_url(f"{base_url}/signin/")

@@ -72,9 +72,16 @@ def fill_in(page: Page) -> None:
             page.locator(f"[name={name}]").fill(value)
 
 
+def worker_round() -> None:
+    """What the background worker does every few seconds: deliver the events that open work."""
+    from tandem.core import clock, worker
+
+    worker.tick("browser-tests", clock.now())
+
+
 def open_round(page: Page, base_url: str) -> None:
     page.goto(f"{base_url}/")
-    page.get_by_role("link", name="Survey rounds").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Survey rounds").click()
     page.get_by_role("link", name=ROUND).click()
     expect(page.locator("h1")).to_have_text(ROUND)
 
@@ -95,19 +102,25 @@ def test_an_answer_is_filled_in_submitted_reviewed_published_and_counted_in_the_
     # typed stays on the page to be corrected.
     fill_in(coordinator)
     coordinator.locator("[name=men_completed_12m]").fill("99")
-    coordinator.get_by_role("button", name="Save").click()
+    coordinator.get_by_role("button", name="Save", exact=True).click()
     expect(coordinator.locator(".error-summary")).to_contain_text("More men completed than started")
     expect(coordinator.locator("[name=places_per_year]")).to_have_value("48")
     coordinator.locator("[name=men_completed_12m]").fill("22")
-    coordinator.get_by_role("button", name="Save").click()
+    coordinator.get_by_role("button", name="Save", exact=True).click()
     expect(coordinator.get_by_role("status")).to_contain_text("Your answer is saved")
-    coordinator.get_by_role("button", name="Submit for review").click()
+    coordinator.get_by_role("link", name="Edit the answer").click()
+    coordinator.get_by_role("button", name="Save and submit for review").click()
     expect(coordinator.locator("main .status").first).to_have_text("Submitted")
+
+    worker_round()
 
     reviewer = new_context().new_page()
     sign_in(reviewer, "al.government", enter_password, enter_code)
-    open_round(reviewer, base_url)
-    reviewer.get_by_role("link", name=PROGRAMME).click()
+    # The submitted answer waits for her, in her work and at the top of the survey rounds.
+    reviewer.get_by_role("navigation", name="Main").get_by_role("link", name="Your work").click()
+    expect(reviewer.locator("main")).to_contain_text(PROGRAMME)
+    reviewer.get_by_role("navigation", name="Main").get_by_role("link", name="Survey rounds").click()
+    reviewer.get_by_role("region", name="Waiting for your review").get_by_role("link", name=PROGRAMME).click()
     expect(reviewer.locator("main")).to_contain_text("We plan and decide together about each case")
     reviewer.get_by_role("button", name="Accept").click()
     expect(reviewer.locator("main .status").first).to_have_text("Accepted")
@@ -115,7 +128,7 @@ def test_an_answer_is_filled_in_submitted_reviewed_published_and_counted_in_the_
     expect(reviewer.locator("main .status").first).to_have_text("Published")
 
     # The report is built from the data when it is opened: the new answer is in it.
-    reviewer.get_by_role("link", name=ROUND).click()
+    reviewer.locator("main").get_by_role("link", name=ROUND).first.click()
     reviewer.get_by_role("link", name="Mapping report").click()
     expect(reviewer.locator("h1")).to_contain_text(ROUND)
     expect(reviewer.locator("main")).to_contain_text(PROGRAMME)
