@@ -1,11 +1,11 @@
-from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import COMMAND_LINE
 from tandem.mapping.actions.exports import record_open_data_export
+from tandem.mapping.management.commands._mapping_scope import output_path, write_output
 from tandem.mapping.queries.registry import exported_programmes
 from tandem.mapping.render import opendata
 
@@ -24,26 +24,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         export_format: str = options["format"]
-        output = Path(options["output"]) if options["output"] else None
-        if output is not None and not output.parent.is_dir():
-            raise CommandError(
-                _("%(path)s: the folder %(folder)s does not exist.") % {"path": output, "folder": output.parent},
-                returncode=2,
-            )
-        if output is not None and output.is_dir():
-            raise CommandError(_("%(path)s is a folder; give a file name.") % {"path": output}, returncode=2)
+        output = output_path(options["output"]) if options["output"] else None
         programmes = exported_programmes()
         text = opendata.render(BUILDERS[export_format](programmes))
         if output is None:
             self.stdout.write(text, ending="")
         else:
-            try:
-                output.write_text(text, encoding="utf-8")
-            except OSError as error:
-                raise CommandError(
-                    _("%(path)s could not be written: %(reason)s.") % {"path": output, "reason": error.strerror},
-                    returncode=2,
-                ) from None
+            write_output(output, text.encode("utf-8"))
         # Every export is on the record: who took which open data out, and how much of it.
         record_open_data_export(
             file_format=export_format, programmes=len(programmes), acting_user=None, context=COMMAND_LINE

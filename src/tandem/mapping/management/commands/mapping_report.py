@@ -7,7 +7,6 @@ written is on the audit record."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -19,8 +18,10 @@ from tandem.core.audit import COMMAND_LINE
 from tandem.mapping.actions.exports import record_report
 from tandem.mapping.management.commands._mapping_scope import (
     ensure_country_in_round,
+    output_path,
     resolve_country,
     resolve_round_or_latest,
+    write_output,
 )
 from tandem.mapping.queries.report import build_report
 from tandem.mapping.render.report import render_report_html, render_report_pdf
@@ -39,20 +40,6 @@ def resolve_language(code: str | None) -> str:
             returncode=2,
         )
     return wanted
-
-
-def resolve_output(path: str | None) -> Path:
-    if not path:
-        raise CommandError(_("--output: give the file to write the report to."), returncode=2)
-    output = Path(path)
-    if output.is_dir():
-        raise CommandError(_("%(path)s is a folder; give a file name.") % {"path": output}, returncode=2)
-    if not output.parent.is_dir():
-        raise CommandError(
-            _("%(path)s: the folder %(folder)s does not exist.") % {"path": output, "folder": output.parent},
-            returncode=2,
-        )
-    return output
 
 
 class Command(BaseCommand):
@@ -75,7 +62,9 @@ class Command(BaseCommand):
         file_format = options.get("format") or ""
         if file_format not in FORMATS:
             raise CommandError(_("--format %(format)s: choose html or pdf.") % {"format": file_format}, returncode=2)
-        output = resolve_output(options.get("output"))
+        if not options.get("output"):
+            raise CommandError(_("--output: give the file to write the report to."), returncode=2)
+        output = output_path(options["output"])
         country = resolve_country(options.get("country"))
         survey_round = resolve_round_or_latest(options.get("round"))
         ensure_country_in_round(country, survey_round)
@@ -86,13 +75,7 @@ class Command(BaseCommand):
             content = render_report_pdf(report, language=language)
         else:
             content = render_report_html(report, language=language, standalone=True).encode("utf-8")
-        try:
-            output.write_bytes(content)
-        except OSError as error:
-            raise CommandError(
-                _("%(path)s could not be written: %(reason)s.") % {"path": output, "reason": error.strerror},
-                returncode=2,
-            ) from None
+        write_output(output, content)
         record_report(report, file_format=file_format, language=language, acting_user=None, context=COMMAND_LINE)
         self.stdout.write(
             _("The mapping report of %(round)s was written to %(path)s.") % {"round": survey_round.name, "path": output}

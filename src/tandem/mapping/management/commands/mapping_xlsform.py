@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core.audit import COMMAND_LINE
 from tandem.mapping.actions.exports import record_xlsform_export
+from tandem.mapping.management.commands._mapping_scope import output_path, write_output
 from tandem.mapping.queries.rounds import get_round
 from tandem.mapping.render.xlsform import XLSFormError, xlsform_bytes
 
@@ -28,25 +28,12 @@ class Command(BaseCommand):
         survey_round = get_round(options["round"])
         if survey_round is None:
             raise CommandError(_("--round %(id)s: no such survey round.") % {"id": options["round"]}, returncode=2)
-        output = Path(options["output"])
-        if output.is_dir():
-            raise CommandError(_("%(path)s is a folder; give a file name.") % {"path": output}, returncode=2)
-        if not output.parent.is_dir():
-            raise CommandError(
-                _("%(path)s: the folder %(folder)s does not exist.") % {"path": output, "folder": output.parent},
-                returncode=2,
-            )
+        output = output_path(options["output"])
         try:
             content = xlsform_bytes(survey_round)
         except XLSFormError as error:
             raise CommandError(error.message, returncode=2) from None
-        try:
-            output.write_bytes(content)
-        except OSError as error:
-            raise CommandError(
-                _("%(path)s could not be written: %(reason)s.") % {"path": output, "reason": error.strerror},
-                returncode=2,
-            ) from None
+        write_output(output, content)
         record_xlsform_export(survey_round=survey_round, acting_user=None, context=COMMAND_LINE)
         self.stdout.write(
             _("The form of round %(round)s was written to %(path)s.") % {"round": survey_round.name, "path": output}
