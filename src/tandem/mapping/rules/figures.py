@@ -32,6 +32,16 @@ MEETS, DOES_NOT_MEET, NOT_ANSWERED = "meets", "does_not_meet", "not_answered"
 RESPONSE_RATE = "response_rate"
 
 
+def _scope_dict(figure: Figure | ComplianceFigure) -> dict[str, str]:
+    """Where a figure stands, as every export names it."""
+    return {
+        "scope": figure.scope,
+        "code": figure.scope_code,
+        "name": figure.scope_name,
+        "country": figure.country_code,
+    }
+
+
 @dataclass(frozen=True)
 class Figure:
     """One indicator over one scope: ``numerator`` of ``denominator`` programmes.
@@ -76,10 +86,7 @@ class Figure:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "scope": self.scope,
-            "code": self.scope_code,
-            "name": self.scope_name,
-            "country": self.country_code,
+            **_scope_dict(self),
             "numerator": self.numerator,
             "denominator": self.denominator,
             "percent": None if self.percent is None else round(self.percent, 1),
@@ -207,10 +214,7 @@ class ComplianceFigure:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "scope": self.scope,
-            "code": self.scope_code,
-            "name": self.scope_name,
-            "country": self.country_code,
+            **_scope_dict(self),
             "programmes": self.programmes,
             "mean_score": None if self.mean_score is None else round(self.mean_score, 1),
             "small": self.small,
