@@ -82,6 +82,29 @@ class AuditedAdmin(admin.ModelAdmin[Any]):
                 detail=self.audit_detail(obj, form),
             )
 
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        """A deletion is on the record like any other change; what the database protects
+        (answers of a round, a provider's programmes) is refused before this is reached."""
+        with transaction.atomic():
+            self._record_deleted(request, obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                self._record_deleted(request, obj)
+            super().delete_queryset(request, queryset)
+
+    def _record_deleted(self, request: HttpRequest, obj: Any) -> None:
+        audit.record(
+            f"{self.audit_noun}.deleted",
+            actor=signed_in_user(request),
+            obj=obj,
+            organisation=self.audit_organisation(obj),
+            context=audit_context(request),
+            detail={"name": str(obj)},
+        )
+
 
 class MembershipFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
     """Checks every member against the organisation as it will be saved: its new kind on the
@@ -175,6 +198,11 @@ class TandemUserAdmin(AuditedAdmin, UserAdmin):  # type: ignore[type-arg]
 
     # Staff and superuser flags are roles too; a new password is worth knowing about.
     audit_noun = "account"
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """An account is closed by making it inactive, never deleted: what its person did stays
+        attributed to her on the record and in the answers she wrote."""
+        return False
 
     def audit_detail(self, obj: Any, form: Any) -> dict[str, Any]:
         return {"user": obj.get_username(), **super().audit_detail(obj, form)}

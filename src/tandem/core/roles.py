@@ -114,6 +114,8 @@ class Capacity(StrEnum):
     RUN_SURVEYS = "run_surveys"
     # Fill in and submit the survey answers of the organisation's programmes.
     ANSWER_SURVEYS = "answer_surveys"
+    # Be asked to review the answers of a country in a survey round run by someone else.
+    REVIEW_SURVEYS = "review_surveys"
 
 
 CAPACITIES: dict[Capacity, dict[OrganisationKind, frozenset[Role]]] = {
@@ -122,6 +124,11 @@ CAPACITIES: dict[Capacity, dict[OrganisationKind, frozenset[Role]]] = {
     Capacity.RUN_SURVEYS: {
         OrganisationKind.NETWORK: frozenset({Role.ANALYST, Role.ORG_ADMIN}),
         OrganisationKind.GOVERNMENT: frozenset({Role.ORG_ADMIN}),
+    },
+    # Reviewers come from the bodies that oversee programmes, never from a provider.
+    Capacity.REVIEW_SURVEYS: {
+        OrganisationKind.NETWORK: frozenset({Role.ANALYST, Role.AUDITOR, Role.ORG_ADMIN}),
+        OrganisationKind.GOVERNMENT: frozenset({Role.GOV_VIEWER, Role.AUDITOR, Role.ORG_ADMIN}),
     },
     # A provider's coordinators and administrators answer for its programmes; its
     # facilitators and survivor-support workers do not.

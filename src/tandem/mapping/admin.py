@@ -25,7 +25,7 @@ from tandem.mapping.models import (
     TargetGroup,
 )
 from tandem.mapping.queries.parties import ROUND_OWNER_KINDS
-from tandem.mapping.queries.rounds import get_reviewer
+from tandem.mapping.queries.rounds import get_reviewer, reviewer_refusal_for
 
 
 class ProgrammeForm(forms.ModelForm[Programme]):
@@ -83,8 +83,26 @@ class ProgrammeAdmin(AuditedAdmin):
         return int(obj.provider_id)
 
 
+class RoundReviewerFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+    """Checks each new or changed reviewer by the rule the action applies, so that the page
+    says what is wrong instead of failing on save."""
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not form.has_changed():
+                continue
+            user, country = data.get("user"), data.get("country")
+            if user is not None and country is not None:
+                refusal = reviewer_refusal_for(user, country)
+                if refusal is not None:
+                    form.add_error("user", refusal)
+
+
 class RoundReviewerInline(admin.TabularInline[RoundReviewer, SurveyRound]):
     model = RoundReviewer
+    formset = RoundReviewerFormSet
     extra = 1
     autocomplete_fields = ["user"]
 

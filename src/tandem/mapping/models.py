@@ -278,7 +278,7 @@ class SurveyAnswer(ScopedModel):
         Grant(Capacity.ANSWER_SURVEYS, "programme__provider_id", frozenset({Action.VIEW, Action.CHANGE})),
     )
 
-    round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="answers")
+    round = models.ForeignKey(SurveyRound, verbose_name=_("round"), on_delete=models.PROTECT, related_name="answers")
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="survey_answers"
     )
@@ -318,7 +318,7 @@ class ImportBatch(ScopedModel):
 
     grants = (_RUNS_ROUND,)
 
-    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="imports")
+    round = models.ForeignKey(SurveyRound, on_delete=models.PROTECT, related_name="imports")
     sha256 = models.CharField(max_length=64)
     filename = models.CharField(_("file"), max_length=255)
     rows = models.PositiveIntegerField(_("rows"))
@@ -347,7 +347,7 @@ class ImportJob(ScopedModel):
         DONE = "done", _("Imported")
         FAILED = "failed", _("Not imported")
 
-    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="import_jobs")
+    round = models.ForeignKey(SurveyRound, on_delete=models.PROTECT, related_name="import_jobs")
     uploaded_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL)
     filename = models.CharField(_("file"), max_length=255)
     content = models.BinaryField(_("content"), blank=True)

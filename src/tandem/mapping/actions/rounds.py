@@ -22,6 +22,7 @@ from tandem.mapping.models import (
 )
 from tandem.mapping.queries.answers import submitted_answers_of_country
 from tandem.mapping.queries.parties import ROUND_OWNER_KINDS
+from tandem.mapping.queries.rounds import reviewer_refusal_for
 
 
 @transaction.atomic
@@ -67,6 +68,9 @@ def assign_reviewer(
 ) -> RoundReviewer:
     """Ask a person to review the answers of one country in a round. She sees them from now
     on, and answers already waiting become her work."""
+    refusal = reviewer_refusal_for(user, country)
+    if refusal is not None:
+        raise ValidationError({"user": refusal})
     reviewer = RoundReviewer(round=survey_round, country=country, user=user)
     reviewer.full_clean()
     reviewer.save()

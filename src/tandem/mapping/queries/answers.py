@@ -28,13 +28,14 @@ def answers_visible_to(user: User | Any, action: Action = Action.VIEW) -> QueryS
 
 
 def party_of(user: User | Any, answer: SurveyAnswer) -> set[str]:
-    """What ``user`` is to this answer: its author, its reviewer, or both (or nothing)."""
-    parties: set[str] = set()
+    """What ``user`` is to this answer: its author, its reviewer, or nothing. Someone who
+    answers for the programme never reviews that answer, even if she was (wrongly) made a
+    reviewer of its country."""
     if has_capacity(user, Capacity.ANSWER_SURVEYS, answer.programme.provider_id):
-        parties.add(AUTHOR)
+        return {AUTHOR}
     if has_capacity(user, Capacity.RUN_SURVEYS, answer.round.owner_id) or is_reviewer_of(user, answer):
-        parties.add(REVIEWER)
-    return parties
+        return {REVIEWER}
+    return set()
 
 
 def is_reviewer_of(user: User | Any, answer: SurveyAnswer) -> bool:

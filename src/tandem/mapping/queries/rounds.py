@@ -8,15 +8,26 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tandem.core.audit import AuditContext
 from tandem.core.models import User
-from tandem.core.roles import Action
+from tandem.core.policy import organisations_with
+from tandem.core.roles import Action, Capacity
 from tandem.core.scoping import access
 from tandem.geo.models import Country
 from tandem.mapping.models import (
     AnswerStatus,
+    Programme,
     RoundReviewer,
     SurveyRound,
 )
 from tandem.mapping.queries.answers import published_answers
+from tandem.mapping.rules.workflow import reviewer_refusal
+
+
+def reviewer_refusal_for(user: User, country: Country) -> str | None:
+    """Why ``user`` may not review the answers of ``country``, or None when she may."""
+    return reviewer_refusal(
+        oversees_programmes=bool(organisations_with(user, Capacity.REVIEW_SURVEYS)),
+        provides_in_country=Programme.objects.filter(country=country, provider__memberships__user=user).exists(),
+    )
 
 
 def get_reviewer(reviewer_id: int) -> RoundReviewer | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 # Who moves an answer from one status to the next. Authors are the provider's coordinators
 # and administrators; reviewers are those assigned to the programme's country in the round,
 # and the people who run the round.
@@ -27,6 +29,23 @@ def next_status(event: str, status: str, party: str) -> str | None:
     if step is None or step[1] != party:
         return None
     return step[0]
+
+
+def reviewer_refusal(*, oversees_programmes: bool, provides_in_country: bool) -> str | None:
+    """Why a person may not review a country's answers, or None when she may. A reviewer
+    works for a network or a government body; nobody reviews the answers of her own
+    organisation's programmes."""
+    if provides_in_country:
+        return _(
+            "This person works for an organisation that runs a programme in this country, "
+            "so she would review its own answer."
+        )
+    if not oversees_programmes:
+        return _(
+            "Answers are reviewed by the analysts, auditors and administrators of a network, "
+            "or by the viewers, auditors and administrators of a government body."
+        )
+    return None
 
 
 def round_is_open(*, opens_on: date, closes_on: date, today: date) -> bool:
