@@ -168,6 +168,20 @@ MATRIX: list[Row] = [
         signed_in(NOT_FOUND),
         lambda fx, user: {"organisation_id": fx.world.other_org.pk, "membership_id": fx.other_membership.pk},
     ),
+    Row(
+        "core:membership_second_factor_reset",
+        "POST",
+        "own",
+        signed_in(NOT_FOUND, org_admin=ACTED),
+        lambda fx, user: {"organisation_id": fx.world.org.pk, "membership_id": fx.membership.pk},
+    ),
+    Row(
+        "core:membership_second_factor_reset",
+        "POST",
+        "other",
+        signed_in(NOT_FOUND),
+        lambda fx, user: {"organisation_id": fx.world.other_org.pk, "membership_id": fx.other_membership.pk},
+    ),
     # Anyone holding a valid link may open it; a used, withdrawn or guessed one is not there.
     Row("core:invitation_accept", "GET", "own", everyone(OK), lambda fx, user: {"token": fx.invitation_token}),
     Row("core:invitation_accept", "GET", "other", everyone(NOT_FOUND), lambda fx, user: {"token": "guessed-token"}),

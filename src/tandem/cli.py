@@ -115,6 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--username", required=True, help="user name of the new administrator")
     admin.add_argument("--email", default="", help="e-mail address (optional)")
 
+    reset = sub.add_parser(
+        "reset-second-factor",
+        help="Remove the authenticators of an account whose owner lost them.",
+        description="Remove every authenticator of an account (e.g. a platform administrator who lost her phone); "
+        "at the next sign-in its owner sets up a new one. Members of organisations can also ask their "
+        "organisation's administrator, on the organisation's page.",
+    )
+    reset.add_argument("--username", required=True, help="user name of the account")
+
     check = sub.add_parser(
         "check",
         help="Check the configuration for problems.",
@@ -517,6 +526,8 @@ def run(args: argparse.Namespace) -> int:
         call_command("migrate")
     elif args.command == "createadmin":
         call_command("createadmin", username=args.username, email=args.email)
+    elif args.command == "reset-second-factor":
+        call_command("reset_second_factor", username=args.username)
     elif args.command == "check":
         call_command("check", deploy=args.deploy, fail_level="WARNING")
     elif args.command == "worker":

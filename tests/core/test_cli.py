@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 
 from tandem import cli
 
-COMMANDS = ["demo", "serve", "migrate", "createadmin", "check", "worker", "audit", "keys"]
+COMMANDS = ["demo", "serve", "migrate", "createadmin", "reset-second-factor", "check", "worker", "audit", "keys"]
 
 
 def command_env(env: dict[str, str] | None = None, **extra_env: str) -> dict[str, str]:

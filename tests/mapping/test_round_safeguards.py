@@ -93,7 +93,8 @@ def test_the_platform_admin_page_says_why_a_reviewer_is_refused(client: Client, 
     factories.programme("Our programme", provider=world.org)
     sign_in(client, platform_admin())
     response = client.post(
-        f"/platform-admin/mapping/surveyround/{survey_round.pk}/change/", reviewer_form(survey_round, world.coordinator.pk)
+        f"/platform-admin/mapping/surveyround/{survey_round.pk}/change/",
+        reviewer_form(survey_round, world.coordinator.pk),
     )
     assert response.status_code == 200
     assert "so she would review its own answer" in response.content.decode()

@@ -18,16 +18,19 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tandem.core import audit, clock
 from tandem.core.audit import AuditContext
 from tandem.core.models import Invitation, Membership, Organisation, User
+from tandem.core.policy import organisations_with
 from tandem.core.queries import (
+    all_devices_of,
     get_invitation_for_update,
     get_membership_for_update,
     hash_token,
     is_member,
     member_elsewhere_roles,
     organisation_has_other_admins,
+    organisation_ids_of,
     own_devices,
 )
-from tandem.core.roles import OrganisationKind, Role
+from tandem.core.roles import Capacity, OrganisationKind, Role
 from tandem.core.rules import role_problem
 from tandem.core.scoping import forget_memberships, requires_two_factor
 from tandem.geo.models import Country
@@ -315,3 +318,50 @@ def remove_totp_device(*, device: TOTPDevice, acting_user: User, context: AuditC
         )
     audit.record("second_factor.removed", actor=acting_user, obj=device, context=context)
     device.delete()
+
+
+@transaction.atomic
+def reset_second_factor(*, membership: Membership, acting_user: User, context: AuditContext | None = None) -> int:
+    """Remove every authenticator of a member who lost hers; she sets up a new one at her next
+    sign-in. Only an administrator of every organisation the person belongs to may do it: the
+    administrator of one place must not open the account someone uses in another."""
+    person = membership.user
+    if person.pk == acting_user.pk:
+        raise ValidationError(_("Your own authenticators are managed on your account page."))
+    if person.is_staff or person.is_superuser:
+        raise ValidationError(_("A platform administrator's second factor is reset on the command line."))
+    elsewhere = organisation_ids_of(person) - set(organisations_with(acting_user, Capacity.ADMINISTER))
+    if elsewhere:
+        raise ValidationError(
+            _(
+                "%(name)s also belongs to an organisation you do not administer; "
+                "ask the platform administrator to reset the second factor."
+            )
+            % {"name": person.get_username()}
+        )
+    removed, _kinds = all_devices_of(person).delete()
+    audit.record(
+        "second_factor.reset",
+        actor=acting_user,
+        obj=membership,
+        organisation=membership.organisation_id,
+        context=context,
+        detail={"user": person.get_username(), "devices": removed},
+    )
+    return removed
+
+
+@transaction.atomic
+def reset_second_factor_on_server(*, person: User, context: AuditContext) -> int:
+    """The same for any account, from the server's command line (a platform administrator's,
+    or a member's whose administrators cannot do it): whoever can run commands there holds the
+    installation's keys anyway."""
+    removed, _kinds = all_devices_of(person).delete()
+    audit.record(
+        "second_factor.reset",
+        actor=None,
+        obj=person,
+        context=context,
+        detail={"user": person.get_username(), "devices": removed},
+    )
+    return removed

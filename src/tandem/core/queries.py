@@ -9,7 +9,7 @@ import hashlib
 from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -36,13 +36,16 @@ def access_administered_organisation(
 
 
 def members_of(organisation: Organisation, user: User) -> QuerySet[Membership]:
-    """The members of an organisation, as far as ``user`` may see them."""
-    return (
+    """The members of an organisation, as far as ``user`` may see them, each with whether she
+    has set up an authenticator."""
+    members: QuerySet[Membership] = (
         Membership.objects.visible_to(user)
         .filter(organisation=organisation)
         .select_related("user")
+        .annotate(has_authenticator=Exists(TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)))
         .order_by("user__last_name", "user__username")
     )
+    return members
 
 
 def access_membership(
@@ -146,6 +149,17 @@ def roles_by_membership(organisation: Organisation) -> dict[int, str]:
 
 def is_member(user: User, organisation: Organisation) -> bool:
     return Membership._base_manager.filter(user=user, organisation=organisation).exists()
+
+
+def organisation_ids_of(user: User) -> set[int]:
+    """Every organisation ``user`` belongs to, whoever asks (for rules about her, not to show)."""
+    return set(Membership._base_manager.filter(user=user).values_list("organisation_id", flat=True))
+
+
+def all_devices_of(user: User) -> QuerySet[TOTPDevice]:
+    """Her authenticators, set up or half set up: what a reset of her second factor removes."""
+    devices: QuerySet[TOTPDevice] = TOTPDevice.objects.filter(user=user)
+    return devices
 
 
 def own_devices(user: User) -> QuerySet[TOTPDevice]:

@@ -37,6 +37,11 @@ urlpatterns = [
         organisations.membership_remove_view,
         name="membership_remove",
     ),
+    path(
+        "organisations/<int:organisation_id>/members/<int:membership_id>/second-factor/reset/",
+        organisations.membership_second_factor_reset_view,
+        name="membership_second_factor_reset",
+    ),
     path("invitations/<str:token>/", organisations.invitation_accept_view, name="invitation_accept"),
     path("work/", work.work_list_view, name="work_list"),
     path("work/organisations/<int:organisation_id>/", work.work_organisation_view, name="work_organisation"),

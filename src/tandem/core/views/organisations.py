@@ -160,6 +160,25 @@ def membership_remove_view(request: HttpRequest, organisation_id: int, membershi
     return redirect("core:organisation_detail", organisation_id=organisation_id)
 
 
+@login_required
+@require_POST
+def membership_second_factor_reset_view(request: HttpRequest, organisation_id: int, membership_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    membership = access_membership(user, organisation_id, membership_id, context=audit_context(request))
+    name = membership.user.get_full_name() or membership.user.get_username()
+    try:
+        actions.reset_second_factor(membership=membership, acting_user=user, context=audit_context(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The authenticators of %(name)s are removed: she sets up a new one when she next signs in.")
+            % {"name": name},
+        )
+    return redirect("core:organisation_detail", organisation_id=organisation_id)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     """Open to anyone holding the link. A signed-in person joins with their account; anyone
