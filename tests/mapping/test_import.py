@@ -252,6 +252,17 @@ def test_a_problem_says_what_is_allowed(survey_round: SurveyRound, tirana: Progr
     assert str(problem) == "file.csv:2: waiting_weeks: 999 is out of range. (allowed: a whole number from 0 to 520)"
 
 
+@pytest.mark.parametrize(("write", "filename"), [(csv_bytes, "answers.csv"), (xlsx_bytes, "answers.xlsx")])
+def test_more_women_and_men_facilitators_than_trained_ones_is_refused_in_a_file(
+    survey_round: SurveyRound, tirana: Programme, write: Any, filename: str
+) -> None:
+    row = answer_values(tirana, facilitators_trained=12, facilitators_women=12, facilitators_men=12)
+    with nothing_written():
+        problems = refused(survey_round, write([row]), filename)
+    message = "More women and men facilitators together than trained facilitators."
+    assert problems == [(2, "facilitators_women", message)]
+
+
 def test_an_unknown_column_is_a_problem(survey_round: SurveyRound, tirana: Programme) -> None:
     with nothing_written():
         problems = refused(survey_round, csv_bytes([{**answer_values(tirana), "availability/places_per_month": "5"}]))

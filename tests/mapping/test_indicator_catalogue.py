@@ -21,7 +21,7 @@ from tandem.mapping.rules.indicators import (
 )
 from tandem.mapping.rules.questionnaire import DEFINITIONS, Definition
 
-MAIN_LANGUAGES = ("en", "sq", "sr_Latn", "sr", "bs", "mk")
+MAIN_LANGUAGES = ("en", "sq", "sr_Latn", "sr", "bs", "mk", "hr", "tr", "cnr")
 
 
 def shipped_data() -> dict[str, Any]:

@@ -25,7 +25,7 @@ from tandem.mapping.rules.standards import (
 )
 from tests.factories import COMPLETE_VALUES
 
-LANGUAGES = ("en", "sq", "sr_Latn", "sr", "bs", "mk")
+LANGUAGES = ("en", "sq", "sr_Latn", "sr", "bs", "mk", "hr", "tr", "cnr")
 
 
 def catalogue(**criterion: Any) -> dict[str, Any]:

@@ -232,6 +232,19 @@ def test_the_answer_form_names_the_field_to_fix(client: Client, world: World, se
     assert SurveyAnswer.objects.get(pk=answer.pk).version == answer.version
 
 
+def test_the_answer_form_refuses_more_women_and_men_facilitators_than_trained_ones(
+    client: Client, world: World, setting
+) -> None:
+    answer = draft(world, setting)
+    sign_in(client, world.coordinator)
+    facilitators = {"facilitators_trained": "12", "facilitators_women": "12", "facilitators_men": "12"}
+    response = client.post(f"/programmes/answers/{answer.pk}/edit/", {"version": answer.version, **facilitators})
+    assert response.status_code == 422
+    message = "More women and men facilitators together than trained facilitators."
+    assert response.context["form"].errors["facilitators_women"] == [message]
+    assert SurveyAnswer.objects.get(pk=answer.pk).version == answer.version
+
+
 def test_the_answer_form_detects_a_concurrent_change(client: Client, world: World, setting) -> None:
     answer = draft(world, setting)
     sign_in(client, world.coordinator)

@@ -9,7 +9,11 @@ A definition is JSON (see ``questionnaires/mapping-v1.json``)::
           "label", "hint"?, "choices"?: list name, "required"?, "min"?, "max"?}]}],
      "choices": {list name: [{"name", "label"}]},
      "dynamic_choices": {list name: description},   # filled from the registry per round
-     "checks": [{"left", "op": "lte", "right", "message"}]}
+     "checks": [{"left": name | [names], "op": "lte", "right": name, "message"}]}
+
+A check compares a number question (``left``) with another (``right``); ``left`` may also be a
+list of number questions whose sum is compared. A check with any of its questions unanswered
+is skipped: a draft may be incomplete.
 
 Labels are ``{language code: text}``; a language without a text falls back to English.
 Everything here is pure: no database access, so the web form, the importers, the XLSForm
@@ -19,7 +23,8 @@ export and the indicators all read the same rules.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache, cached_property
@@ -35,6 +40,9 @@ MISSING_TOKENS = frozenset({"", "n/a", "na", "n.a.", "-", "null", "none_applicab
 
 
 QUESTION_TYPES = frozenset({"integer", "decimal", "text", "select_one", "select_multiple"})
+NUMBER_TYPES = frozenset({"integer", "decimal"})
+# A check's operator: does ``left`` (or the sum of its questions) stand so to ``right``?
+CHECK_OPERATORS: dict[str, Callable[[float, float], bool]] = {"lte": operator.le}
 
 
 def text_in(labels: Mapping[str, str] | str, language: str | None = None) -> str:
@@ -101,10 +109,38 @@ class Section:
 
 @dataclass(frozen=True)
 class Check:
-    left: str
+    """``left`` op ``right``. ``left`` is one question's name, or a tuple of names whose
+    values are summed (the XLSForm export turns only single-question checks into constraints)."""
+
+    left: str | tuple[str, ...]
     op: str
     right: str
     message: Mapping[str, str]
+
+    @property
+    def left_names(self) -> tuple[str, ...]:
+        return self.left if isinstance(self.left, tuple) else (self.left,)
+
+    @property
+    def subject(self) -> str:
+        """The question a failed check is reported on: the (first) left one."""
+        return self.left_names[0]
+
+    def describe(self) -> str:
+        return f"{' + '.join(self.left_names)} {self.op} {self.right}"
+
+    def fails(self, values: Mapping[str, Any]) -> bool:
+        """True when every operand is a number and the comparison does not hold; a check
+        with an operand unanswered (or not a number) does not fail."""
+        left: list[Any] = [values.get(name) for name in self.left_names]
+        right: Any = values.get(self.right)
+        if not all(_is_number(value) for value in (*left, right)):
+            return False
+        return not CHECK_OPERATORS[self.op](sum(left), right)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)
@@ -162,7 +198,7 @@ class Definition:
                 name: tuple(Choice(c["name"], c["label"]) for c in items) for name, items in data["choices"].items()
             },
             dynamic_lists=frozenset(data.get("dynamic_choices", {})),
-            checks=tuple(Check(c["left"], c["op"], c["right"], c["message"]) for c in data.get("checks", [])),
+            checks=tuple(_check_of(c) for c in data.get("checks", [])),
         )
         definition.ensure_consistent()
         return definition
@@ -178,9 +214,18 @@ class Definition:
             if question.name in seen:
                 raise ValueError(f"question {question.name} appears twice")
             seen.add(question.name)
+        types = {question.name: question.type for question in self.questions}
         for check in self.checks:
-            if check.op != "lte" or check.left not in seen or check.right not in seen:
-                raise ValueError(f"check {check.left} {check.op} {check.right} names an unknown question or operator")
+            where = f"check {check.describe()}"
+            if check.op not in CHECK_OPERATORS:
+                raise ValueError(f"{where}: unknown operator {check.op!r}")
+            if not check.left_names or len(set(check.left_names)) != len(check.left_names):
+                raise ValueError(f"{where}: 'left' must name one question, or several different ones")
+            for name in (*check.left_names, check.right):
+                if name not in types:
+                    raise ValueError(f"{where}: unknown question {name!r}")
+                if types[name] not in NUMBER_TYPES:
+                    raise ValueError(f"{where}: question {name!r} is not a number ({types[name]})")
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
@@ -203,6 +248,19 @@ class Definition:
 
     def title_text(self, language: str | None = None) -> str:
         return text_in(self.title, language)
+
+
+def _check_of(data: Mapping[str, Any]) -> Check:
+    left = data["left"]
+    if isinstance(left, list):
+        if not all(isinstance(name, str) for name in left):
+            raise ValueError(f"check {left!r}: 'left' must be a question's name or a list of names")
+        left = tuple(left)
+    elif not isinstance(left, str):
+        raise ValueError(f"check {left!r}: 'left' must be a question's name or a list of names")
+    if not isinstance(data["right"], str):
+        raise ValueError(f"check {data['right']!r}: 'right' must be a question's name")
+    return Check(left, data["op"], data["right"], data["message"])
 
 
 @cache
@@ -287,10 +345,8 @@ def validate(definition: Definition, values: Mapping[str, Any], dynamic: ChoiceS
         problems.extend(_value_problems(definition, question, value, dynamic))
     unknown = sorted(set(values) - definition.question_names)
     problems.extend(Problem(name, _("This question is not in the questionnaire.")) for name in unknown)
-    for check in definition.checks:
-        left, right = values.get(check.left), values.get(check.right)
-        if isinstance(left, int) and isinstance(right, int) and check.op == "lte" and left > right:
-            problems.append(Problem(check.left, text_in(check.message)))
+    failed = (check for check in definition.checks if check.fails(values))
+    problems.extend(Problem(check.subject, text_in(check.message)) for check in failed)
     return problems
 
 
