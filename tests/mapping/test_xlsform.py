@@ -64,6 +64,9 @@ def test_the_form_has_a_column_for_every_language_of_the_questionnaire(
         "label::Serbian Cyrillic (sr-Cyrl)",
         "label::Bosnian (bs)",
         "label::Macedonian (mk)",
+        "label::Croatian (hr)",
+        "label::Turkish (tr)",
+        "label::Montenegrin (cnr)",
     ]
 
 
@@ -105,6 +108,17 @@ def test_limits_and_cross_field_checks_are_constraints_with_a_message(
         "Enter a whole number from 0 to 100000. More men completed than started in the last 12 months."
     )
     assert row["type"] == "integer"
+
+
+def test_a_check_on_a_sum_is_a_constraint_on_its_first_question(survey_round: SurveyRound, tirana: Programme) -> None:
+    row = next(r for r in sheet_rows(survey_round, "survey") if r["name"] == "facilitators_women")
+    assert row["constraint"].endswith(
+        "(${facilitators_men} = '' or ${facilitators_trained} = '' "
+        "or . + ${facilitators_men} <= ${facilitators_trained})"
+    )
+    assert (
+        "More women and men facilitators together than trained facilitators." in row["constraint_message::English (en)"]
+    )
 
 
 def test_select_questions_name_their_list_and_required_ones_say_so(

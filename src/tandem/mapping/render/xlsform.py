@@ -104,9 +104,13 @@ def _constraint(definition: Definition, question: Question, languages: list[str]
         for lang in languages:
             messages[lang].append(_in_language(lang, lambda: _range_message(question)))
     for check in definition.checks:
-        if check.left == question.name and check.op == "lte":
-            # An unanswered right side does not make the left one wrong.
-            parts.append(f"(${{{check.right}}} = '' or . <= ${{{check.right}}})")
+        if check.subject == question.name and check.op == "lte":
+            # The check stands on its first question; an unanswered operand does not make the
+            # answer wrong, as in Tandem itself.
+            others = [*check.left_names[1:], check.right]
+            unanswered = " or ".join(f"${{{name}}} = ''" for name in others)
+            total = " + ".join([".", *(f"${{{name}}}" for name in check.left_names[1:])])
+            parts.append(f"({unanswered} or {total} <= ${{{check.right}}})")
             for lang in languages:
                 messages[lang].append(text_in(check.message, lang))
     return " and ".join(parts), {lang: " ".join(texts) for lang, texts in messages.items()}

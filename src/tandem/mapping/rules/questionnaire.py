@@ -110,7 +110,7 @@ class Section:
 @dataclass(frozen=True)
 class Check:
     """``left`` op ``right``. ``left`` is one question's name, or a tuple of names whose
-    values are summed (the XLSForm export turns only single-question checks into constraints)."""
+    values are summed."""
 
     left: str | tuple[str, ...]
     op: str
