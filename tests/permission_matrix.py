@@ -78,6 +78,7 @@ class Row:
 MATRIX: list[Row] = [
     Row("core:home", "GET", "none", everyone(OK)),
     Row("core:healthz", "GET", "none", everyone(OK)),
+    Row("core:favicon", "GET", "none", everyone(OK)),
     Row("core:set_language", "POST", "none", everyone(ACTED), data=lambda fx, user: {"language": "sq"}, audited=False),
     Row("core:login", "GET", "none", everyone(OK)),
     # Without a password step under way, the code and enrolment steps send back to the start.

@@ -93,19 +93,76 @@ def test_english_writes_dates_the_european_way() -> None:
     assert render("en", "MONTH_DAY_FORMAT") == "1 September"
 
 
+# Each language as its readers write 1 September 2026 at 14:05: the date, the date and time,
+# the short date, the short date and time, and a day of a month.
+WRITTEN = {
+    "en": ("1 September 2026", "1 September 2026, 14:05", "1 Sep 2026", "1 Sep 2026, 14:05", "1 September"),
+    "sq": ("1 shtator 2026", "1 shtator 2026, 14:05", "01.09.2026", "01.09.2026 14:05", "1 shtator"),
+    "sr-latn": ("1. septembar 2026.", "1. septembar 2026. 14:05", "1.09.2026.", "1.09.2026. 14:05", "1. septembar"),
+    "sr": ("1. септембар 2026.", "1. септембар 2026. 14:05", "1.09.2026.", "1.09.2026. 14:05", "1. септембар"),
+    "bs": ("1. septembar 2026.", "1. septembar 2026. 14:05", "01.09.2026.", "01.09.2026. 14:05", "1. septembar"),
+    "mk": ("1 септември 2026", "1 септември 2026 14:05", "1.09.2026", "1.09.2026 14:05", "1 септември"),
+    "hr": ("1. rujna 2026.", "1. rujna 2026. 14:05", "1.09.2026.", "1.09.2026. 14:05", "1. rujna"),
+    "tr": ("1 Eylül 2026", "1 Eylül 2026 14:05", "1 Eyl 2026", "1 Eyl 2026 14:05", "1 Eylül"),
+    "cnr": ("1. septembar 2026.", "1. septembar 2026. 14:05", "01.09.2026.", "01.09.2026. 14:05", "1. septembar"),
+}
+WRITTEN_AS = ["DATE_FORMAT", "DATETIME_FORMAT", "SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT", "MONTH_DAY_FORMAT"]
+LONG_DATES = ["DATE_FORMAT", "DATETIME_FORMAT", "MONTH_DAY_FORMAT", "YEAR_MONTH_FORMAT"]
+THIRD_OF_EACH_MONTH = [datetime(2026, month, 3, 11, 36, tzinfo=BELGRADE) for month in range(1, 13)]
+
+
+def test_every_offered_language_has_its_way_of_writing_a_date_checked() -> None:
+    assert sorted(WRITTEN) == sorted(LANGUAGES)
+
+
+@pytest.mark.parametrize("setting", WRITTEN_AS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_language_keeps_its_own_way_of_writing_a_date(language: str, setting: str) -> None:
+    assert render(language, setting) == WRITTEN[language][WRITTEN_AS.index(setting)]
+
+
+@pytest.mark.parametrize("setting", ["DATE_FORMAT", "DATETIME_FORMAT", "MONTH_DAY_FORMAT"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_long_date_pads_the_day_with_a_zero(language: str, setting: str) -> None:
+    shown = render(language, setting, THIRD_OF_EACH_MONTH[11])
+    assert shown.startswith("3"), shown
+
+
 @pytest.mark.parametrize(
-    ("language", "date", "short_datetime"),
-    [
-        ("sq", "01 Shtator 2026", "01.09.2026 14:05"),
-        ("bs", "1. septembar 2026.", "01.09.2026. 14:05"),
-        ("sr-latn", "1. septembar 2026.", "1.09.2026. 14:05"),
-        ("hr", "1. rujna 2026.", "1.09.2026. 14:05"),
-        ("cnr", "1. septembar 2026.", "01.09.2026. 14:05"),
-    ],
+    ("date", "with_time"), [("DATE_FORMAT", "DATETIME_FORMAT"), ("SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT")]
 )
-def test_each_language_keeps_its_own_way_of_writing_a_date(language: str, date: str, short_datetime: str) -> None:
-    assert render(language, "DATE_FORMAT") == date
-    assert render(language, "SHORT_DATETIME_FORMAT") == short_datetime
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_date_with_its_time_is_written_as_the_date_alone(language: str, date: str, with_time: str) -> None:
+    """One page (a report, a list) shows dates with and without a time; the day and month must
+    look the same in both."""
+    moment = THIRD_OF_EACH_MONTH[11]
+    assert render(language, with_time, moment).startswith(render(language, date, moment))
+
+
+@pytest.mark.parametrize("setting", LONG_DATES)
+@pytest.mark.parametrize("language", ["sq", "mk"])
+def test_albanian_and_macedonian_write_the_month_in_lower_case(language: str, setting: str) -> None:
+    for moment in THIRD_OF_EACH_MONTH:
+        shown = render(language, setting, moment)
+        assert shown == shown.lower(), shown
+
+
+def test_macedonian_writes_the_date_as_its_readers_do() -> None:
+    moment = THIRD_OF_EACH_MONTH[11]
+    assert render("mk", "DATE_FORMAT", moment) == "3 декември 2026"
+    assert render("mk", "DATETIME_FORMAT", moment) == "3 декември 2026 11:36"
+
+
+def test_albanian_writes_the_date_as_its_readers_do() -> None:
+    assert render("sq", "DATE_FORMAT", THIRD_OF_EACH_MONTH[11]) == "3 dhjetor 2026"
+
+
+def test_turkish_keeps_the_capital_of_the_month_and_no_zero_before_the_day() -> None:
+    assert render("tr", "DATE_FORMAT", THIRD_OF_EACH_MONTH[11]) == "3 Aralık 2026"
+
+
+def test_croatian_names_the_month_of_a_day_in_the_genitive() -> None:
+    assert render("hr", "MONTH_DAY_FORMAT", THIRD_OF_EACH_MONTH[11]) == "3. prosinca"
 
 
 def test_a_morning_time_is_not_mistaken_for_an_afternoon_one() -> None:

@@ -11,7 +11,7 @@ from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core.models import AuditEntry, Membership
-from tandem.core.roles import Role
+from tandem.core.roles import TWO_FACTOR_ROLES, Role
 from tandem.core.views.auth import PENDING_KEY
 from tests import factories
 from tests.conftest import World, current_code, sign_in
@@ -110,6 +110,45 @@ def test_someone_without_an_authenticator_sets_one_up_before_entering(client: Cl
     device.refresh_from_db()
     assert device.confirmed
     assert AuditEntry.objects.filter(action="second_factor.added", actor=user).exists()
+
+
+def test_the_password_step_makes_the_secret_and_the_enrolment_page_only_shows_it(client: Client, world: World) -> None:
+    user = factories.member(world.org, Role.COORDINATOR, "newcomer", with_device=False)
+    post_password(client, "newcomer")
+    made = TOTPDevice.objects.get(user=user, confirmed=False)
+    for _ in range(2):
+        assert 'src="data:image/svg+xml;base64,' in client.get("/signin/enrol/").content.decode()
+    assert list(TOTPDevice.objects.filter(user=user)) == [made]
+
+
+def test_the_enrolment_page_without_a_secret_offers_to_make_one_and_writes_nothing(
+    client: Client, world: World
+) -> None:
+    user = factories.member(world.org, Role.COORDINATOR, "newcomer", with_device=False)
+    post_password(client, "newcomer")
+    TOTPDevice.objects.filter(user=user).delete()
+    page = client.get("/signin/enrol/").content.decode()
+    assert 'name="start"' in page
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert client.post("/signin/enrol/", {"start": "1"})["Location"] == "/signin/enrol/"
+    assert TOTPDevice.objects.filter(user=user, confirmed=False).count() == 1
+
+
+def test_the_sign_in_page_says_that_every_role_is_asked_for_a_code(client: Client, db: None) -> None:
+    assert frozenset(Role) == TWO_FACTOR_ROLES, "the sign-in page says every role is asked for a code"
+    page = client.get("/signin/").content.decode()
+    assert "Whatever your role, you will be asked next for a code from the authenticator app" in page
+    assert "case data" not in page
+
+
+def test_the_enrolment_step_does_not_say_that_only_roles_with_personal_data_need_it(
+    client: Client, world: World
+) -> None:
+    factories.member(world.org, Role.COORDINATOR, "newcomer", with_device=False)
+    post_password(client, "newcomer")
+    page = client.get("/signin/enrol/").content.decode()
+    assert "Your role gives you access to personal data" not in page
+    assert "Whatever your role, you sign in to Tandem with your password and a code" in page
 
 
 def current_code_of(device: TOTPDevice) -> str:
@@ -275,7 +314,7 @@ def test_someone_who_set_up_an_authenticator_is_asked_for_it_whatever_the_role(c
 
 def test_adding_an_authenticator_asks_for_the_password(client: Client, world: World) -> None:
     sign_in(client, world.coordinator)
-    client.get("/account/authenticators/add/")
+    client.post("/account/authenticators/add/", {"start": "1"})
     device = TOTPDevice.objects.get(user=world.coordinator, confirmed=False)
     response = client.post(
         "/account/authenticators/add/", {"code": current_code_of(device), "password": "not my password"}
@@ -287,7 +326,7 @@ def test_adding_an_authenticator_asks_for_the_password(client: Client, world: Wo
 
 def test_an_authenticator_added_with_password_and_code_is_confirmed(client: Client, world: World) -> None:
     sign_in(client, world.coordinator)
-    client.get("/account/authenticators/add/")
+    client.post("/account/authenticators/add/", {"start": "1"})
     device = TOTPDevice.objects.get(user=world.coordinator, confirmed=False)
     response = client.post(
         "/account/authenticators/add/", {"code": current_code_of(device), "password": factories.PASSWORD}

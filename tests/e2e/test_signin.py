@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.conftest import AXE_SCRIPT, switch_language, translated, wrong_code
+from tests.e2e.conftest import AXE_SCRIPT, TOTP_STEP, switch_language, translated, wrong_code
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_world")]
 
@@ -125,3 +125,47 @@ def test_the_strict_content_security_policy_blocks_nothing_on_the_sign_in_journe
 
     blocked = [m for m in messages if "content security policy" in m.lower()]
     assert not blocked, "the browser reported CSP violations:\n" + "\n".join(blocked)
+
+
+def test_a_coordinator_adds_a_second_authenticator_from_her_account_page(
+    page: Page, base_url: str, enter_password: PasswordStep, enter_code: CodeStep
+) -> None:
+    import base64
+
+    from django_otp.oath import totp
+
+    from tandem.demo.world import DEMO_PASSWORD
+
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+    page.goto(f"{base_url}/signin/")
+    enter_password(page, COORDINATOR)
+    enter_code(page, COORDINATOR)
+    page.goto(f"{base_url}/account/")
+    devices = page.locator("main table tbody tr")
+    before = devices.count()
+
+    page.locator("main form[action='/account/authenticators/add/'] button[type=submit]").click()
+    expect(page).to_have_url(f"{base_url}/account/authenticators/add/")
+    expect(page.locator("img.qr")).to_be_visible()
+    secret = page.locator("code.secret").inner_text().replace(" ", "")
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    page.locator("#id_code").fill(f"{totp(key, step=TOTP_STEP):06d}")
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+
+    expect(page).to_have_url(f"{base_url}/account/")
+    expect(page.locator(".messages")).to_contain_text("The authenticator app has been added.")
+    expect(devices).to_have_count(before + 1)
+    blocked = [m for m in messages if "content security policy" in m.lower()]
+    assert not blocked, "the browser reported CSP violations:\n" + "\n".join(blocked)
+
+
+def test_the_pages_icon_loads_and_favicon_ico_is_not_missing(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/signin/")
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert icon is not None
+    for address in (f"{base_url}{icon}", f"{base_url}/favicon.ico"):
+        response = page.request.get(address)
+        assert response.ok, f"{address}: {response.status}"
+        assert response.headers["content-type"].startswith("image/svg+xml"), address

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language_info, gettext_lazy as _
 
 from tandem.core.models import Organisation, User
 from tandem.core.roles import ROLES_BY_KIND, OrganisationKind, Role
@@ -55,8 +55,24 @@ class AddDeviceForm(CodeForm):
         return password
 
 
+def languages_in_their_own_words() -> list[tuple[str, str]]:
+    """The languages Tandem offers, each named as its readers name it ("shqip", "македонски"), as
+    the header's switcher names them: someone who cannot read the page's language still finds
+    her own."""
+    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+
+
+class LanguageSelect(forms.Select):
+    """Each option says which language its name is in, so that a screen reader pronounces it."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        option["attrs"]["lang"] = option["value"]
+        return option
+
+
 class LanguageForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=_("Language"), choices=languages_in_their_own_words, widget=LanguageSelect)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 

@@ -3,6 +3,11 @@
 Django ships no catalogue for Montenegrin (cnr), so a date in Montenegrin would name its month
 in English. Marking the same words here puts them in Tandem's catalogue, where every language
 has them translated, and Django's date formatting then finds them in Montenegrin too.
+
+Tandem's catalogue comes before Django's, so it also corrects Django's words: Albanian and
+Macedonian write the months in lower case ("3 dhjetor 2026", "3 декември 2026"), where
+Django's catalogues capitalise them. No format of these two languages asks for Django's
+alternative (genitive) names, the ``E`` of a date format, which Tandem's catalogue does not have.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("", home.home_view, name="home"),
     path("healthz", home.healthz_view, name="healthz"),
+    path("favicon.ico", home.favicon_view, name="favicon"),
     path("language/", home.set_language_view, name="set_language"),
     path("signin/", auth.login_view, name="login"),
     path("signin/code/", auth.signin_code_view, name="signin_code"),

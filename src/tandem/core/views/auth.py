@@ -34,6 +34,8 @@ from tandem.core.scoping import requires_two_factor
 
 PENDING_KEY = "tandem_pending_signin"
 PENDING_SECONDS = 300
+# The name of the button that makes a new authenticator secret; opening a page never does.
+START_ENROLMENT = "start"
 
 
 def _set_pending(request: HttpRequest, user: User, next_url: str) -> None:
@@ -93,7 +95,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
         # Whoever has set up an authenticator is asked for it, whatever the role requires.
         if has_device or requires_two_factor(user):
             _set_pending(request, user, next_url)
-            return redirect("core:signin_code" if has_device else "core:signin_enrol")
+            if has_device:
+                return redirect("core:signin_code")
+            # The secret to scan is made here, by the form's post: the page that shows it only reads.
+            if pending_device(user) is None:
+                actions.start_totp_enrolment(acting_user=user)
+            return redirect("core:signin_enrol")
         return _finish_signin(request, user, None, next_url)
     return render(request, "core/login.html", {"form": form})
 
@@ -175,7 +182,11 @@ def _secret_text(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def enrolment_context(device: TOTPDevice, form: CodeForm) -> dict[str, Any]:
+def enrolment_context(device: TOTPDevice | None, form: CodeForm | None) -> dict[str, Any]:
+    """What the enrolment step shows: the secret to scan and the code form, or, with no secret
+    made yet, the button that makes one."""
+    if device is None:
+        return {"device": None, "start": START_ENROLMENT}
     return {"form": form, "qr": _qr_data_uri(device), "secret": _secret_text(device), "device": device}
 
 
@@ -190,7 +201,12 @@ def signin_enrol_view(request: HttpRequest) -> HttpResponse:
         # Someone who has an authenticator proves it here; enrolling another one at sign-in
         # would let a stolen password stand in for the second factor.
         return redirect("core:signin_code")
-    device = pending_device(user) or actions.start_totp_enrolment(acting_user=user)
+    if request.method == "POST" and START_ENROLMENT in request.POST:
+        actions.start_totp_enrolment(acting_user=user)
+        return redirect("core:signin_enrol")
+    device = pending_device(user)
+    if device is None:
+        return render(request, "core/signin_enrol.html", enrolment_context(None, None))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if actions.confirm_totp_device(

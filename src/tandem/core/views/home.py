@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
@@ -79,6 +80,14 @@ def set_language_view(request: HttpRequest) -> HttpResponse:
 
 def healthz_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+def favicon_view(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that do not name their icon (the platform
+    administration's, a file's). The redirect is temporary: in production the icon's address
+    changes with its content."""
+    return redirect(static("tandem/favicon.svg"))
 
 
 login_required_home = login_required(home_view)

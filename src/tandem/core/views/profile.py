@@ -14,7 +14,7 @@ from tandem.core import actions, audit
 from tandem.core.forms import AddDeviceForm, LanguageForm
 from tandem.core.http import audit_context, signed_in_user
 from tandem.core.queries import access_own_device, own_devices, pending_device
-from tandem.core.views.auth import enrolment_context
+from tandem.core.views.auth import START_ENROLMENT, enrolment_context
 
 
 @login_required
@@ -33,15 +33,27 @@ def profile_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/profile.html",
-        {"password_form": password_form, "devices": devices, "language_form": language_form},
+        {
+            "password_form": password_form,
+            "devices": devices,
+            "language_form": language_form,
+            "start": START_ENROLMENT,
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def device_add_view(request: HttpRequest) -> HttpResponse:
+    """Opening the page only reads: the new secret is made by the button that asks for it (a
+    POST), with a fresh key each time, and the page then shows it until the code confirms it."""
     user = signed_in_user(request)
-    device = pending_device(user) or actions.start_totp_enrolment(acting_user=user)
+    if request.method == "POST" and START_ENROLMENT in request.POST:
+        actions.start_totp_enrolment(acting_user=user)
+        return redirect("core:device_add")
+    device = pending_device(user)
+    if device is None:
+        return render(request, "core/device_add.html", enrolment_context(None, None))
     form = AddDeviceForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         if actions.confirm_totp_device(

@@ -1,9 +1,15 @@
 """Albanian: Django gives a 12-hour clock ("2.05.PM"), no date-and-time formats (so the
-American defaults show through) and a thousands separator without a grouping size (so
-numbers are never grouped). The long date stays Django's ("01 Shtator 2026")."""
+American defaults show through), a zero-padded day in the long date ("01 Shtator 2026") and a
+thousands separator without a grouping size (so numbers are never grouped).
 
+Albanian writes the day as it is said and the month in lower case: "1 shtator 2026". The
+lower-case names come from Tandem's catalogue (``tandem.core.month_names``), not from here."""
+
+DATE_FORMAT = "j F Y"
 TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "d F Y, H:i"
+DATETIME_FORMAT = "j F Y, H:i"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j F"
 SHORT_DATE_FORMAT = "d.m.Y"
 SHORT_DATETIME_FORMAT = "d.m.Y H:i"
 FIRST_DAY_OF_WEEK = 1
