@@ -147,6 +147,13 @@ def test_albanian_and_macedonian_write_the_month_in_lower_case(language: str, se
         assert shown == shown.lower(), shown
 
 
+@pytest.mark.parametrize("language", ["sq", "mk", "hr", "sr_Latn", "sr", "bs", "cnr"])
+def test_a_month_with_its_year_alone_is_in_lower_case_where_the_language_wants_it(language: str) -> None:
+    for moment in THIRD_OF_EACH_MONTH:
+        shown = render(language, "YEAR_MONTH_FORMAT", moment)
+        assert shown == shown.lower(), shown
+
+
 def test_macedonian_writes_the_date_as_its_readers_do() -> None:
     moment = THIRD_OF_EACH_MONTH[11]
     assert render("mk", "DATE_FORMAT", moment) == "3 декември 2026"
