@@ -251,7 +251,7 @@ LANGUAGES = [
     ("cnr", _("Montenegrin")),
 ]
 LANG_INFO.setdefault("cnr", {"bidi": False, "code": "cnr", "name": "Montenegrin", "name_local": "Crnogorski"})
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_borrowed"]
 USE_I18N = True
 # Django's English and some of the region's locale modules show American dates and a
 # 12-hour clock; these override them setting by setting.

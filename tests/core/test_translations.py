@@ -81,3 +81,16 @@ def test_serbian_cyrillic_is_cyrillic_and_latin_is_latin() -> None:
         latin = translation.gettext("Sign in")
     assert any("\u0400" <= ch <= "\u04ff" for ch in cyrillic)
     assert not any("\u0400" <= ch <= "\u04ff" for ch in latin)
+
+
+def test_montenegrin_pages_show_djangos_own_texts_in_the_closest_language() -> None:
+    """Django ships no Montenegrin catalogue: its form errors come from its Serbian (Latin) one,
+    while Tandem's own Montenegrin words come first."""
+    from django import forms
+
+    class Form(forms.Form):
+        name = forms.CharField()
+
+    with translation.override("cnr"):
+        assert Form({}).errors["name"] == ["Ovo polje se mora popuniti."]
+        assert translation.gettext("Your work") == "Vaši zadaci"
