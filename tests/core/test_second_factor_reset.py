@@ -52,7 +52,7 @@ def test_nobody_resets_her_own_second_factor_on_the_members_page(world: World) -
 def test_a_member_who_also_belongs_elsewhere_is_reset_only_by_the_platform(world: World) -> None:
     elsewhere = factories.organisation(name="Elsewhere")
     actions.add_member(organisation=elsewhere, user=world.facilitator, role=Role.FACILITATOR, acting_user=None)
-    with pytest.raises(ValidationError, match="does not administer|do not administer"):
+    with pytest.raises(ValidationError, match="you do not administer"):
         actions.reset_second_factor(
             membership=Membership.objects.get(user=world.facilitator, organisation=world.org),
             acting_user=world.org_admin,
