@@ -95,6 +95,43 @@ def test_a_share_over_few_programmes_is_shown_as_counts_with_a_caution(survey_ro
     assert percent_text(200 / 3) not in with_pictures(html)
 
 
+def test_indicators_with_too_few_answers_are_counted_as_not_judged_not_as_within_their_target(
+    survey_round: SurveyRound,
+) -> None:
+    published(survey_round)
+    published(survey_round)
+    html = html_of(survey_round, country="AL")
+    total = len(INDICATORS)
+    figures = html[html.index('class="key-figures"') : html.index("Main findings")]
+    tile = f"0 of 0 that could be judged; {total} could not be judged: too few answers"
+    assert f"Indicators below their target</dt><dd>{tile}</dd>" in figures
+    assert (
+        "No indicator could be judged against its target in Albania. "
+        f"{total} indicators could not be judged because too few programmes answered their questions."
+    ) in html
+    assert f"0 of the {total} indicators" not in html
+    assert "Article 16 compliance score (mean)</dt><dd>not shown: fewer than 5 programmes gave evidence</dd>" in figures
+    assert "2 programmes (few programmes: read with caution)" not in html
+    text = pdf_text(render_report_pdf(build_report(survey_round=survey_round), language="en"))
+    assert "could not be judged: too few answers" in " ".join(text.split())
+
+
+def test_without_recommendations_the_report_does_not_say_that_unjudged_indicators_meet_their_target(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tandem.mapping.rules import report as rules_of_the_report
+
+    monkeypatch.setattr(rules_of_the_report, "COVERAGE_SHARE", 100.0)
+    survey_round = factories.survey_round(countries=["AL"])
+    published(survey_round)
+    html = html_of(survey_round)
+    assert "Every indicator meets its target" not in html
+    assert (
+        "No indicator that could be judged misses its target, and every country has a functioning programme: no "
+        f"recommendation follows from the results. {len(INDICATORS)} indicators could not be judged"
+    ) in html
+
+
 def test_a_programme_that_may_not_be_published_is_counted_but_never_named(survey_round: SurveyRound) -> None:
     published(survey_round, "Open Door Programme")
     hidden = published(survey_round, "Quiet Harbour Programme", publish=False)

@@ -44,10 +44,14 @@ from tandem.mapping.rules.report import (
     NO_PROGRAMME,
     STATUSES,
     SURVIVOR_SAFETY,
+    TOO_FEW,
     IndicatorFinding,
     Report,
+    TargetCount,
     Theme,
+    target_count,
     themes,
+    why_no_mean_score,
 )
 from tandem.reports import maps
 from tandem.reports.charts import bar_chart
@@ -79,6 +83,7 @@ class CountryChapter:
     facts: tuple[tuple[str, str], ...]
     judged: tuple[tuple[str, str], ...]  # (how the indicators fare, which ones with their results)
     compliance: ComplianceFigure
+    compliance_text: str
     below: tuple[str, ...]
     closing: str
     unserved: tuple[RegionCoverage, ...]
@@ -158,36 +163,130 @@ class Writer:
         figures += [
             (_("Men who started a programme in the last 12 months"), count_text(facts.men_started)),
             (_("Men who completed a programme in the last 12 months"), count_text(facts.men_completed)),
-            (_("Article 16 compliance score (mean)"), results.compliance.overall.display()),
-            (
-                _("Indicators below their target"),
-                _("%(below)s of %(total)s")
-                % {
-                    "below": len([item for item in report.findings if item.overall_misses]),
-                    "total": len(report.findings),
-                },
-            ),
+            (_("Article 16 compliance score (mean)"), self.compliance_text(results.compliance.overall)),
+            (_("Indicators below their target"), self.target_tile(target_count(report.findings))),
         ]
         return figures
 
+    def compliance_text(self, compliance: ComplianceFigure) -> str:
+        """The mean score, or why it is not shown: a bare count of programmes in its place
+        would read as a score."""
+        if why_no_mean_score(compliance) == TOO_FEW:
+            threshold = self.report.small_number
+            return ngettext(
+                "not shown: fewer than %(threshold)s programme gave evidence",
+                "not shown: fewer than %(threshold)s programmes gave evidence",
+                threshold,
+            ) % {"threshold": count_text(threshold)}
+        return compliance.display()
+
+    def target_tile(self, count: TargetCount) -> str:
+        """How many indicators are below their target, of those that could be judged."""
+        if not count.not_judged:
+            return _("%(below)s of %(total)s") % {"below": count_text(count.below), "total": count_text(count.total)}
+        parts = [
+            ngettext(
+                "%(below)s of %(judged)s that could be judged",
+                "%(below)s of %(judged)s that could be judged",
+                count.judged,
+            )
+            % {"below": count_text(count.below), "judged": count_text(count.judged)}
+        ]
+        if count.too_few:
+            parts.append(
+                ngettext(
+                    "%(count)s could not be judged: too few answers",
+                    "%(count)s could not be judged: too few answers",
+                    count.too_few,
+                )
+                % {"count": count_text(count.too_few)}
+            )
+        if count.no_answers:
+            parts.append(
+                ngettext(
+                    "%(count)s could not be judged: no answers",
+                    "%(count)s could not be judged: no answers",
+                    count.no_answers,
+                )
+                % {"count": count_text(count.no_answers)}
+            )
+        return "; ".join(parts)
+
+    def target_summary(self, count: TargetCount) -> str:
+        """The first finding: the indicators below their target among those that could be
+        judged, then those that could not be, with the reason."""
+        values = {
+            "below": count_text(count.below),
+            "total": count_text(count.total),
+            "judged": count_text(count.judged),
+            "scope": self.scope_name,
+        }
+        if not count.not_judged and self.regional:
+            return (
+                ngettext(
+                    "%(below)s of the %(total)s indicators is below its target across all countries of the round.",
+                    "%(below)s of the %(total)s indicators are below their target across all countries of the round.",
+                    count.below,
+                )
+                % values
+            )
+        if not count.not_judged:
+            return (
+                ngettext(
+                    "%(below)s of the %(total)s indicators is below its target in %(scope)s.",
+                    "%(below)s of the %(total)s indicators are below their target in %(scope)s.",
+                    count.below,
+                )
+                % values
+            )
+        if not count.judged and self.regional:
+            sentences = [_("No indicator could be judged against its target across all countries of the round.")]
+        elif not count.judged:
+            sentences = [_("No indicator could be judged against its target in %(scope)s.") % values]
+        elif self.regional:
+            sentences = [
+                ngettext(
+                    "%(below)s of the %(judged)s indicators that could be judged is below its target across all "
+                    "countries of the round.",
+                    "%(below)s of the %(judged)s indicators that could be judged are below their target across all "
+                    "countries of the round.",
+                    count.below,
+                )
+                % values
+            ]
+        else:
+            sentences = [
+                ngettext(
+                    "%(below)s of the %(judged)s indicators that could be judged is below its target in %(scope)s.",
+                    "%(below)s of the %(judged)s indicators that could be judged are below their target in %(scope)s.",
+                    count.below,
+                )
+                % values
+            ]
+        if count.too_few:
+            sentences.append(
+                ngettext(
+                    "%(count)s indicator could not be judged because too few programmes answered its question.",
+                    "%(count)s indicators could not be judged because too few programmes answered their questions.",
+                    count.too_few,
+                )
+                % {"count": count_text(count.too_few)}
+            )
+        if count.no_answers:
+            sentences.append(
+                ngettext(
+                    "%(count)s indicator could not be judged because no programme answered its question.",
+                    "%(count)s indicators could not be judged because no programme answered their questions.",
+                    count.no_answers,
+                )
+                % {"count": count_text(count.no_answers)}
+            )
+        return " ".join(sentences)
+
     def main_findings(self) -> list[str]:
         report = self.report
-        lines = []
+        lines = [self.target_summary(target_count(report.findings))]
         below = [item for item in report.findings if item.overall_misses]
-        total = len(report.findings)
-        if self.regional:
-            summary = ngettext(
-                "%(below)s of the %(total)s indicators is below its target across all countries of the round.",
-                "%(below)s of the %(total)s indicators are below their target across all countries of the round.",
-                len(below),
-            )
-        else:
-            summary = ngettext(
-                "%(below)s of the %(total)s indicators is below its target in %(scope)s.",
-                "%(below)s of the %(total)s indicators are below their target in %(scope)s.",
-                len(below),
-            )
-        lines.append(summary % {"below": len(below), "total": total, "scope": self.scope_name})
         for item in below:
             lines.append(
                 _("%(indicator)s: %(figure)s. %(target)s")
@@ -389,6 +488,7 @@ class Writer:
                     facts=tuple(facts_list),
                     judged=tuple((heading, "; ".join(items)) for heading, items in groups.items()),
                     compliance=compliance[code],
+                    compliance_text=self.compliance_text(compliance[code]),
                     below=below,
                     closing=closing,
                     unserved=tuple(region for region in report.coverage.regions_of(code) if not region.served),
@@ -467,6 +567,23 @@ class Writer:
             )
         return RecommendationText(theme, str(item.recommendation), overall, " ".join(parts))
 
+    def no_recommendation(self, count: TargetCount) -> str:
+        """Why no recommendation follows, without saying that indicators nobody could judge meet their target."""
+        if not count.not_judged:
+            return _(
+                "Every indicator meets its target, and every country has a functioning programme: no recommendation "
+                "follows from the results."
+            )
+        return ngettext(
+            "No indicator that could be judged misses its target, and every country has a functioning programme: no "
+            "recommendation follows from the results. %(count)s indicator could not be judged: too few programmes "
+            "answered.",
+            "No indicator that could be judged misses its target, and every country has a functioning programme: no "
+            "recommendation follows from the results. %(count)s indicators could not be judged: too few programmes "
+            "answered.",
+            count.not_judged,
+        ) % {"count": count_text(count.not_judged)}
+
     # Everything -------------------------------------------------------------------------
 
     def context(self) -> dict[str, Any]:
@@ -512,9 +629,12 @@ class Writer:
             "themes": theme_sections,
             "compliance": results.compliance,
             "compliance_chart": self.pictures.compliance_chart(),
-            "compliance_rows": [(self.name_of(item.all_met), item) for item in self.compliance_scopes()],
+            "compliance_rows": [
+                (self.name_of(item.all_met), item, self.compliance_text(item)) for item in self.compliance_scopes()
+            ],
             "chapters": self.chapters(),
             "recommendation_themes": recommendation_themes,
+            "no_recommendation": self.no_recommendation(target_count(report.findings)),
             "within_target": [self.names[code] for code in report.within_target],
             "small_number": report.small_number,
             "questionnaire_title": text_in(report.questionnaire_title),

@@ -34,6 +34,7 @@ from tandem.mapping.models import Status, SurveyRound
 from tandem.mapping.rules.coverage import CountryCoverage, CoverageResults
 from tandem.mapping.rules.figures import (
     ROUND,
+    ComplianceFigure,
     Figure,
     IndicatorResults,
     IndicatorRow,
@@ -254,6 +255,60 @@ class Report:
     @property
     def unnamed(self) -> int:
         return sum(item.unnamed for item in self.programme_lists)
+
+
+# Why a figure is not compared with its target, or a score not shown.
+TOO_FEW, NO_ANSWERS = "too_few", "no_answers"
+
+
+def why_not_judged(figure: Figure) -> str | None:
+    """Why a figure of a round, a country or a region cannot be compared with its target:
+    ``TOO_FEW`` when fewer programmes than the small-number threshold answered (its share is
+    suppressed), ``NO_ANSWERS`` when none did; None when it can be judged."""
+    if figure.percent is not None:
+        return None
+    return TOO_FEW if figure.denominator else NO_ANSWERS
+
+
+@dataclass(frozen=True)
+class TargetCount:
+    """How the report's indicators fare against their targets over the report's scope. An
+    indicator whose figure cannot be judged is not "within its target": it is counted apart,
+    with the reason, so that "0 below the target" is never said of figures nobody could judge."""
+
+    total: int
+    below: int
+    too_few: int  # suppressed: fewer programmes answered than the small-number threshold
+    no_answers: int
+
+    @property
+    def not_judged(self) -> int:
+        return self.too_few + self.no_answers
+
+    @property
+    def judged(self) -> int:
+        return self.total - self.not_judged
+
+
+def target_count(findings: Sequence[IndicatorFinding]) -> TargetCount:
+    """The indicators below their target among those that can be judged, and those that
+    cannot be judged by reason, from each indicator's overall figure."""
+    reasons = Counter(why_not_judged(item.overall) for item in findings)
+    return TargetCount(
+        total=len(findings),
+        below=sum(1 for item in findings if item.overall_misses),
+        too_few=reasons[TOO_FEW],
+        no_answers=reasons[NO_ANSWERS],
+    )
+
+
+def why_no_mean_score(compliance: ComplianceFigure) -> str | None:
+    """Why the Article 16 mean score of a scope is not shown: ``TOO_FEW`` when fewer
+    programmes than the small-number threshold gave evidence, ``NO_ANSWERS`` when none did;
+    None when it is shown."""
+    if compliance.mean_score is not None:
+        return None
+    return TOO_FEW if compliance.programmes else NO_ANSWERS
 
 
 def finding_of(row: IndicatorRow) -> IndicatorFinding:
