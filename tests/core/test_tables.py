@@ -16,9 +16,12 @@ from pathlib import Path
 
 import pytest
 from defusedxml import DefusedXmlException
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 
-from tandem.core.tables import LimitExceeded, Limits, UnreadableFile, read_file, read_table
+from tandem.core.tables import LimitExceeded, Limits, UnreadableFile, read_file, read_table, stored_text
 
 MEGABYTE = 1024 * 1024
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -329,3 +332,73 @@ def test_empty_formatted_cells_far_to_the_right_are_no_columns() -> None:
     styled = '<row r="2"><c r="A2"><v>7</v></c><c r="XFD2" s="1"/></row>'
     content = with_parts({SHEET_ENTRY: sheet_xml(HEADER_ROW + styled, dimension="A1:XFD2")})
     assert read_table("styled.xlsx", content).rows == [[7]]
+
+
+# --- Formulas -----------------------------------------------------------------------------------
+
+
+def test_a_formula_without_its_value_is_refused_naming_its_row_and_column() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["programme", "status"])
+    # openpyxl writes the formula and no value: nothing has computed it.
+    sheet["A2"] = '=HYPERLINK("https://example.org/AL-1", "AL-1")'
+    sheet["B2"] = "functioning"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert refusal("formula.xlsx", buffer.getvalue()).message == (
+        "Row 2, column programme (cell A2) holds a formula without its value: open the file in a spreadsheet "
+        "program, save it again (or paste the values in place of the formulas) and import it again."
+    )
+
+
+def test_a_formula_without_a_value_element_in_a_cell_without_reference_is_refused_by_its_place() -> None:
+    rows = HEADER_ROW + '<row r="2"><c><v>1</v></c><c><f>1+1</f></c></row>'
+    assert refusal("formula.xlsx", with_parts({SHEET_ENTRY: sheet_xml(rows)})).message.startswith(
+        "Row 2, column B (cell B2) holds a formula without its value"
+    )
+
+
+def test_a_formula_with_its_stored_value_is_read_as_the_value() -> None:
+    rows = HEADER_ROW + '<row r="2"><c r="A2" t="str"><f>"AL-"&amp;1</f><v>AL-1</v></c></row>'
+    assert read_table("computed.xlsx", with_parts({SHEET_ENTRY: sheet_xml(rows)})).rows == [["AL-1"]]
+
+
+def test_a_formula_whose_stored_text_value_is_empty_is_read_as_blank() -> None:
+    rows = HEADER_ROW + '<row r="2"><c r="A2" t="str"><f>IF(1,"","x")</f><v></v></c></row>'
+    assert read_table("empty.xlsx", with_parts({SHEET_ENTRY: sheet_xml(rows)})).rows == [[]]
+
+
+def test_a_formula_without_value_on_another_sheet_than_the_first_is_not_read() -> None:
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.append(["programme"])
+    first.append(["AL-1"])
+    book.create_sheet("notes")["A1"] = "=1+1"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert read_table("two-sheets.xlsx", buffer.getvalue()).rows == [["AL-1"]]
+
+
+# --- Messages -----------------------------------------------------------------------------------
+
+
+def test_a_refusal_is_stored_language_neutral_and_written_in_the_readers_language_with_her_numbers() -> None:
+    content = b"programme\n" + b"AL-1\n" * 1_001
+    stored = refusal("long.csv", content, Limits(max_rows=1_000)).words.as_data()
+    assert (stored["key"], stored["params"]) == ("tables.too_many_rows", {"limit": 1_000})
+    with translation.override("sq"):
+        expected = ngettext(
+            "The file has more than %(limit)s row: split it and import the parts one after the other.",
+            "The file has more than %(limit)s rows: split it and import the parts one after the other.",
+            1_000,
+        ) % {"limit": number_format(1_000, 0, force_grouping=True)}
+        assert stored_text(stored) == expected
+    assert expected.startswith("Skedari")
+    assert "1,000" not in expected
+
+
+def test_a_message_stored_as_plain_text_is_shown_as_it_is() -> None:
+    assert stored_text("The file is not UTF-8 text.") == "The file is not UTF-8 text."

@@ -35,7 +35,7 @@ from tandem.mapping.models import (
     SurveyAnswer,
     SurveyRound,
 )
-from tandem.mapping.rules.import_checks import ImportRefused
+from tandem.mapping.rules.import_checks import ImportRefused, stored_words
 from tandem.mapping.views import imports as import_views
 from tests import factories
 from tests.conftest import World, sign_in, signed_in_client
@@ -355,9 +355,14 @@ def test_a_refusal_lists_the_first_200_problems_in_row_order_and_counts_the_rest
     refusal = caught.value
     assert [problem.row for problem in refusal.problems] == list(range(2, 202))
     assert (refusal.count, refusal.more) == (1_000, 800)
-    assert refusal.message == (
-        "answers.csv has 1,000 problems; nothing was imported. The first 200 are listed … and 800 more problems."
-    )
+
+
+def test_a_refusal_of_more_problems_than_it_lists_says_so_in_plain_sentences(
+    survey_round: SurveyRound, tirana: Programme
+) -> None:
+    with pytest.raises(ImportRefused) as caught:
+        do_import(survey_round, bad_rows(tirana, 1_201))
+    assert caught.value.message == ("answers.csv has 1,201 problems; nothing was imported. The first 200 are listed.")
 
 
 def test_problems_of_the_columns_come_first_however_many_rows_have_problems(
@@ -483,7 +488,6 @@ def test_an_analyst_uploads_a_file_and_sees_it_imported(
     assert job.summary["created"] == 1 and bytes(job.content) == b""
     assert ImportBatch.objects.get(round=survey_round).imported_by == world.analyst
     page = client.get(response["Location"]).content.decode()
-    assert 'max="100" value="100"' in page
     assert "answers.csv imported: new answers 1, changed 0, unchanged 0." in page
     assert 'http-equiv="refresh"' not in page
 
@@ -514,7 +518,89 @@ def test_a_refused_upload_keeps_the_first_200_problems_and_the_count_of_the_rest
     assert (job.summary["problems"], job.summary["more_problems"]) == (1_000, 800)
     page = client.get(response["Location"]).content.decode()
     assert "The first 200 of 1,000 problems to correct in the file" in page
-    assert "The first 200 are listed … and 800 more problems." in page
+    assert "answers.csv has 1,000 problems; nothing was imported. The first 200 are listed." in page
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_the_problems_of_a_refused_upload_read_in_the_language_of_whoever_opens_the_page(
+    survey_round: SurveyRound, tirana: Programme, vlora: Programme, world: World
+) -> None:
+    client = signed_in_client(world.analyst)
+    rows = [
+        answer_values(tirana, places_per_year="x", cost="y"),
+        answer_values(vlora, men_completed_12m=50, men_started_12m=40),
+    ]
+    response = upload(client, survey_round, csv_bytes(rows))
+    in_albanian = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="sq").content.decode()
+    assert "Skedari answers.csv ka 3 probleme; nuk u importua asgjë." in in_albanian
+    assert "<td>places_per_year</td><td>„x“ nuk është numër i plotë.</td>" in in_albanian
+    assert "<td>cost</td><td>„y“ nuk është një nga zgjedhjet.</td>" in in_albanian
+    # A check of the questionnaire, worded in the questionnaire itself.
+    assert "Më shumë burra e kanë përfunduar programin sesa e kanë filluar" in in_albanian
+    in_english = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<td>places_per_year</td><td>“x” is not a whole number.</td>" in in_english
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_a_refused_upload_keeps_its_problems_language_neutral(
+    survey_round: SurveyRound, tirana: Programme, world: World
+) -> None:
+    upload(
+        signed_in_client(world.analyst), survey_round, csv_bytes([{**answer_values(tirana), "programme": "AL-NOPE"}])
+    )
+    job = ImportJob.objects.get(round=survey_round)
+    assert job.summary["message"]["key"] == "import.refused"
+    assert job.summary["message"]["params"] == {"file": "answers.csv", "count": 1, "shown": 1}
+    (problem,) = job.problems
+    assert (problem["message"]["key"], problem["message"]["params"]) == (
+        "import.unknown_programme",
+        {"code": "AL-NOPE"},
+    )
+
+
+def test_a_job_stored_with_problems_in_plain_text_still_shows_them(survey_round: SurveyRound, world: World) -> None:
+    job = ImportJob.objects.create(
+        round=survey_round,
+        uploaded_by=world.analyst,
+        filename="old.csv",
+        state=ImportJob.State.FAILED,
+        problems=[{"row": 2, "column": "cost", "message": "“y” is not one of the choices.", "allowed": "one of: free"}],
+        summary={"message": "old.csv has 1 problem; nothing was imported.", "problems": 1, "more_problems": 0},
+    )
+    page = signed_in_client(world.analyst).get(reverse("mapping:import_job", args=[survey_round.pk, job.pk]))
+    content = page.content.decode()
+    assert "old.csv has 1 problem; nothing was imported." in content
+    assert "<td>cost</td><td>“y” is not one of the choices.</td><td>one of: free</td>" in content
+    assert "1 problem to correct in the file" in content
+
+
+def test_the_rows_of_a_running_job_are_counted_with_the_right_plural(survey_round: SurveyRound, world: World) -> None:
+    job = ImportJob.objects.create(
+        round=survey_round,
+        uploaded_by=world.analyst,
+        filename="one.csv",
+        state=ImportJob.State.RUNNING,
+        rows_done=1,
+        rows_total=1,
+    )
+    url = reverse("mapping:import_job", args=[survey_round.pk, job.pk])
+    client = signed_in_client(world.analyst)
+    assert "(1 of 1 row)" in client.get(url).content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(rows_done=1_000, rows_total=1_201)
+    assert "(1,000 of 1,201 rows)" in client.get(url).content.decode()
+
+
+def test_a_finished_job_shows_no_progress_bar(survey_round: SurveyRound, world: World) -> None:
+    job = ImportJob.objects.create(
+        round=survey_round,
+        uploaded_by=world.analyst,
+        filename="gone.csv",
+        state=ImportJob.State.FAILED,
+        summary={"message": "The import stopped because of an error in Tandem. Nothing was imported."},
+    )
+    page = signed_in_client(world.analyst).get(reverse("mapping:import_job", args=[survey_round.pk, job.pk]))
+    assert "<progress" not in page.content.decode()
+    assert "Rows checked" not in page.content.decode()
 
 
 def test_the_job_page_reloads_itself_while_the_import_waits(
@@ -537,6 +623,35 @@ def test_a_file_over_the_size_limit_is_refused_on_the_form(
     assert response.status_code == 422
     assert "The file is larger than 0 MB: split it" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_an_old_excel_file_is_refused_on_the_form_with_what_to_do_instead(
+    survey_round: SurveyRound, world: World
+) -> None:
+    response = upload(signed_in_client(world.analyst), survey_round, b"\xd0\xcf\x11\xe0", "answers.xls")
+    assert response.status_code == 422
+    assert "Old Excel files (.xls) cannot be read. Save the file as .xlsx or .csv." in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+@override_settings(TASKS=IMMEDIATE_TASKS)
+def test_an_uploaded_workbook_with_a_formula_without_its_value_is_refused_naming_the_cell(
+    survey_round: SurveyRound, tirana: Programme, world: World
+) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(answer_values(tirana)))
+    sheet.append([cell(value) for value in answer_values(tirana).values()])
+    sheet["A2"] = f'=HYPERLINK("https://example.org", "{tirana.code}")'
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client = signed_in_client(world.analyst)
+    with nothing_written():
+        response = upload(client, survey_round, buffer.getvalue(), "answers.xlsx")
+    page = client.get(response["Location"]).content.decode()
+    header = next(iter(answer_values(tirana)))
+    assert f"Row 2, column {header} (cell A2) holds a formula without its value" in page
 
 
 def test_someone_who_does_not_run_the_round_cannot_import(survey_round: SurveyRound, world: World) -> None:
@@ -598,7 +713,7 @@ def test_the_cli_lists_the_first_200_problems_and_counts_the_rest(
         cli.main(["mapping", "import", str(path), "--round", str(survey_round.pk)])
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 201
-    assert lines[-1].endswith("The first 200 are listed … and 800 more problems.")
+    assert lines[-1].endswith("answers.csv has 1,000 problems; nothing was imported. The first 200 are listed.")
 
 
 def test_the_cli_refuses_a_file_over_the_size_limit_in_one_line(
@@ -696,5 +811,5 @@ def test_an_import_that_stops_its_workers_again_and_again_is_given_up(
     run_import(job.pk)
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED
-    assert "interrupted 3 times" in job.summary["message"]
+    assert "interrupted 3 times" in stored_words(job.summary["message"])
     assert bytes(job.content) == b""

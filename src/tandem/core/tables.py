@@ -6,6 +6,10 @@ XML that grows without end once parsed. So every limit in ``Limits`` is checked 
 is read, and reading stops at the first one passed, with a message that names the limit and its
 value. For a workbook, the zip directory is checked before anything is unpacked, and every XML
 part is counted as a stream before openpyxl builds anything from it.
+
+A message about a file is a ``Message``: the key of its wording and its parameters, written in
+a language only when it is shown. An import job keeps its messages that way, so that its page
+reads in the language of whoever opens it, not of whoever uploaded the file.
 """
 
 from __future__ import annotations
@@ -14,11 +18,11 @@ import contextlib
 import csv
 import io
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path, PurePath
-from typing import IO, cast
+from typing import IO, Any, cast
 from xml.parsers import expat
 
 from django.utils.formats import number_format
@@ -54,19 +58,89 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
-class UnreadableFile(Exception):
-    """The file cannot be read as a table (wrong format, not UTF-8, empty, past a limit)."""
+# --- Messages -----------------------------------------------------------------------------------
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+# How each message is worded, by key: a function of the message's parameters that writes it in
+# the active language. Registered with ``wording``, here and by the checks of what a table holds.
+_WORDINGS: dict[str, Callable[..., str]] = {}
+
+
+def wording(key: str) -> Callable[[Callable[..., str]], Callable[..., str]]:
+    """Register the function that words the message ``key`` from its parameters."""
+
+    def register(write: Callable[..., str]) -> Callable[..., str]:
+        if key in _WORDINGS:
+            raise ValueError(f"the message {key!r} is worded twice")
+        _WORDINGS[key] = write
+        return write
+
+    return register
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message kept language-neutral: the key of its wording and its parameters (text,
+    numbers, other messages), written in the active language by ``str``. Numbers are
+    parameters, not text, so that they are grouped the reader's way."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return _WORDINGS[self.key](**{name: _shown(value) for name, value in self.params.items()})
+
+    def as_data(self) -> dict[str, Any]:
+        """The message as stored (JSON); ``text`` is a fallback for a wording that no longer exists."""
+        params = {name: value.as_data() if isinstance(value, Message) else value for name, value in self.params.items()}
+        return {"key": self.key, "params": params, "text": str(self)}
+
+
+def _shown(value: Any) -> Any:
+    return str(value) if isinstance(value, Message) else value
+
+
+def message_of(data: Any) -> Message | str:
+    """A message as ``Message.as_data`` stored it; any other stored text (as stored before
+    messages were kept language-neutral) stays that text."""
+    if isinstance(data, Mapping) and isinstance(data.get("key"), str) and data["key"] in _WORDINGS:
+        params = data.get("params")
+        return Message(
+            data["key"],
+            {name: message_of(value) if isinstance(value, Mapping) else value for name, value in params.items()}
+            if isinstance(params, Mapping)
+            else {},
+        )
+    if isinstance(data, Mapping):
+        return str(data.get("text", ""))
+    return "" if data is None else str(data)
+
+
+def stored_text(data: Any) -> str:
+    """A stored message in the active language (a plain stored text as it is)."""
+    return str(message_of(data))
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a table (wrong format, not UTF-8, empty, past a limit).
+    ``words`` is the message, ``message`` its text in the active language."""
+
+    def __init__(self, words: Message) -> None:
+        super().__init__(words)
+        self.words = words
+
+    @property
+    def message(self) -> str:
+        return str(self.words)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class LimitExceeded(UnreadableFile):
     """The file is past one of the ``Limits``: ``limit`` names the field, ``value`` is its value."""
 
-    def __init__(self, message: str, *, limit: str, value: int) -> None:
-        super().__init__(message)
+    def __init__(self, words: Message, *, limit: str, value: int) -> None:
+        super().__init__(words)
         self.limit = limit
         self.value = value
 
@@ -86,18 +160,22 @@ class Table:
 def read_table(filename: str, content: bytes, limits: Limits = DEFAULT_LIMITS) -> Table:
     """A CSV (comma, semicolon or tab separated, UTF-8 with or without BOM) or the first sheet
     of an XLSX workbook, by the file's name."""
-    suffix = PurePath(filename).suffix.lower()
-    if suffix == ".csv":
-        table = read_csv(content, limits)
-    elif suffix == ".xlsx":
-        table = read_xlsx(content, limits)
-    elif suffix == ".xls":
-        raise UnreadableFile(_old_excel())
-    else:
-        raise UnreadableFile(_("Only CSV and XLSX files can be imported."))
+    check_format(filename)
+    reader = read_csv if PurePath(filename).suffix.lower() == ".csv" else read_xlsx
+    table = reader(content, limits)
     if not any(table.headers):
-        raise UnreadableFile(_("The file is empty: its first row must name the columns."))
+        raise UnreadableFile(Message(EMPTY))
     return table
+
+
+def check_format(filename: str) -> None:
+    """Refuse a file whose name says it is neither a CSV nor an XLSX workbook, an old Excel
+    file (.xls) with what to do instead."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".xls":
+        raise UnreadableFile(Message(OLD_EXCEL))
+    if suffix not in (".csv", ".xlsx"):
+        raise UnreadableFile(Message(NOT_A_TABLE))
 
 
 def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
@@ -110,12 +188,7 @@ def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
 
 def check_size(size: int, limits: Limits = DEFAULT_LIMITS) -> None:
     if size > limits.max_bytes:
-        raise LimitExceeded(
-            _("The file is larger than %(limit)s MB: split it and import the parts one after the other.")
-            % {"limit": _megabytes(limits.max_bytes)},
-            limit="max_bytes",
-            value=limits.max_bytes,
-        )
+        raise LimitExceeded(Message(TOO_LARGE, {"size": limits.max_bytes}), limit="max_bytes", value=limits.max_bytes)
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -125,11 +198,11 @@ def read_csv(content: bytes, limits: Limits = DEFAULT_LIMITS) -> Table:
     check_size(len(content), limits)
     # A NUL byte is no part of UTF-8 text: the file is UTF-16 or not text at all.
     if b"\x00" in content:
-        raise UnreadableFile(_not_utf8())
+        raise UnreadableFile(Message(NOT_UTF8))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UnreadableFile(_not_utf8()) from None
+        raise UnreadableFile(Message(NOT_UTF8)) from None
     first_line = text[: text.find("\n")] if "\n" in text else text
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -141,12 +214,8 @@ def read_csv(content: bytes, limits: Limits = DEFAULT_LIMITS) -> Table:
     except csv.Error as error:
         if str(error).startswith("field larger than field limit"):
             raise _cell_too_long(len(rows) + 1, limits) from None
-        raise UnreadableFile(_("The file cannot be read as CSV: %(reason)s.") % {"reason": error}) from None
+        raise UnreadableFile(Message(NOT_CSV, {"reason": str(error)})) from None
     return _table(rows)
-
-
-def _not_utf8() -> str:
-    return _("The file is not UTF-8 text. Save it as CSV with the UTF-8 encoding and import it again.")
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
@@ -168,21 +237,23 @@ _STREAMED_BY_TYPE = {
 }
 _CONTENT_TYPES = "[Content_Types].xml"
 _READ_WHOLE = frozenset({_CONTENT_TYPES, "xl/styles.xml", "docProps/core.xml", "docProps/custom.xml"})
+# A worksheet's cell, and a cell's formula and value.
+_CELL, _FORMULA, _VALUE = (f"{_SPREADSHEET}{_NS}{tag}" for tag in ("c", "f", "v"))
 
 
 def read_xlsx(content: bytes, limits: Limits = DEFAULT_LIMITS) -> Table:
     check_size(len(content), limits)
     if content.startswith(_COMPOUND_FILE):
-        raise UnreadableFile(_encrypted() if _ENCRYPTED_PACKAGE in content else _old_excel())
+        raise UnreadableFile(Message(ENCRYPTED if _ENCRYPTED_PACKAGE in content else OLD_EXCEL))
     try:
         archive = _open_zip(content, limits)
         with archive:
-            _count_xml_elements(archive, limits)
-        rows = _first_sheet_rows(content, limits)
+            formulas = _count_xml_elements(archive, limits)
+        rows = _first_sheet_rows(content, limits, formulas)
     except UnreadableFile:
         raise
     except Exception:  # zipfile, zlib, openpyxl and defusedxml raise many kinds of errors for a broken workbook
-        raise UnreadableFile(_not_a_workbook()) from None
+        raise UnreadableFile(Message(NOT_A_WORKBOOK)) from None
     return _table(rows)
 
 
@@ -194,18 +265,17 @@ def _open_zip(content: bytes, limits: Limits) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except zipfile.BadZipFile:
-        raise UnreadableFile(_not_a_workbook()) from None
+        raise UnreadableFile(Message(NOT_A_WORKBOOK)) from None
     entries = archive.infolist()
     # Two parts of one name: openpyxl reads the last, which need not be the one counted.
     if len({entry.filename for entry in entries}) < len(entries):
-        raise UnreadableFile(_not_a_workbook())
+        raise UnreadableFile(Message(NOT_A_WORKBOOK))
     if any(entry.flag_bits & 0x1 for entry in entries):
-        raise UnreadableFile(_encrypted())
+        raise UnreadableFile(Message(ENCRYPTED))
     # zipfile stops each part at its declared size (a part that holds more fails its CRC check).
     if sum(entry.file_size for entry in entries) > limits.max_unpacked_bytes:
         raise LimitExceeded(
-            _("The workbook unpacks to more than %(limit)s MB: save it as CSV and import that instead.")
-            % {"limit": _megabytes(limits.max_unpacked_bytes)},
+            Message(UNPACKS_TOO_LARGE, {"size": limits.max_unpacked_bytes}),
             limit="max_unpacked_bytes",
             value=limits.max_unpacked_bytes,
         )
@@ -214,7 +284,11 @@ def _open_zip(content: bytes, limits: Limits) -> zipfile.ZipFile:
 
 class _ElementCounter:
     """Counts the XML elements of a workbook's parts as they stream by, keeping nothing: those
-    openpyxl would keep, and those of one row (or shared text) that it builds before letting go."""
+    openpyxl would keep, and those of one row (or shared text) that it builds before letting go.
+
+    On the way it notes, for each sheet, the first cell that holds a formula without its value
+    (``formulas``): openpyxl reads such a cell as empty, and the file must not be read as if it
+    were. Every element passes through here, so the work per cell is kept to a comparison or two."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
@@ -226,6 +300,17 @@ class _ElementCounter:
         # Inside an element that is let go of: how deep, and how many elements so far.
         self.depth = 0
         self.in_row = 0
+        # Per sheet (part name), the first cell with a formula and no value: (row, column), from 1.
+        self.formulas: dict[str, tuple[int, int]] = {}
+        self.part = ""
+        self.parser: Any = None
+        # The row and cell the parser is in: the row's number and reference, the cell's place in
+        # its row and attributes; whether it holds a formula, a value element and a value.
+        self.rows = 0
+        self.row_reference = ""
+        self.cells = 0
+        self.cell: Mapping[str, str] = {}
+        self.formula = self.value_element = self.value = False
 
     def count(self, name: str, part: IO[bytes]) -> None:
         parser = expat.ParserCreate(namespace_separator=_NS)
@@ -235,6 +320,8 @@ class _ElementCounter:
         whole = name in _READ_WHOLE or name.endswith(".rels")
         self.freed = "" if whole else self.streamed.get(name, "")
         self.depth = 0
+        self.part, self.parser, self.rows, self.cells = name, parser, 0, 0
+        self.formula = self.value_element = self.value = False
         # Not XML (a picture) or broken XML, which openpyxl refuses in turn if it reads the part.
         with contextlib.suppress(expat.ExpatError):
             parser.ParseFile(part)
@@ -242,6 +329,15 @@ class _ElementCounter:
             self._learn_streamed_parts()
 
     def _start(self, name: str, attributes: dict[str, str]) -> None:
+        if name == _CELL:
+            self.cell = attributes
+            self.cells += 1
+        elif name == _FORMULA:
+            self.formula = True
+        elif name == _VALUE and self.formula:
+            # Only the value of a formula is read as text: the rest of the sheet goes by untouched.
+            self.value_element = True
+            self.parser.CharacterDataHandler = self._value_text
         if self.depth:
             self.depth += 1
             self.in_row += 1
@@ -250,6 +346,8 @@ class _ElementCounter:
             return
         if name == self.freed:
             self.depth, self.in_row = 1, 0
+            self.rows += 1
+            self.row_reference, self.cells = attributes.get("r", ""), 0
         elif name == _OVERRIDE:
             self.overrides.append((attributes.get("PartName", "").removeprefix("/"), attributes.get("ContentType", "")))
         self.kept += 1
@@ -259,6 +357,35 @@ class _ElementCounter:
     def _end(self, name: str) -> None:
         if self.depth:
             self.depth -= 1
+        if not self.formula:
+            return
+        if name == _VALUE:
+            self.parser.CharacterDataHandler = None
+        elif name == _CELL:
+            if self._without_value() and self.part not in self.formulas:
+                self.formulas[self.part] = self._place()
+            self.formula = self.value_element = self.value = False
+
+    def _value_text(self, text: str) -> None:
+        if text:
+            self.value = True
+
+    def _without_value(self) -> bool:
+        """A formula whose result was never stored: no value, or an empty one where only a text
+        result may be empty (openpyxl writes ``<v/>`` for a formula it cannot compute)."""
+        if not self.value_element:
+            return True
+        return not self.value and self.cell.get("t", "n") != "str"
+
+    def _place(self) -> tuple[int, int]:
+        """The row and column of the cell, from its reference or else by counting."""
+        reference = self.cell.get("r", "")
+        letters = reference.rstrip("0123456789")
+        digits = reference[len(letters) :]
+        if letters.isalpha() and digits.isdigit():
+            return int(digits), _column_number(letters)
+        row = int(self.row_reference) if self.row_reference.isdigit() else self.rows
+        return row, self.cells
 
     def _learn_streamed_parts(self) -> None:
         # A part given more than one type may be read whole under another: it is counted whole.
@@ -271,21 +398,41 @@ class _ElementCounter:
         self.overrides.clear()
 
 
+def _column_number(letters: str) -> int:
+    """The number of a spreadsheet column from its letters (A is 1, AA is 27)."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _column_letters(number: int) -> str:
+    """The letters of a spreadsheet column from its number (1 is A, 27 is AA)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _refuse_doctype(*args: object) -> None:
     # A workbook's XML has no document type; one may declare entities that expand without end.
-    raise UnreadableFile(_not_a_workbook())
+    raise UnreadableFile(Message(NOT_A_WORKBOOK))
 
 
-def _count_xml_elements(archive: zipfile.ZipFile, limits: Limits) -> None:
+def _count_xml_elements(archive: zipfile.ZipFile, limits: Limits) -> dict[str, tuple[int, int]]:
+    """Count the elements of every part (refusing the workbook past a limit) and return, per
+    sheet, the first cell with a formula but no value."""
     counter = _ElementCounter(limits)
     # [Content_Types].xml first: it says which parts openpyxl streams.
     entries = sorted(archive.infolist(), key=lambda entry: entry.filename != _CONTENT_TYPES)
     for entry in entries:
         with archive.open(entry) as part:
             counter.count(entry.filename, part)
+    return counter.formulas
 
 
-def _first_sheet_rows(content: bytes, limits: Limits) -> list[list[Raw]]:
+def _first_sheet_rows(content: bytes, limits: Limits, formulas: Mapping[str, tuple[int, int]]) -> list[list[Raw]]:
     from openpyxl import load_workbook
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
@@ -304,9 +451,26 @@ def _first_sheet_rows(content: bytes, limits: Limits) -> list[list[Raw]]:
             row = _filled_cells(values, limits)
             _check_row(len(rows), row, limits)
             rows.append(row)
+        # openpyxl does not say which part it read the sheet from but in this attribute; without
+        # it, a formula without value in any sheet refuses the workbook.
+        part = getattr(sheet, "_worksheet_path", None)
+        found = formulas.get(part) if isinstance(part, str) else next(iter(formulas.values()), None)
+        if found is not None:
+            raise _formula_without_value(*found, rows[0] if rows else [])
         return rows
     finally:
         workbook.close()
+
+
+def _formula_without_value(row: int, column: int, headers: Sequence[Raw]) -> UnreadableFile:
+    name = headers[column - 1] if 0 < column <= len(headers) else None
+    named = str(name).strip() if name is not None and row > 1 else ""
+    return UnreadableFile(
+        Message(
+            FORMULA_WITHOUT_VALUE,
+            {"row": row, "column": named or _column_letters(column), "cell": f"{_column_letters(column)}{row}"},
+        )
+    )
 
 
 def _filled_cells(values: tuple[object, ...], limits: Limits) -> list[Raw]:
@@ -333,18 +497,6 @@ def _cell(value: object) -> Raw:
     return str(value)
 
 
-def _old_excel() -> str:
-    return _("Old Excel files (.xls) cannot be read. Save the file as .xlsx or .csv.")
-
-
-def _not_a_workbook() -> str:
-    return _("The file cannot be read as an Excel workbook (XLSX).")
-
-
-def _encrypted() -> str:
-    return _("The workbook is protected with a password: save it without one and import it again.")
-
-
 # --- Shared -------------------------------------------------------------------------------------
 
 
@@ -357,16 +509,7 @@ def _table(rows: list[list[Raw]]) -> Table:
 def _check_row(index: int, cells: Sequence[Raw], limits: Limits) -> None:
     """Check the row at ``index`` (0 for the column names) before it is kept."""
     if index > limits.max_rows:
-        raise LimitExceeded(
-            ngettext(
-                "The file has more than %(limit)s row: split it and import the parts one after the other.",
-                "The file has more than %(limit)s rows: split it and import the parts one after the other.",
-                limits.max_rows,
-            )
-            % {"limit": _grouped(limits.max_rows)},
-            limit="max_rows",
-            value=limits.max_rows,
-        )
+        raise LimitExceeded(Message(TOO_MANY_ROWS, {"limit": limits.max_rows}), limit="max_rows", value=limits.max_rows)
     if len(cells) > limits.max_columns:
         raise _too_many_columns(limits)
     if any(isinstance(cell, str) and len(cell) > limits.max_cell_chars for cell in cells):
@@ -375,25 +518,13 @@ def _check_row(index: int, cells: Sequence[Raw], limits: Limits) -> None:
 
 def _too_many_columns(limits: Limits) -> LimitExceeded:
     return LimitExceeded(
-        ngettext(
-            "The file has more than %(limit)s column: delete the columns that are not needed and import it again.",
-            "The file has more than %(limit)s columns: delete the columns that are not needed and import it again.",
-            limits.max_columns,
-        )
-        % {"limit": _grouped(limits.max_columns)},
-        limit="max_columns",
-        value=limits.max_columns,
+        Message(TOO_MANY_COLUMNS, {"limit": limits.max_columns}), limit="max_columns", value=limits.max_columns
     )
 
 
 def _cell_too_long(row: int, limits: Limits) -> LimitExceeded:
     return LimitExceeded(
-        ngettext(
-            "Row %(row)s has a cell of more than %(limit)s character: shorten it and import the file again.",
-            "Row %(row)s has a cell of more than %(limit)s characters: shorten it and import the file again.",
-            limits.max_cell_chars,
-        )
-        % {"row": _grouped(row), "limit": _grouped(limits.max_cell_chars)},
+        Message(CELL_TOO_LONG, {"row": row, "limit": limits.max_cell_chars}),
         limit="max_cell_chars",
         value=limits.max_cell_chars,
     )
@@ -401,14 +532,7 @@ def _cell_too_long(row: int, limits: Limits) -> LimitExceeded:
 
 def _too_many_entries(limits: Limits) -> LimitExceeded:
     return LimitExceeded(
-        ngettext(
-            "The workbook is made of more than %(limit)s file inside (zip entries): "
-            "save it as CSV and import that instead.",
-            "The workbook is made of more than %(limit)s files inside (zip entries): "
-            "save it as CSV and import that instead.",
-            limits.max_zip_entries,
-        )
-        % {"limit": _grouped(limits.max_zip_entries)},
+        Message(TOO_MANY_ENTRIES, {"limit": limits.max_zip_entries}),
         limit="max_zip_entries",
         value=limits.max_zip_entries,
     )
@@ -417,29 +541,153 @@ def _too_many_entries(limits: Limits) -> LimitExceeded:
 def _too_many_elements(limits: Limits, *, per_row: bool) -> LimitExceeded:
     if per_row:
         value = limits.max_xml_elements_per_row
-        message = ngettext(
-            "A row or text of the workbook holds more than %(limit)s XML element: "
-            "save it as CSV and import that instead.",
-            "A row or text of the workbook holds more than %(limit)s XML elements: "
-            "save it as CSV and import that instead.",
-            value,
+        return LimitExceeded(
+            Message(TOO_MANY_ELEMENTS_PER_ROW, {"limit": value}), limit="max_xml_elements_per_row", value=value
         )
-        return LimitExceeded(message % {"limit": _grouped(value)}, limit="max_xml_elements_per_row", value=value)
     value = limits.max_xml_elements
-    message = ngettext(
-        "The workbook holds more than %(limit)s XML element outside the rows of its sheets: "
-        "save it as CSV and import that instead.",
-        "The workbook holds more than %(limit)s XML elements outside the rows of its sheets: "
-        "save it as CSV and import that instead.",
-        value,
-    )
-    return LimitExceeded(message % {"limit": _grouped(value)}, limit="max_xml_elements", value=value)
+    return LimitExceeded(Message(TOO_MANY_ELEMENTS, {"limit": value}), limit="max_xml_elements", value=value)
 
 
-def _grouped(number: int) -> str:
+def grouped(number: int) -> str:
+    """A whole number with its thousands grouped the active language's way."""
     return number_format(number, decimal_pos=0, force_grouping=True)
 
 
 def _megabytes(size: int) -> str:
     whole = size % MEGABYTE == 0
     return number_format(size / MEGABYTE, decimal_pos=0 if whole else 1, force_grouping=True)
+
+
+# --- Wordings -----------------------------------------------------------------------------------
+
+EMPTY = "tables.empty"
+NOT_A_TABLE = "tables.not_a_table"
+OLD_EXCEL = "tables.old_excel"
+TOO_LARGE = "tables.too_large"
+NOT_UTF8 = "tables.not_utf8"
+NOT_CSV = "tables.not_csv"
+NOT_A_WORKBOOK = "tables.not_a_workbook"
+ENCRYPTED = "tables.encrypted"
+UNPACKS_TOO_LARGE = "tables.unpacks_too_large"
+FORMULA_WITHOUT_VALUE = "tables.formula_without_value"
+TOO_MANY_ROWS = "tables.too_many_rows"
+TOO_MANY_COLUMNS = "tables.too_many_columns"
+CELL_TOO_LONG = "tables.cell_too_long"
+TOO_MANY_ENTRIES = "tables.too_many_entries"
+TOO_MANY_ELEMENTS_PER_ROW = "tables.too_many_elements_per_row"
+TOO_MANY_ELEMENTS = "tables.too_many_elements"
+
+
+@wording(EMPTY)
+def _empty() -> str:
+    return _("The file is empty: its first row must name the columns.")
+
+
+@wording(NOT_A_TABLE)
+def _not_a_table() -> str:
+    return _("Only CSV and XLSX files can be imported.")
+
+
+@wording(OLD_EXCEL)
+def _old_excel() -> str:
+    return _("Old Excel files (.xls) cannot be read. Save the file as .xlsx or .csv.")
+
+
+@wording(TOO_LARGE)
+def _too_large(size: int) -> str:
+    return _("The file is larger than %(limit)s MB: split it and import the parts one after the other.") % {
+        "limit": _megabytes(size)
+    }
+
+
+@wording(NOT_UTF8)
+def _not_utf8() -> str:
+    return _("The file is not UTF-8 text. Save it as CSV with the UTF-8 encoding and import it again.")
+
+
+@wording(NOT_CSV)
+def _not_csv(reason: str) -> str:
+    return _("The file cannot be read as CSV: %(reason)s.") % {"reason": reason}
+
+
+@wording(NOT_A_WORKBOOK)
+def _not_a_workbook() -> str:
+    return _("The file cannot be read as an Excel workbook (XLSX).")
+
+
+@wording(ENCRYPTED)
+def _encrypted() -> str:
+    return _("The workbook is protected with a password: save it without one and import it again.")
+
+
+@wording(UNPACKS_TOO_LARGE)
+def _unpacks_too_large(size: int) -> str:
+    return _("The workbook unpacks to more than %(limit)s MB: save it as CSV and import that instead.") % {
+        "limit": _megabytes(size)
+    }
+
+
+@wording(FORMULA_WITHOUT_VALUE)
+def _formula_without_value_text(row: int, column: str, cell: str) -> str:
+    return _(
+        "Row %(row)s, column %(column)s (cell %(cell)s) holds a formula without its value: open the file in a "
+        "spreadsheet program, save it again (or paste the values in place of the formulas) and import it again."
+    ) % {"row": grouped(row), "column": column, "cell": cell}
+
+
+@wording(TOO_MANY_ROWS)
+def _too_many_rows(limit: int) -> str:
+    return ngettext(
+        "The file has more than %(limit)s row: split it and import the parts one after the other.",
+        "The file has more than %(limit)s rows: split it and import the parts one after the other.",
+        limit,
+    ) % {"limit": grouped(limit)}
+
+
+@wording(TOO_MANY_COLUMNS)
+def _too_many_columns_text(limit: int) -> str:
+    return ngettext(
+        "The file has more than %(limit)s column: delete the columns that are not needed and import it again.",
+        "The file has more than %(limit)s columns: delete the columns that are not needed and import it again.",
+        limit,
+    ) % {"limit": grouped(limit)}
+
+
+@wording(CELL_TOO_LONG)
+def _cell_too_long_text(row: int, limit: int) -> str:
+    return ngettext(
+        "Row %(row)s has a cell of more than %(limit)s character: shorten it and import the file again.",
+        "Row %(row)s has a cell of more than %(limit)s characters: shorten it and import the file again.",
+        limit,
+    ) % {"row": grouped(row), "limit": grouped(limit)}
+
+
+@wording(TOO_MANY_ENTRIES)
+def _too_many_entries_text(limit: int) -> str:
+    return ngettext(
+        "The workbook is made of more than %(limit)s file inside (zip entries): "
+        "save it as CSV and import that instead.",
+        "The workbook is made of more than %(limit)s files inside (zip entries): "
+        "save it as CSV and import that instead.",
+        limit,
+    ) % {"limit": grouped(limit)}
+
+
+@wording(TOO_MANY_ELEMENTS_PER_ROW)
+def _too_many_elements_per_row_text(limit: int) -> str:
+    return ngettext(
+        "A row or text of the workbook holds more than %(limit)s XML element: save it as CSV and import that instead.",
+        "A row or text of the workbook holds more than %(limit)s XML elements: save it as CSV and import that instead.",
+        limit,
+    ) % {"limit": grouped(limit)}
+
+
+@wording(TOO_MANY_ELEMENTS)
+def _too_many_elements_text(limit: int) -> str:
+    return ngettext(
+        "The workbook holds more than %(limit)s XML element outside the rows of its sheets: "
+        "save it as CSV and import that instead.",
+        "The workbook holds more than %(limit)s XML elements outside the rows of its sheets: "
+        "save it as CSV and import that instead.",
+        limit,
+    ) % {"limit": grouped(limit)}

@@ -4,8 +4,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _, ngettext
 
+from tandem.core.tables import DEFAULT_LIMITS
 from tandem.geo.models import Country, Region
 from tandem.mapping.rules.questionnaire import Definition, Problem, Question, allowed_names, choice_text
 
@@ -36,6 +39,27 @@ class DirectoryFilterForm(forms.Form):
         )
 
 
+# A text answer holds no more than an imported file's cell, so that an answer given on the web
+# can be exported and imported again.
+TEXT_MAX_CHARS = DEFAULT_LIMITS.max_cell_chars
+
+
+def _fits_in_a_cell(value: str) -> None:
+    if len(value) > TEXT_MAX_CHARS:
+        raise ValidationError(
+            ngettext(
+                "This answer has %(count)s character; shorten it to %(limit)s at most.",
+                "This answer has %(count)s characters; shorten it to %(limit)s at most.",
+                len(value),
+            )
+            % {
+                "count": number_format(len(value), force_grouping=True),
+                "limit": number_format(TEXT_MAX_CHARS, force_grouping=True),
+            },
+            code="max_length",
+        )
+
+
 class AnswerForm(forms.Form):
     """A programme's answer, built from the questionnaire: one field per question, grouped
     by section. The programme question is fixed to the answer's programme and not shown."""
@@ -63,6 +87,11 @@ class AnswerForm(forms.Form):
             for section in self.definition.sections
         ]
 
+    def required_to_submit(self) -> list[forms.BoundField]:
+        """The questions that must be answered before the answer can be submitted for review;
+        every other one may stay blank."""
+        return [self[q.name] for q in self.definition.questions if q.required and q.name in self.fields]
+
     def values(self) -> dict[str, Any]:
         """The cleaned answers in the stored shape (blank answers left out)."""
         values: dict[str, Any] = {}
@@ -74,9 +103,10 @@ class AnswerForm(forms.Form):
         return values
 
     def add_problems(self, problems: list[Problem]) -> None:
+        """Each problem beside its question. What is allowed (``Problem.allowed``) is written
+        for a file's cells, in codes; the form offers the choices in words instead."""
         for problem in problems:
-            message = f"{problem.message} ({problem.allowed})" if problem.allowed else problem.message
-            self.add_error(problem.question if problem.question in self.fields else None, message)
+            self.add_error(problem.question if problem.question in self.fields else None, problem.message)
 
 
 def _field_for(
@@ -90,7 +120,13 @@ def _field_for(
     if question.type == "decimal":
         return forms.FloatField(label=label, help_text=hint, required=False)
     if question.type == "text":
-        return forms.CharField(label=label, help_text=hint, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+        return forms.CharField(
+            label=label,
+            help_text=hint,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            validators=[_fits_in_a_cell],
+        )
     names = allowed_names(definition, question, choice_sets)
     if question.choices == "regions":
         choices = [(name, region_names.get(name, name)) for name in names]

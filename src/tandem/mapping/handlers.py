@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from tandem.core import events
 from tandem.core.models import Event
-from tandem.mapping.actions.review import open_review_work
+from tandem.mapping.actions.review import open_review_work, open_rework_work
 from tandem.mapping.queries.answers import get_answer, get_submitted_answers_without_review
 from tandem.mapping.queries.rounds import get_round
-from tandem.mapping.work_rules import ANSWER_SUBMITTED, ANSWERS_IMPORTED
+from tandem.mapping.work_rules import ANSWER_RETURNED, ANSWER_SUBMITTED, ANSWERS_IMPORTED
 
 
 @events.subscribe(ANSWER_SUBMITTED)
@@ -28,3 +28,13 @@ def ask_reviewers_to_review_imported_answers(event: Event) -> None:
         return
     for answer in get_submitted_answers_without_review(survey_round):
         open_review_work(answer, event=event)
+
+
+@events.subscribe(ANSWER_RETURNED)
+def ask_authors_to_rework(event: Event) -> None:
+    """A returned answer becomes work for the provider's coordinators, as long as it is still
+    the answer that was returned (not corrected and submitted again since)."""
+    answer = get_answer(int(event.subject_id))
+    if answer is None or answer.version != event.payload.get("version"):
+        return
+    open_rework_work(answer, event=event)

@@ -290,6 +290,15 @@ class SurveyAnswer(ScopedModel):
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    # The reviewer who last accepted or returned it (with ``review_comment`` and ``reviewed_at``).
+    reviewed_by = models.ForeignKey(
+        "core.User",
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:

@@ -17,7 +17,7 @@ from tandem.core.audit import AuditContext
 from tandem.core.models import User
 from tandem.core.roles import Action
 from tandem.core.scoping import record_denied
-from tandem.mapping.actions.review import close_review_work
+from tandem.mapping.actions.review import close_review_work, close_rework_work
 from tandem.mapping.models import (
     AnswerSource,
     AnswerStatus,
@@ -44,7 +44,7 @@ from tandem.mapping.rules.workflow import (
     next_status,
     round_is_open,
 )
-from tandem.mapping.work_rules import ANSWER_SUBMITTED
+from tandem.mapping.work_rules import ANSWER_RETURNED, ANSWER_SUBMITTED
 
 
 class AnswerRefused(Exception):
@@ -232,7 +232,8 @@ AUDIT_NAMES = {
 def submit_answer(
     *, answer: SurveyAnswer, expected_version: int, acting_user: User, context: AuditContext | None = None
 ) -> SurveyAnswer:
-    """The author sends a complete answer for review."""
+    """The author sends a complete answer for review; the work of correcting it, if it was
+    returned, is done."""
     if AUTHOR in party_of(acting_user, answer) and answer.status in EDITABLE_STATUSES:
         _ensure_open(answer, acting_user, SUBMIT, context)
         problems = check_values(answer.round, answer.programme, answer.values)
@@ -247,6 +248,7 @@ def submit_answer(
             acting_user=acting_user,
             payload={"version": submitted.version, "round": submitted.round_id},
         )
+        close_rework_work(submitted, fulfilled_by="mapping.answer.submitted", acting_user=acting_user, context=context)
 
     return _move(
         answer,
@@ -275,7 +277,7 @@ def accept_answer(
         expected_version=expected_version,
         acting_user=acting_user,
         context=context,
-        changes={"review_comment": comment.strip(), "reviewed_at": clock.now()},
+        changes={"review_comment": comment.strip(), "reviewed_at": clock.now(), "reviewed_by": acting_user},
         then=lambda decided: close_review_work(
             decided, fulfilled_by="mapping.answer.accepted", acting_user=acting_user, context=context
         ),
@@ -286,20 +288,29 @@ def return_answer(
     *, answer: SurveyAnswer, expected_version: int, comment: str, acting_user: User, context: AuditContext | None = None
 ) -> SurveyAnswer:
     """A reviewer sends an answer back to its authors, saying what needs changing; the review
-    is done."""
+    is done, and correcting the answer becomes the provider's work."""
     if not comment.strip():
         raise AnswerRefused(_("Say what needs changing: a returned answer needs comments."))
+
+    def ask_for_rework(returned: SurveyAnswer) -> None:
+        close_review_work(returned, fulfilled_by="mapping.answer.returned", acting_user=acting_user, context=context)
+        events.emit(
+            ANSWER_RETURNED,
+            subject=returned,
+            organisation=returned.programme.provider_id,
+            acting_user=acting_user,
+            payload={"version": returned.version, "round": returned.round_id},
+        )
+
     return _move(
         answer,
         RETURN,
         expected_version=expected_version,
         acting_user=acting_user,
         context=context,
-        changes={"review_comment": comment.strip(), "reviewed_at": clock.now()},
+        changes={"review_comment": comment.strip(), "reviewed_at": clock.now(), "reviewed_by": acting_user},
         detail={"comment": comment.strip()},
-        then=lambda decided: close_review_work(
-            decided, fulfilled_by="mapping.answer.returned", acting_user=acting_user, context=context
-        ),
+        then=ask_for_rework,
     )
 
 

@@ -14,14 +14,16 @@ from dataclasses import asdict, dataclass
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
 
 from tandem.core import audit, events, tables
 from tandem.core.audit import AuditContext
 from tandem.core.models import User
-from tandem.core.tables import Table, UnreadableFile
+from tandem.core.tables import Message, Table, UnreadableFile, grouped
+from tandem.mapping.actions.review import close_rework_of_imported_answers
 from tandem.mapping.models import (
     AnswerSource,
     AnswerStatus,
@@ -33,6 +35,8 @@ from tandem.mapping.models import (
 from tandem.mapping.queries.answers import get_answers_of_round
 from tandem.mapping.queries.imports import countries_of_programmes, get_import_batch_exists, get_import_job, round_facts
 from tandem.mapping.rules.import_checks import (
+    INTERRUPTED,
+    STOPPED_BY_ERROR,
     Entry,
     ImportRefused,
     Plan,
@@ -47,7 +51,8 @@ from tandem.mapping.rules.import_checks import (
 from tandem.mapping.work_rules import ANSWERS_IMPORTED
 
 # A round's answers fit these with room to spare: the benchmark imports 10,000 rows of ~40 columns.
-LIMITS = tables.Limits()
+# The answer form's text fields take no more than a cell (``forms.AnswerForm``).
+LIMITS = tables.DEFAULT_LIMITS
 
 
 @dataclass(frozen=True)
@@ -75,19 +80,19 @@ def result_message(summary: Mapping[str, Any]) -> str:
         return _("%(file)s was imported into this round before: nothing was changed.") % {"file": summary["filename"]}
     counts = {
         "file": summary["filename"],
-        "created": summary["created"],
-        "updated": summary["updated"],
-        "unchanged": summary["unchanged"],
+        "created": grouped(summary["created"]),
+        "updated": grouped(summary["updated"]),
+        "unchanged": grouped(summary["unchanged"]),
     }
     if summary.get("dry_run"):
         return (
             _(
-                "%(file)s can be imported: new answers %(created)d, changed %(updated)d, unchanged %(unchanged)d. "
+                "%(file)s can be imported: new answers %(created)s, changed %(updated)s, unchanged %(unchanged)s. "
                 "Nothing was changed (dry run)."
             )
             % counts
         )
-    return _("%(file)s imported: new answers %(created)d, changed %(updated)d, unchanged %(unchanged)d.") % counts
+    return _("%(file)s imported: new answers %(created)s, changed %(updated)s, unchanged %(unchanged)s.") % counts
 
 
 def read_table(filename: str, content: bytes) -> Table:
@@ -170,6 +175,8 @@ def _write(
     )
     _insert_answers(survey_round, plan.create)
     _update_answers(plan.update)
+    if plan.update:
+        close_rework_of_imported_answers(survey_round, acting_user=acting_user, context=context)
     audit.record(
         "mapping.import",
         actor=acting_user,
@@ -278,8 +285,9 @@ def queue_import(
     *, survey_round: SurveyRound, filename: str, content: bytes, acting_user: User, context: AuditContext | None = None
 ) -> ImportJob:
     """Keep an uploaded file as an import job and hand it to the background worker, which
-    checks and imports it in the language of the person who uploaded it. The job and its
-    task are written together: there is never a job that no worker will take."""
+    checks and imports it in the language of the person who uploaded it; what it keeps of the
+    outcome is language-neutral, shown in the language of whoever opens the job's page. The job
+    and its task are written together: there is never a job that no worker will take."""
     from tandem.mapping.tasks import run_import_job
 
     with transaction.atomic():
@@ -305,7 +313,8 @@ MAX_IMPORT_ATTEMPTS = 3
 def run_import(job_id: int) -> ImportJob | None:
     """Work through one import job: check the file with progress written to the job as it goes
     (each update its own short write, outside the import's transaction), then import it or keep
-    its problems. The file itself is dropped when the job ends.
+    its problems, language-neutral (``rules.import_checks``). The file itself is dropped when the
+    job ends.
 
     A job found "running" was interrupted: the worker that ran it stopped, and the task was
     handed out again (``tandem.core.worker``). Nothing of it was written (the import is one
@@ -323,14 +332,7 @@ def run_import(job_id: int) -> ImportJob | None:
             state=ImportJob.State.FAILED,
             content=b"",
             finished_at=timezone.now(),
-            summary={
-                "message": ngettext(
-                    "The import was interrupted %(count)d time and was given up. Nothing was imported.",
-                    "The import was interrupted %(count)d times and was given up. Nothing was imported.",
-                    job.attempts,
-                )
-                % {"count": job.attempts}
-            },
+            summary={"message": Message(INTERRUPTED, {"count": job.attempts}).as_data()},
         )
         job.refresh_from_db()
         return job
@@ -349,24 +351,26 @@ def run_import(job_id: int) -> ImportJob | None:
             progress=progress,
         )
     except ImportRefused as refused:
+        # The questionnaire's own words are kept in every language the site offers.
+        languages = [code for code, _name in settings.LANGUAGES]
         finished.update(
             state=ImportJob.State.FAILED,
-            problems=[problem.as_dict() for problem in refused.problems],
-            summary={"message": refused.message, "problems": refused.count, "more_problems": refused.more},
+            problems=[problem.as_dict(languages) for problem in refused.problems],
+            summary={"message": refused.words.as_data(), "problems": refused.count, "more_problems": refused.more},
         )
     except UnreadableFile as unreadable:
-        finished.update(state=ImportJob.State.FAILED, summary={"message": unreadable.message})
+        finished.update(state=ImportJob.State.FAILED, summary={"message": unreadable.words.as_data()})
     except Exception:
         ImportJob.objects.filter(pk=job_id).update(
             state=ImportJob.State.FAILED,
-            summary={"message": _("The import stopped because of an error in Tandem. Nothing was imported.")},
+            summary={"message": Message(STOPPED_BY_ERROR).as_data()},
             **finished,
         )
         raise
     else:
         finished.update(
             state=ImportJob.State.DONE,
-            summary={**result.as_dict(), "message": result.message},
+            summary=result.as_dict(),
             rows_done=result.rows,
             rows_total=result.rows,
         )

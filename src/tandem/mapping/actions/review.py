@@ -1,4 +1,5 @@
-"""Who must review a submitted answer, and by when: the work items of the review."""
+"""Who must review a submitted answer, and by when: the work items of the review; and who must
+correct an answer the reviewers returned."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from tandem.core.audit import AuditContext
 from tandem.core.models import Event, User, WorkItem
 from tandem.core.roles import CAPACITIES, Capacity, OrganisationKind, Role
 from tandem.core.work import cancel_work, close_work, open_work
-from tandem.mapping.models import AnswerStatus, SurveyAnswer
-from tandem.mapping.queries.answers import reviewers_of_answer
-from tandem.mapping.work_rules import REVIEW_ANSWER
+from tandem.mapping.models import AnswerStatus, SurveyAnswer, SurveyRound
+from tandem.mapping.queries.answers import get_submitted_answers_with_open_rework, reviewers_of_answer
+from tandem.mapping.work_rules import REVIEW_ANSWER, REWORK_ANSWER
 
 
 def _team_of_organisers(kind: str) -> Role:
@@ -70,3 +71,47 @@ def cancel_review_work_of(
         acting_user=acting_user,
         context=context,
     )
+
+
+def _team_of_authors(kind: str) -> Role:
+    """The provider's coordinators correct its answers; a kind of provider without
+    coordinators leaves it to whoever else fills in its answers (its administrators)."""
+    roles = CAPACITIES[Capacity.ANSWER_SURVEYS].get(OrganisationKind(kind), frozenset())
+    return Role.COORDINATOR if Role.COORDINATOR in roles else Role.ORG_ADMIN
+
+
+def open_rework_work(answer: SurveyAnswer, *, event: Event | None = None) -> WorkItem | None:
+    """Work for the team of the provider that fills in the answer, when a reviewer returned it:
+    correct it and submit it again, due ten working days of the programme's country after it
+    was returned."""
+    if answer.status != AnswerStatus.RETURNED:
+        return None
+    survey_round = answer.round
+    programme = answer.programme
+    team = _team_of_authors(programme.provider.kind)
+    return open_work(
+        rule=REWORK_ANSWER,
+        organisation=programme.provider,
+        subject=answer,
+        params={"programme": programme.name, "code": programme.code, "round": survey_round.name},
+        team_role=team,
+        event=event,
+        start=answer.reviewed_at,
+        country_code=programme.country.code,
+        # One item per return: the answer's version says which return it is.
+        key=f"{REWORK_ANSWER.key}:{answer.pk}:v{answer.version}:t{team.value}",
+    )
+
+
+def close_rework_work(
+    answer: SurveyAnswer, *, fulfilled_by: str, acting_user: User | None, context: AuditContext | None
+) -> None:
+    close_work(rule=REWORK_ANSWER, subject=answer, fulfilled_by=fulfilled_by, acting_user=acting_user, context=context)
+
+
+def close_rework_of_imported_answers(
+    survey_round: SurveyRound, *, acting_user: User | None, context: AuditContext | None
+) -> None:
+    """An import that submitted returned answers again did the work of correcting them."""
+    for answer in get_submitted_answers_with_open_rework(survey_round):
+        close_rework_work(answer, fulfilled_by="mapping.import", acting_user=acting_user, context=context)

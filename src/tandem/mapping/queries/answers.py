@@ -58,7 +58,7 @@ def access_answer(
         action=action,
         context=context,
         queryset=SurveyAnswer.objects.select_related(
-            "round", "round__questionnaire", "programme", "programme__country"
+            "round", "round__questionnaire", "round__owner", "programme", "programme__country", "reviewed_by"
         ),
     )
 
@@ -79,7 +79,9 @@ def published_answers(
 def get_answer(answer_id: int) -> SurveyAnswer | None:
     """An answer for the background worker that acts on its events."""
     return (
-        SurveyAnswer._base_manager.select_related("round", "round__owner", "programme", "programme__country")
+        SurveyAnswer._base_manager.select_related(
+            "round", "round__owner", "programme", "programme__country", "programme__provider"
+        )
         .filter(pk=answer_id)
         .first()
     )
@@ -117,6 +119,23 @@ def get_submitted_answers_without_review(survey_round: SurveyRound) -> QuerySet[
         SurveyAnswer._base_manager.filter(round=survey_round, status=AnswerStatus.SUBMITTED)
         .exclude(Exists(open_review))
         .select_related("round", "round__owner", "programme", "programme__country")
+    )
+
+
+def get_submitted_answers_with_open_rework(survey_round: SurveyRound) -> QuerySet[SurveyAnswer]:
+    """Submitted answers of a round whose correction is still open work (an import submitted
+    them again on the provider's behalf)."""
+    from tandem.core.models import WorkItem
+    from tandem.mapping.work_rules import REWORK_ANSWER
+
+    open_rework = WorkItem._base_manager.filter(
+        rule=REWORK_ANSWER.key,
+        subject_type=SurveyAnswer._meta.label_lower,
+        subject_id=Cast(OuterRef("pk"), output_field=CharField()),
+        state=WorkItem.State.OPEN,
+    )
+    return SurveyAnswer._base_manager.filter(round=survey_round, status=AnswerStatus.SUBMITTED).filter(
+        Exists(open_rework)
     )
 
 

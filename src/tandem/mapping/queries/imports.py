@@ -69,9 +69,10 @@ def round_facts(survey_round: SurveyRound) -> RoundFacts:
     )
 
 
-def countries_of_programmes(codes: set[str]) -> dict[str, str]:
-    """The country (by name) of each programme of the registry with one of these references."""
+def countries_of_programmes(codes: set[str]) -> dict[str, tuple[str, str]]:
+    """The country (code and English name, to be named in the reader's language) of each
+    programme of the registry with one of these references."""
     if not codes:
         return {}
-    found = Programme.objects.filter(code__in=sorted(codes)).select_related("country")
-    return {programme.code: programme.country.display_name for programme in found}
+    found = Programme.objects.filter(code__in=sorted(codes)).values_list("code", "country__code", "country__name_en")
+    return {code: (country, name) for code, country, name in found}

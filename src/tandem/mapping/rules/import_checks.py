@@ -10,7 +10,12 @@ Column names are question names, optionally behind a group path as Kobo and ODK 
 metadata columns those tools add (``_id``, ``_uuid``, ``start``, ``meta/instanceID`` …) are
 ignored. A select-multiple question may come as one column of space-separated choices or, as
 Kobo also exports it, as one column per choice (``availability/regions_served/AL-11``) holding
-1 or 0."""
+1 or 0.
+
+Problems are kept language-neutral, to be shown in the language of whoever reads them: the
+messages written here are ``tables.Message`` (the key of a wording and its parameters), and
+those the questionnaire's checks write (``rules.questionnaire``), already in the active
+language, are ``Written``: kept with the way to write them again in another language."""
 
 from __future__ import annotations
 
@@ -19,10 +24,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.formats import number_format
+from django.utils import translation
 from django.utils.translation import gettext as _, ngettext
 
-from tandem.core.tables import Raw, Table
+from tandem.core.tables import Message, Raw, Table, grouped, stored_text, wording
+from tandem.geo.models import Country
 from tandem.mapping.models import (
     AnswerStatus,
 )
@@ -34,6 +40,7 @@ from tandem.mapping.rules.questionnaire import (
     Question,
     allowed_names,
     parse_value,
+    text_in,
     validate,
 )
 
@@ -92,15 +99,112 @@ TRUE_FLAGS = frozenset({"1", "true", "yes"})
 FALSE_FLAGS = frozenset({"0", "false", "no"})
 
 
+class _Rewritable:
+    """A problem that the questionnaire's checks wrote in the active language, with the way to
+    write it again: in another language it is written anew, once per language."""
+
+    def __init__(self, rewrite: Callable[[], Problem | None], found: Problem) -> None:
+        self._rewrite = rewrite
+        self._found = found
+        self._by_language: dict[str, Problem] = {translation.get_language() or "": found}
+
+    def problem(self) -> Problem:
+        language = translation.get_language() or ""
+        if language not in self._by_language:
+            self._by_language[language] = self._rewrite() or self._found
+        return self._by_language[language]
+
+
+@dataclass(frozen=True)
+class Written:
+    """The message or the ``allowed`` of a problem the questionnaire's checks wrote: shown in
+    the active language, stored in every language the site offers (``as_data``)."""
+
+    source: _Rewritable
+    part: str  # "message" or "allowed"
+
+    def __str__(self) -> str:
+        return str(getattr(self.source.problem(), self.part))
+
+    def as_data(self, languages: Iterable[str]) -> dict[str, Any]:
+        texts = {}
+        for code in languages:
+            with translation.override(code):
+                texts[translation.to_locale(code)] = str(self)
+        return {"texts": texts}
+
+
+def written(rewrite: Callable[[], Problem | None], found: Problem) -> tuple[Written, Written | str]:
+    """The message and the ``allowed`` of a problem the questionnaire's checks found, which
+    ``rewrite`` finds again in the active language."""
+    source = _Rewritable(rewrite, found)
+    return Written(source, "message"), (Written(source, "allowed") if found.allowed else "")
+
+
+# The words of a problem: a message of this module, the words of the questionnaire's checks, or
+# a plain text (empty where nothing more is said).
+Words = Message | Written | str
+
+
+def words_data(words: Words, languages: Iterable[str]) -> Any:
+    """Words as stored with an import job: language-neutral, the questionnaire's in every one of
+    ``languages``."""
+    if isinstance(words, Written):
+        return words.as_data(languages)
+    if isinstance(words, Message):
+        return words.as_data()
+    return str(words)
+
+
+def stored_words(data: Any) -> str:
+    """Stored words (``words_data``) in the active language; a text stored before problems were
+    kept language-neutral is shown as it was stored."""
+    if isinstance(data, Mapping) and isinstance(data.get("texts"), Mapping):
+        return text_in({str(code): str(text) for code, text in data["texts"].items()})
+    return stored_text(data)
+
+
+@dataclass(frozen=True)
+class StoredProblem:
+    """A problem as an import job keeps it, written in the active language."""
+
+    row: int
+    column: str
+    message: str
+    allowed: str
+
+
+def stored_problems(stored: Iterable[Mapping[str, Any]]) -> list[StoredProblem]:
+    """The problems an import job keeps (``ImportProblem.as_dict``), in the active language."""
+    return [
+        StoredProblem(
+            int(item.get("row") or 0),
+            str(item.get("column") or ""),
+            stored_words(item.get("message")),
+            stored_words(item.get("allowed")),
+        )
+        for item in stored
+    ]
+
+
 @dataclass(frozen=True)
 class ImportProblem:
-    """One thing wrong in a file: where (file, row, column) and what."""
+    """One thing wrong in a file: where (file, row, column) and what (``words``, with what is
+    allowed), written in the active language as ``message`` and ``allowed``."""
 
     file: str
     row: int
     column: str
-    message: str
-    allowed: str = ""
+    words: Words
+    allowed_words: Words = ""
+
+    @property
+    def message(self) -> str:
+        return str(self.words)
+
+    @property
+    def allowed(self) -> str:
+        return str(self.allowed_words)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.row}: {self.column}" if self.column else f"{self.file}:{self.row}"
@@ -112,41 +216,35 @@ class ImportProblem:
             }
         return f"{where}: {self.message}"
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message, "allowed": self.allowed}
+    def as_dict(self, languages: Iterable[str] = ()) -> dict[str, Any]:
+        """The problem as an import job keeps it; the questionnaire's words in each of ``languages``."""
+        return {
+            "row": self.row,
+            "column": self.column,
+            "message": words_data(self.words, languages),
+            "allowed": words_data(self.allowed_words, languages),
+        }
 
 
 class ImportRefused(Exception):
     """The file has problems; nothing was imported. ``problems`` lists the first
-    ``MAX_PROBLEMS`` of them (given in row order) and ``more`` counts the rest."""
+    ``MAX_PROBLEMS`` of them (given in row order) and ``more`` counts the rest; ``words`` says
+    so, and ``message`` is its text in the active language."""
 
     def __init__(self, filename: str, problems: Sequence[ImportProblem], *, more: int = 0) -> None:
         self.filename = filename
         self.problems = list(problems[:MAX_PROBLEMS])
         self.more = more + len(problems) - len(self.problems)
         self.count = len(self.problems) + self.more
-        self.message = _refused_message(filename, self.count, self.more)
-        super().__init__(self.message)
+        self.words = Message(REFUSED, {"file": filename, "count": self.count, "shown": len(self.problems)})
+        super().__init__(self.words)
 
+    @property
+    def message(self) -> str:
+        return str(self.words)
 
-def _refused_message(filename: str, count: int, more: int) -> str:
-    message = ngettext(
-        "%(file)s has %(count)s problem; nothing was imported.",
-        "%(file)s has %(count)s problems; nothing was imported.",
-        count,
-    ) % {"file": filename, "count": _grouped(count)}
-    if not more:
-        return message
-    listed = ngettext(
-        "The first %(shown)s are listed … and %(more)s more problem.",
-        "The first %(shown)s are listed … and %(more)s more problems.",
-        more,
-    ) % {"shown": _grouped(count - more), "more": _grouped(more)}
-    return f"{message} {listed}"
-
-
-def _grouped(number: int) -> str:
-    return number_format(number, decimal_pos=0, force_grouping=True)
+    def __str__(self) -> str:
+        return self.message
 
 
 def blank_cell(raw: Raw) -> bool:
@@ -173,7 +271,7 @@ class Column:
 class Columns:
     joined: dict[str, Column] = field(default_factory=dict)
     split: dict[str, list[Column]] = field(default_factory=dict)
-    problems: list[tuple[int, str, str, str]] = field(default_factory=list)  # (index, header, message, allowed)
+    problems: list[tuple[int, str, Words, Words]] = field(default_factory=list)  # (index, header, message, allowed)
 
     def header_of(self, question: str) -> str:
         if question in self.joined:
@@ -220,8 +318,7 @@ def map_columns(definition: Definition, headers: Sequence[str], dynamic: ChoiceS
                     (
                         index,
                         header,
-                        _("“%(choice)s” is not one of the choices of %(question)s.")
-                        % {"choice": choice, "question": owner.name},
+                        Message(NOT_A_CHOICE_OF, {"choice": choice, "question": owner.name}),
                         choices_text(allowed_names(definition, owner, dynamic)),
                     )
                 )
@@ -235,8 +332,9 @@ def map_columns(definition: Definition, headers: Sequence[str], dynamic: ChoiceS
                     (
                         index,
                         header,
-                        _("The question %(question)s already has a column: %(column)s.")
-                        % {"question": question.name, "column": columns.joined[question.name].header},
+                        Message(
+                            QUESTION_TWICE, {"question": question.name, "column": columns.joined[question.name].header}
+                        ),
                         "",
                     )
                 )
@@ -249,11 +347,8 @@ def map_columns(definition: Definition, headers: Sequence[str], dynamic: ChoiceS
             (
                 index,
                 header,
-                _("This column is not a question of the questionnaire."),
-                _(
-                    "the question names of the questionnaire, with or without group prefixes "
-                    "(export from KoboToolbox with XML values and headers)"
-                ),
+                Message(NOT_A_QUESTION),
+                Message(QUESTION_NAMES),
             )
         )
     # Kobo exports a select-multiple question both ways; the joined column is the one read.
@@ -266,17 +361,16 @@ def map_columns(definition: Definition, headers: Sequence[str], dynamic: ChoiceS
                 (
                     len(headers),
                     question.name,
-                    _("The file has no column for the required question %(question)s.") % {"question": question.name},
-                    _("a column named %(question)s or %(section)s/%(question)s")
-                    % {"question": question.name, "section": question.section},
+                    Message(NO_COLUMN, {"question": question.name}),
+                    Message(COLUMN_NAMED, {"question": question.name, "section": question.section}),
                 )
             )
     return columns
 
 
-def choices_text(names: Sequence[str]) -> str:
+def choices_text(names: Sequence[str]) -> Message:
     shown = ", ".join(names[:12]) + (" …" if len(names) > 12 else "")
-    return _("one of: %(choices)s") % {"choices": shown}
+    return Message(ONE_OF, {"choices": shown})
 
 
 @dataclass(frozen=True)
@@ -328,29 +422,23 @@ class RoundFacts:
     country_of: Mapping[str, str]  # reference -> country code
     regions_of: Mapping[str, frozenset[str]]  # country code -> its coverage units
 
-    def programmes_allowed(self) -> str:
+    def programmes_allowed(self) -> Message:
         codes = ", ".join(self.country_codes)
         example = min(self.programmes, default="")
         if example:
-            return _("the reference of a programme in the registry in %(countries)s, e.g. %(example)s") % {
-                "countries": codes,
-                "example": example,
-            }
-        return _("the reference of a programme in the registry in %(countries)s") % {"countries": codes}
+            return Message(PROGRAMME_EXAMPLE, {"countries": codes, "example": example})
+        return Message(PROGRAMME_ALLOWED, {"countries": codes})
 
-    def unknown_programme(self, code: str, elsewhere: Mapping[str, str]) -> str:
+    def unknown_programme(self, code: str, elsewhere: Mapping[str, tuple[str, str]]) -> Message:
         """Why a reference is refused: a programme of another country (``elsewhere`` gives its
-        country's name), or none at all."""
+        country's code and English name), or none at all."""
         country = elsewhere.get(code)
         if country is not None:
-            return _("%(code)s is a programme in %(country)s, which is not part of this round.") % {
-                "code": code,
-                "country": country,
-            }
-        return _("“%(code)s” is not the reference of a programme in the registry.") % {"code": code}
+            return Message(PROGRAMME_ELSEWHERE, {"code": code, "country": country[0], "country_name": country[1]})
+        return Message(UNKNOWN_PROGRAMME, {"code": code})
 
 
-FoundProblem = tuple[int, int, str, str, str]  # (row, column index, column, message, allowed)
+FoundProblem = tuple[int, int, str, Words, Words]  # (row, column index, column, message, allowed)
 
 
 Found = list[FoundProblem]
@@ -388,7 +476,7 @@ class FirstProblems:
 class _RowChecker:
     """Turns one row into values and finds everything wrong with it."""
 
-    def __init__(self, facts: RoundFacts, table: Table, elsewhere: Mapping[str, str]) -> None:
+    def __init__(self, facts: RoundFacts, table: Table, elsewhere: Mapping[str, tuple[str, str]]) -> None:
         self.facts = facts
         self.definition = facts.definition
         self.columns = map_columns(self.definition, table.headers, facts.dynamic)
@@ -423,26 +511,43 @@ class _RowChecker:
         if known in self.facts.country_of:
             row_dynamic["regions"] = self.facts.regions_of[self.facts.country_of[known]]
         columns = self.columns
-        for problem in validate(self.definition, values, row_dynamic):
+        for position, problem in enumerate(validate(self.definition, values, row_dynamic)):
             # A value that could not be read is reported once; a required question without any
             # column is reported once, for the whole file.
             if problem.question in failed or problem.question == PROGRAMME or not columns.present(problem.question):
                 continue
             index, header = columns.index_of(problem.question), columns.header_of(problem.question)
-            found.append((row, index, header, problem.message, problem.allowed))
+            found.append((row, index, header, *self._validated_again(values, row_dynamic, position, problem)))
         if found or not known:
             return found, None
         return found, Entry(row, self.facts.programmes[known], known, values)
 
+    def _validated_again(
+        self, values: Mapping[str, Any], dynamic: ChoiceSets, position: int, problem: Problem
+    ) -> tuple[Words, Words]:
+        """A problem ``validate`` found, with the way to find it again in another language."""
+        definition = self.definition
+
+        def again() -> Problem | None:
+            problems = validate(definition, values, dynamic)
+            return problems[position] if position < len(problems) else None
+
+        return written(again, problem)
+
+    def _parsed_again(self, column: Column, raw: Raw, problem: Problem) -> tuple[Words, Words]:
+        """A problem ``parse_value`` found, with the way to find it again in another language."""
+        definition, dynamic = self.definition, self.facts.dynamic
+        return written(lambda: parse_value(definition, column.question, raw, dynamic)[1], problem)
+
     def _values(self, row: int, cells: Sequence[Raw], found: Found, failed: set[str]) -> dict[str, Any]:
         values: dict[str, Any] = {}
         if len(cells) > self.width and not all(blank_cell(cell) for cell in cells[self.width :]):
-            found.append((row, self.width, "", _("This row has more cells than the first row has column names."), ""))
+            found.append((row, self.width, "", Message(MORE_CELLS), ""))
         for column in self.columns.joined.values():
             raw = cells[column.index] if column.index < len(cells) else None
             value, problem = self._parse(column, raw)
             if problem is not None:
-                found.append((row, column.index, column.header, problem.message, problem.allowed))
+                found.append((row, column.index, column.header, *self._parsed_again(column, raw, problem)))
                 failed.add(column.question.name)
             elif value is not None and value != []:
                 values[column.question.name] = value
@@ -451,8 +556,8 @@ class _RowChecker:
             for column in split_columns:
                 flag = _flag(cells[column.index] if column.index < len(cells) else None)
                 if isinstance(flag, str):
-                    message = _("“%(value)s” is neither 1 nor 0.") % {"value": flag}
-                    found.append((row, column.index, column.header, message, _("1 (chosen) or 0 (not chosen)")))
+                    message = Message(NOT_A_FLAG, {"value": flag})
+                    found.append((row, column.index, column.header, message, Message(FLAG)))
                     failed.add(name)
                 elif flag:
                     chosen.append(column.choice)
@@ -463,28 +568,25 @@ class _RowChecker:
     def _check_programme(self, row: int, code: Any, found: Found) -> None:
         if not self.columns.present(PROGRAMME):
             return
-        message = ""
+        message: Message | None = None
         if code is None:
-            message = _("Every row needs the reference of its programme.")
+            message = Message(NO_PROGRAMME)
         elif code not in self.facts.programmes:
             message = self.facts.unknown_programme(code, self.elsewhere)
         elif code in self.seen:
-            message = _("The programme %(code)s is also in row %(row)d; a file holds one answer per programme.") % {
-                "code": code,
-                "row": self.seen[code],
-            }
+            message = Message(PROGRAMME_TWICE, {"code": code, "row": self.seen[code]})
         else:
             self.seen[code] = row
-        if message:
+        if message is not None:
             found.append((row, *self.programme_column, message, self.facts.programmes_allowed()))
 
 
 def check_rows(
-    facts: RoundFacts, table: Table, *, elsewhere: Mapping[str, str], progress: Progress | None = None
+    facts: RoundFacts, table: Table, *, elsewhere: Mapping[str, tuple[str, str]], progress: Progress | None = None
 ) -> Checked:
     """Every row turned into values and checked, the first problems kept and the rest counted;
-    nothing written. ``elsewhere`` names the country of each programme the file refers to that
-    is in the registry but outside the round (see ``unknown_codes``)."""
+    nothing written. ``elsewhere`` gives the country (code, English name) of each programme the
+    file refers to that is in the registry but outside the round (see ``unknown_codes``)."""
     checker = _RowChecker(facts, table, elsewhere)
     problems = FirstProblems()
     problems.add((1, index, header, message, allowed) for index, header, message, allowed in checker.columns.problems)
@@ -505,7 +607,7 @@ def check_rows(
     if progress is not None:
         progress(total, total)
     if not data_rows:
-        problems.add([(1, -1, "", _("The file has no rows of answers under its column names."), "")])
+        problems.add([(1, -1, "", Message(NO_ROWS), "")])
     return Checked(entries, problems, data_rows, checker.programme_column)
 
 
@@ -540,7 +642,7 @@ class Plan:
     create: list[Entry] = field(default_factory=list)
     update: list[tuple[int, Entry]] = field(default_factory=list)  # (answer id, entry)
     unchanged: int = 0
-    problems: list[tuple[int, int, str, str, str]] = field(default_factory=list)
+    problems: Found = field(default_factory=list)
 
 
 def plan_import(entries: list[Entry], existing: Mapping[int, Stored], programme_column: tuple[int, str]) -> Plan:
@@ -555,17 +657,8 @@ def plan_import(entries: list[Entry], existing: Mapping[int, Stored], programme_
             if same:
                 plan.unchanged += 1
                 continue
-            if answer.status == AnswerStatus.ACCEPTED:
-                message = _(
-                    "The answer for %(code)s has already been accepted with other values. "
-                    "Return it first to import new ones."
-                ) % {"code": entry.code}
-            else:
-                message = _(
-                    "The answer for %(code)s has already been published with other values. "
-                    "Withdraw and return it first to import new ones."
-                ) % {"code": entry.code}
-            plan.problems.append((entry.row, *programme_column, message, ""))
+            kept = ACCEPTED_OTHERWISE if answer.status == AnswerStatus.ACCEPTED else PUBLISHED_OTHERWISE
+            plan.problems.append((entry.row, *programme_column, Message(kept, {"code": entry.code}), ""))
         elif same and answer.status == AnswerStatus.SUBMITTED:
             plan.unchanged += 1
         else:
@@ -573,6 +666,182 @@ def plan_import(entries: list[Entry], existing: Mapping[int, Stored], programme_
     return plan
 
 
-def problems_of(filename: str, found: list[tuple[int, int, str, str, str]]) -> list[ImportProblem]:
+def problems_of(filename: str, found: Found) -> list[ImportProblem]:
     ordered = sorted(found, key=lambda item: (item[0], item[1]))
     return [ImportProblem(filename, row, column, message, allowed) for row, _index, column, message, allowed in ordered]
+
+
+# --- Wordings -----------------------------------------------------------------------------------
+
+REFUSED = "import.refused"
+INTERRUPTED = "import.interrupted"
+STOPPED_BY_ERROR = "import.stopped_by_error"
+NOT_A_CHOICE_OF = "import.not_a_choice_of"
+ONE_OF = "import.one_of"
+QUESTION_TWICE = "import.question_twice"
+NOT_A_QUESTION = "import.not_a_question"
+QUESTION_NAMES = "import.question_names"
+NO_COLUMN = "import.no_column"
+COLUMN_NAMED = "import.column_named"
+PROGRAMME_EXAMPLE = "import.programme_example"
+PROGRAMME_ALLOWED = "import.programme_allowed"
+PROGRAMME_ELSEWHERE = "import.programme_elsewhere"
+UNKNOWN_PROGRAMME = "import.unknown_programme"
+NO_PROGRAMME = "import.no_programme"
+PROGRAMME_TWICE = "import.programme_twice"
+MORE_CELLS = "import.more_cells"
+NOT_A_FLAG = "import.not_a_flag"
+FLAG = "import.flag"
+NO_ROWS = "import.no_rows"
+ACCEPTED_OTHERWISE = "import.accepted_otherwise"
+PUBLISHED_OTHERWISE = "import.published_otherwise"
+
+
+@wording(REFUSED)
+def _refused(file: str, count: int, shown: int) -> str:
+    values = {"file": file, "count": grouped(count), "shown": grouped(shown)}
+    if shown >= count:
+        return (
+            ngettext(
+                "%(file)s has %(count)s problem; nothing was imported.",
+                "%(file)s has %(count)s problems; nothing was imported.",
+                count,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "%(file)s has %(count)s problem; nothing was imported. The first %(shown)s are listed.",
+            "%(file)s has %(count)s problems; nothing was imported. The first %(shown)s are listed.",
+            count,
+        )
+        % values
+    )
+
+
+@wording(INTERRUPTED)
+def _interrupted(count: int) -> str:
+    return ngettext(
+        "The import was interrupted %(count)d time and was given up. Nothing was imported.",
+        "The import was interrupted %(count)d times and was given up. Nothing was imported.",
+        count,
+    ) % {"count": count}
+
+
+@wording(STOPPED_BY_ERROR)
+def _stopped_by_error() -> str:
+    return _("The import stopped because of an error in Tandem. Nothing was imported.")
+
+
+@wording(NOT_A_CHOICE_OF)
+def _not_a_choice_of(choice: str, question: str) -> str:
+    return _("“%(choice)s” is not one of the choices of %(question)s.") % {"choice": choice, "question": question}
+
+
+@wording(ONE_OF)
+def _one_of(choices: str) -> str:
+    return _("one of: %(choices)s") % {"choices": choices}
+
+
+@wording(QUESTION_TWICE)
+def _question_twice(question: str, column: str) -> str:
+    return _("The question %(question)s already has a column: %(column)s.") % {"question": question, "column": column}
+
+
+@wording(NOT_A_QUESTION)
+def _not_a_question() -> str:
+    return _("This column is not a question of the questionnaire.")
+
+
+@wording(QUESTION_NAMES)
+def _question_names() -> str:
+    return _(
+        "the question names of the questionnaire, with or without group prefixes "
+        "(export from KoboToolbox with XML values and headers)"
+    )
+
+
+@wording(NO_COLUMN)
+def _no_column(question: str) -> str:
+    return _("The file has no column for the required question %(question)s.") % {"question": question}
+
+
+@wording(COLUMN_NAMED)
+def _column_named(question: str, section: str) -> str:
+    return _("a column named %(question)s or %(section)s/%(question)s") % {"question": question, "section": section}
+
+
+@wording(PROGRAMME_EXAMPLE)
+def _programme_example(countries: str, example: str) -> str:
+    return _("the reference of a programme in the registry in %(countries)s, e.g. %(example)s") % {
+        "countries": countries,
+        "example": example,
+    }
+
+
+@wording(PROGRAMME_ALLOWED)
+def _programme_allowed(countries: str) -> str:
+    return _("the reference of a programme in the registry in %(countries)s") % {"countries": countries}
+
+
+@wording(PROGRAMME_ELSEWHERE)
+def _programme_elsewhere(code: str, country: str, country_name: str) -> str:
+    # The country is named in the reader's language, as everywhere else.
+    name = Country(code=country, name_en=country_name).display_name
+    return _("%(code)s is a programme in %(country)s, which is not part of this round.") % {
+        "code": code,
+        "country": name,
+    }
+
+
+@wording(UNKNOWN_PROGRAMME)
+def _unknown_programme(code: str) -> str:
+    return _("“%(code)s” is not the reference of a programme in the registry.") % {"code": code}
+
+
+@wording(NO_PROGRAMME)
+def _no_programme() -> str:
+    return _("Every row needs the reference of its programme.")
+
+
+@wording(PROGRAMME_TWICE)
+def _programme_twice(code: str, row: int) -> str:
+    return _("The programme %(code)s is also in row %(row)d; a file holds one answer per programme.") % {
+        "code": code,
+        "row": row,
+    }
+
+
+@wording(MORE_CELLS)
+def _more_cells() -> str:
+    return _("This row has more cells than the first row has column names.")
+
+
+@wording(NOT_A_FLAG)
+def _not_a_flag(value: str) -> str:
+    return _("“%(value)s” is neither 1 nor 0.") % {"value": value}
+
+
+@wording(FLAG)
+def _flag_allowed() -> str:
+    return _("1 (chosen) or 0 (not chosen)")
+
+
+@wording(NO_ROWS)
+def _no_rows() -> str:
+    return _("The file has no rows of answers under its column names.")
+
+
+@wording(ACCEPTED_OTHERWISE)
+def _accepted_otherwise(code: str) -> str:
+    return _(
+        "The answer for %(code)s has already been accepted with other values. Return it first to import new ones."
+    ) % {"code": code}
+
+
+@wording(PUBLISHED_OTHERWISE)
+def _published_otherwise(code: str) -> str:
+    return _(
+        "The answer for %(code)s has already been published with other values. "
+        "Withdraw and return it first to import new ones."
+    ) % {"code": code}

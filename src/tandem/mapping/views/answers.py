@@ -33,7 +33,6 @@ from tandem.mapping.rules.workflow import (
     EDITABLE_STATUSES,
     PUBLISH,
     RETURN,
-    REVIEWER,
     SUBMIT,
     WITHDRAW,
     next_status,
@@ -46,6 +45,8 @@ EVENTS = {
     PUBLISH: gettext_lazy("Publish"),
     WITHDRAW: gettext_lazy("Withdraw publication"),
 }
+# The steps that send the reviewer's comments to the programme.
+COMMENTED_EVENTS = frozenset({ACCEPT, RETURN})
 
 
 @login_required
@@ -124,12 +125,14 @@ def _render_answer(
 ) -> HttpResponse:
     user = signed_in_user(request)
     parties = party_of(user, answer)
+    events = _events_for(user, answer)
     context = {
         "answer": answer,
         "sections": _shown_values(answer),
-        "events": _events_for(user, answer),
+        "events": events,
         "can_edit": AUTHOR in parties and answer.status in EDITABLE_STATUSES,
-        "is_reviewer": REVIEWER in parties,
+        # The comments go with a decision on the answer; publishing or withdrawing takes none.
+        "asks_for_comment": any(event in COMMENTED_EVENTS for event, _label in events),
         "review_form": review_form or ReviewForm(initial={"version": answer.version}),
         "problems": problems or [],
     }
@@ -167,7 +170,7 @@ def answer_edit_view(request: HttpRequest, answer_id: int) -> HttpResponse:
         )
         return redirect("mapping:answer", answer_id=answer.pk)
     if request.method != "POST":
-        return render(request, "mapping/answer_edit.html", {"answer": answer, "form": _form(answer)})
+        return _render_form(request, answer, _form(answer))
     form = _form(answer, request.POST)
     status = 422
     if form.is_valid():
@@ -202,7 +205,16 @@ def answer_edit_view(request: HttpRequest, answer_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Your answer is saved. Submit it for review when it is complete."))
             return redirect("mapping:answer", answer_id=answer.pk)
-    return render(request, "mapping/answer_edit.html", {"answer": answer, "form": form}, status=status)
+    return _render_form(request, answer, form, status=status)
+
+
+def _render_form(request: HttpRequest, answer: SurveyAnswer, form: AnswerForm, *, status: int = 200) -> HttpResponse:
+    context = {
+        "answer": answer,
+        "form": form,
+        "returned": answer.status == AnswerStatus.RETURNED and bool(answer.review_comment),
+    }
+    return render(request, "mapping/answer_edit.html", context, status=status)
 
 
 @login_required

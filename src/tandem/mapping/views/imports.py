@@ -3,7 +3,6 @@ background worker check and import it."""
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any
 
 from django import forms
@@ -11,8 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _, gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tandem.core import tables
@@ -23,8 +21,8 @@ from tandem.mapping.models import ImportJob
 from tandem.mapping.queries.imports import access_import_job, recent_import_jobs
 from tandem.mapping.queries.rounds import access_managed_round
 from tandem.mapping.render.xlsform import XLSFormError, xlsform_bytes
+from tandem.mapping.rules.import_checks import stored_problems, stored_words
 
-IMPORT_SUFFIXES = (".csv", ".xlsx")
 # Seconds between reloads of the progress page while the import runs.
 REFRESH_SECONDS = 2
 
@@ -40,10 +38,9 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
-        if PurePath(upload.name or "").suffix.lower() not in IMPORT_SUFFIXES:
-            raise forms.ValidationError(_("Choose a CSV or XLSX file."))
         try:
-            # The background worker reads the file within the same limits.
+            # The background worker reads the file by the same rules and within the same limits.
+            tables.check_format(upload.name or "")
             tables.check_size(upload.size or 0, LIMITS)
         except tables.UnreadableFile as error:
             raise forms.ValidationError(error.message) from None
@@ -73,24 +70,38 @@ def import_job_view(request: HttpRequest, round_id: int, job_id: int) -> HttpRes
     job = access_import_job(signed_in_user(request), round_id, job_id, context=audit_context(request))
     running = job.state in (ImportJob.State.QUEUED, ImportJob.State.RUNNING)
     context: dict[str, Any] = {"round": job.round, "job": job, "running": running, "refresh": REFRESH_SECONDS}
+    if running and job.rows_total:
+        context["rows_checked"] = _rows_checked(job.rows_done, job.rows_total)
     if job.state == ImportJob.State.DONE and job.summary:
         context["result"] = result_message(job.summary)
-    if job.state == ImportJob.State.FAILED and job.summary.get("more_problems"):
-        context["problems_caption"] = _problems_caption(len(job.problems), int(job.summary["problems"]))
+    if job.state == ImportJob.State.FAILED:
+        # Kept language-neutral: written here in the reader's language.
+        context["failure"] = stored_words(job.summary.get("message"))
+        context["problems"] = stored_problems(job.problems)
+        count = int(job.summary.get("problems") or len(job.problems))
+        context["problems_caption"] = _problems_caption(len(job.problems), max(count, len(job.problems)))
     response = render(request, "mapping/import_job.html", context)
     if running:
         response["Refresh"] = str(REFRESH_SECONDS)
     return response
 
 
+def _rows_checked(done: int, total: int) -> str:
+    return ngettext("%(done)s of %(total)s row", "%(done)s of %(total)s rows", total) % {
+        "done": tables.grouped(done),
+        "total": tables.grouped(total),
+    }
+
+
 def _problems_caption(shown: int, count: int) -> str:
-    return ngettext(
-        "The first %(shown)s of %(count)s problem to correct in the file",
-        "The first %(shown)s of %(count)s problems to correct in the file",
-        count,
-    ) % {
-        "shown": number_format(shown, decimal_pos=0, force_grouping=True),
-        "count": number_format(count, decimal_pos=0, force_grouping=True),
+    if shown < count:
+        return ngettext(
+            "The first %(shown)s of %(count)s problem to correct in the file",
+            "The first %(shown)s of %(count)s problems to correct in the file",
+            count,
+        ) % {"shown": tables.grouped(shown), "count": tables.grouped(count)}
+    return ngettext("%(count)s problem to correct in the file", "%(count)s problems to correct in the file", count) % {
+        "count": tables.grouped(count)
     }
 
 
