@@ -105,6 +105,17 @@ def test_a_form_submitted_empty_names_each_question_without_the_codes_of_file_im
     assert "separated by spaces" not in page
 
 
+def test_the_problem_of_a_question_of_boxes_to_tick_links_to_its_boxes(
+    client: Client, world: World, draft: SurveyAnswer
+) -> None:
+    sign_in(client, world.coordinator)
+    response = client.post(f"/programmes/answers/{draft.pk}/edit/", {"version": draft.version, "then": "submit"})
+    page = response.content.decode()
+    link = '<a href="#id_regions_served">Which regions does the programme serve?: An answer is required.</a>'
+    assert link in page
+    assert 'id="id_regions_served"' in page
+
+
 def test_the_form_says_which_questions_must_be_answered_to_submit(
     client: Client, world: World, draft: SurveyAnswer
 ) -> None:
