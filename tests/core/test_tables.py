@@ -288,6 +288,33 @@ def test_a_cell_of_more_than_10000_characters_is_refused_with_its_row(filename: 
     )
 
 
+GIANT_TEXT = "x" * 30 * MEGABYTE
+
+
+def test_a_giant_text_in_a_cell_is_refused_before_it_is_built_in_memory() -> None:
+    rows = HEADER_ROW + f'<row r="2"><c r="A2" t="inlineStr"><is><t>{GIANT_TEXT}</t></is></c></row>'
+    content = with_parts({SHEET_ENTRY: sheet_xml(rows)})
+    assert len(content) < 100_000
+    with measured() as cost:
+        limit, value, message = limit_passed("giant.xlsx", content)
+    assert (limit, value) == ("max_cell_chars", 10_000)
+    assert message.startswith("Row 2 has a cell of more than 10,000 characters")
+    assert cost.peak_bytes < 5 * MEGABYTE
+
+
+def test_a_giant_shared_text_is_refused_before_it_is_built_in_memory() -> None:
+    shared = f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1"><si><r><t>{GIANT_TEXT}</t></r></si></sst>'.encode()
+    rows = HEADER_ROW + '<row r="2"><c r="A2" t="s"><v>0</v></c></row>'
+    content = with_parts({SHEET_ENTRY: sheet_xml(rows), "xl/sharedStrings.xml": shared})
+    with measured() as cost:
+        error = refusal("giant.xlsx", content)
+    assert isinstance(error, LimitExceeded)
+    assert error.message == (
+        "The workbook holds a text of more than 10,000 characters: shorten it and import the file again."
+    )
+    assert cost.peak_bytes < 5 * MEGABYTE
+
+
 def test_a_cell_of_10000_characters_is_read() -> None:
     assert read_table("long.csv", csv_rows(1, cell="y" * 10_000)).rows == [["y" * 10_000]]
 

@@ -231,14 +231,16 @@ _ZIP_ENTRY = b"PK\x01\x02"
 _NS = "}"
 _SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _OVERRIDE = f"http://schemas.openxmlformats.org/package/2006/content-types{_NS}Override"
+_SHEET_ROW = f"{_SPREADSHEET}{_NS}row"
 _STREAMED_BY_TYPE = {
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml": f"{_SPREADSHEET}{_NS}row",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml": _SHEET_ROW,
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml": f"{_SPREADSHEET}{_NS}si",
 }
 _CONTENT_TYPES = "[Content_Types].xml"
 _READ_WHOLE = frozenset({_CONTENT_TYPES, "xl/styles.xml", "docProps/core.xml", "docProps/custom.xml"})
-# A worksheet's cell, and a cell's formula and value.
-_CELL, _FORMULA, _VALUE = (f"{_SPREADSHEET}{_NS}{tag}" for tag in ("c", "f", "v"))
+# A worksheet's cell, and a cell's formula and value; a text (in a cell or among the shared
+# strings, possibly in several runs) and one shared string.
+_CELL, _FORMULA, _VALUE, _TEXT, _SHARED = (f"{_SPREADSHEET}{_NS}{tag}" for tag in ("c", "f", "v", "t", "si"))
 
 
 def read_xlsx(content: bytes, limits: Limits = DEFAULT_LIMITS) -> Table:
@@ -311,6 +313,9 @@ class _ElementCounter:
         self.cells = 0
         self.cell: Mapping[str, str] = {}
         self.formula = self.value_element = self.value = False
+        # Characters of the cell's (or shared string's) texts so far: counted as the parser hands
+        # them over, so that a giant text is refused before openpyxl builds it in memory.
+        self.chars = 0
 
     def count(self, name: str, part: IO[bytes]) -> None:
         parser = expat.ParserCreate(namespace_separator=_NS)
@@ -332,12 +337,17 @@ class _ElementCounter:
         if name == _CELL:
             self.cell = attributes
             self.cells += 1
+            self.chars = 0
+            self.value = False
+        elif name == _SHARED:
+            self.chars = 0
         elif name == _FORMULA:
             self.formula = True
-        elif name == _VALUE and self.formula:
-            # Only the value of a formula is read as text: the rest of the sheet goes by untouched.
-            self.value_element = True
-            self.parser.CharacterDataHandler = self._value_text
+        elif name == _VALUE:
+            self.value_element = self.formula
+            self.parser.CharacterDataHandler = self._text
+        elif name == _TEXT:
+            self.parser.CharacterDataHandler = self._text
         if self.depth:
             self.depth += 1
             self.in_row += 1
@@ -357,18 +367,23 @@ class _ElementCounter:
     def _end(self, name: str) -> None:
         if self.depth:
             self.depth -= 1
+        if name in (_VALUE, _TEXT):
+            self.parser.CharacterDataHandler = None
         if not self.formula:
             return
-        if name == _VALUE:
-            self.parser.CharacterDataHandler = None
-        elif name == _CELL:
+        if name == _CELL:
             if self._without_value() and self.part not in self.formulas:
                 self.formulas[self.part] = self._place()
             self.formula = self.value_element = self.value = False
 
-    def _value_text(self, text: str) -> None:
+    def _text(self, text: str) -> None:
         if text:
             self.value = True
+        self.chars += len(text)
+        if self.chars > self.limits.max_cell_chars:
+            if self.part in self.streamed and self.streamed[self.part] == _SHEET_ROW:
+                raise _cell_too_long(self._place()[0], self.limits)
+            raise _text_too_long(self.limits)
 
     def _without_value(self) -> bool:
         """A formula whose result was never stored: no value, or an empty one where only a text
@@ -530,6 +545,14 @@ def _cell_too_long(row: int, limits: Limits) -> LimitExceeded:
     )
 
 
+def _text_too_long(limits: Limits) -> LimitExceeded:
+    return LimitExceeded(
+        Message(TEXT_TOO_LONG, {"limit": limits.max_cell_chars}),
+        limit="max_cell_chars",
+        value=limits.max_cell_chars,
+    )
+
+
 def _too_many_entries(limits: Limits) -> LimitExceeded:
     return LimitExceeded(
         Message(TOO_MANY_ENTRIES, {"limit": limits.max_zip_entries}),
@@ -573,6 +596,7 @@ FORMULA_WITHOUT_VALUE = "tables.formula_without_value"
 TOO_MANY_ROWS = "tables.too_many_rows"
 TOO_MANY_COLUMNS = "tables.too_many_columns"
 CELL_TOO_LONG = "tables.cell_too_long"
+TEXT_TOO_LONG = "tables.text_too_long"
 TOO_MANY_ENTRIES = "tables.too_many_entries"
 TOO_MANY_ELEMENTS_PER_ROW = "tables.too_many_elements_per_row"
 TOO_MANY_ELEMENTS = "tables.too_many_elements"
@@ -660,6 +684,15 @@ def _cell_too_long_text(row: int, limit: int) -> str:
         "Row %(row)s has a cell of more than %(limit)s characters: shorten it and import the file again.",
         limit,
     ) % {"row": grouped(row), "limit": grouped(limit)}
+
+
+@wording(TEXT_TOO_LONG)
+def _text_too_long_text(limit: int) -> str:
+    return ngettext(
+        "The workbook holds a text of more than %(limit)s character: shorten it and import the file again.",
+        "The workbook holds a text of more than %(limit)s characters: shorten it and import the file again.",
+        limit,
+    ) % {"limit": grouped(limit)}
 
 
 @wording(TOO_MANY_ENTRIES)
