@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.utils.translation import gettext_lazy
 
-from tandem.core import clock, work
+from tandem.core import audit, clock, work
 from tandem.core.models import AuditEntry, User, WorkItem
-from tandem.core.queries import open_work_count, open_work_of
+from tandem.core.queries import get_work_to_escalate, open_work_count, open_work_of
 from tandem.core.roles import Role
 from tandem.core.work import Hours, WorkingDays, WorkRule
 from tests.conftest import World, sign_in
@@ -45,6 +45,10 @@ def opened(world: World, **assigned) -> WorkItem:
         )
     assert item is not None
     return item
+
+
+def work_to_escalate() -> list[WorkItem]:
+    return list(get_work_to_escalate(clock.now()))
 
 
 def visible(user: User) -> list[WorkItem]:
@@ -146,6 +150,63 @@ def test_overdue_work_goes_to_the_coordinators_then_to_the_administrators(world:
     assert list(open_work_of(world.org_admin)) == [item]
     levels = AuditEntry.objects.filter(action="work.escalated", object_id=str(item.pk)).values_list("detail", flat=True)
     assert ['"level":1' in d for d in levels] == [True, False]
+
+
+def test_escalation_looks_only_at_work_whose_time_has_come(world: World) -> None:
+    item = opened(world, owner=world.facilitator)
+    assert item.escalate_at == item.due_at
+    with clock.frozen(item.due_at + timedelta(minutes=1)):
+        work.escalate_overdue()
+    item.refresh_from_db()
+    # Next looked at when the pause before the second step ends, not on every tick before.
+    assert item.escalate_at == item.due_at + timedelta(minutes=1, hours=4)
+    with clock.frozen(item.due_at + timedelta(hours=1)):
+        assert list(work_to_escalate()) == []
+    with clock.frozen(item.due_at + timedelta(hours=4, minutes=2)):
+        work.escalate_overdue()
+    item.refresh_from_db()
+    assert item.escalation_level == 2
+    assert item.escalate_at is None
+
+
+def test_work_looked_at_too_early_is_looked_at_again_when_its_pause_ends(world: World) -> None:
+    item = opened(world, owner=world.facilitator)
+    with clock.frozen(item.due_at + timedelta(minutes=1)):
+        work.escalate_overdue()
+    # As a migration leaves work escalated before the worker kept the time of its next look.
+    WorkItem.objects.filter(pk=item.pk).update(escalate_at=item.due_at + timedelta(minutes=1))
+    with clock.frozen(item.due_at + timedelta(hours=1)):
+        assert work.escalate_overdue() == 0
+    item.refresh_from_db()
+    assert item.escalate_at == item.due_at + timedelta(minutes=1, hours=4)
+
+
+def test_an_escalation_and_its_audit_entry_stand_or_fall_together(world: World, monkeypatch) -> None:
+    item = opened(world, owner=world.facilitator)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the audit log is unreachable")
+
+    monkeypatch.setattr(audit, "record", broken)
+    with clock.frozen(item.due_at + timedelta(minutes=1)), pytest.raises(RuntimeError):
+        work.escalate_overdue()
+    item.refresh_from_db()
+    assert item.escalation_level == 0
+
+
+def test_the_work_of_a_person_is_within_what_she_may_see(world: World) -> None:
+    opened(world, owner=world.facilitator)
+    opened(world, team_role=Role.COORDINATOR)
+    for name in ("facilitator", "coordinator", "org_admin", "survivor_worker", "outsider"):
+        person = world.persona(name)
+        assert set(open_work_of(person)) <= set(visible(person)), name
+
+
+def test_a_closed_account_has_no_work(world: World) -> None:
+    opened(world, owner=world.facilitator)
+    User.objects.filter(pk=world.facilitator.pk).update(is_active=False)
+    world.facilitator.refresh_from_db()
+    assert list(open_work_of(world.facilitator)) == []
 
 
 def test_an_organisation_without_the_first_role_escalates_straight_to_the_second(world: World) -> None:

@@ -305,6 +305,10 @@ class WorkItem(ScopedModel):
     escalation_role_2 = models.CharField(max_length=32, blank=True, choices=Role.choices)
     escalation_level = models.PositiveSmallIntegerField(default=0)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # When the worker next looks at it: its due time, then the end of the pause before the
+    # second step; empty once no step is left. The worker reads only what is due to be looked
+    # at, not every overdue item on every tick.
+    escalate_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN, db_index=True)
     created_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -316,7 +320,13 @@ class WorkItem(ScopedModel):
 
     class Meta:
         ordering = ["due_at", "-priority", "pk"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "state"], name="work_subject_state")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "state"], name="work_subject_state"),
+            # A person's open work: hers, or her organisations' (teams, escalations).
+            models.Index(fields=["owner", "state"], name="work_owner_state"),
+            models.Index(fields=["organisation", "state"], name="work_organisation_state"),
+            models.Index(fields=["state", "escalate_at"], name="work_to_escalate"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(owner__isnull=True, team_role=""), name="work_has_owner_or_team")
         ]

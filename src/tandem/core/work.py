@@ -146,9 +146,10 @@ def open_work(
                 owner=owner,
                 team_role=team_role.value if team_role is not None else "",
                 priority=rule.priority,
-                due_at=rule.due.after(start, country_code),
+                due_at=(due_at := rule.due.after(start, country_code)),
                 escalation_role_1=first,
                 escalation_role_2=second,
+                escalate_at=due_at if first or second else None,
                 created_at=now,
             )
     except IntegrityError:
@@ -244,12 +245,20 @@ def escalate_overdue() -> int:
     for item in get_work_to_escalate(now):
         rule = rule_of(item)
         pause = rule.escalate_every if rule is not None else WorkingDays(1)
+        country = _country_of(item)
         level = _next_level(item, now, pause)
-        if level is None:
-            continue
-        if WorkItem.objects.filter(
+        unchanged = WorkItem.objects.filter(
             pk=item.pk, state=WorkItem.State.OPEN, escalation_level=item.escalation_level
-        ).update(escalation_level=level, escalated_at=now):
+        )
+        if level is None:
+            # Not yet (or no step left): look again when the pause ends, not on every tick.
+            unchanged.update(escalate_at=_next_look(item, pause, country))
+            continue
+        following = pause.after(now, country) if level == 1 and item.escalation_role_2 else None
+        # The step and its audit entry stand or fall together.
+        with transaction.atomic():
+            if not unchanged.update(escalation_level=level, escalated_at=now, escalate_at=following):
+                continue
             taken += 1
             audit.record(
                 "work.escalated",
@@ -261,6 +270,14 @@ def escalate_overdue() -> int:
                 detail={"rule": item.rule, "level": level, "to": _role_at(item, level)},
             )
     return taken
+
+
+def _next_look(item: WorkItem, pause: Due, country: str | None) -> datetime | None:
+    if item.escalation_level == 0 and (item.escalation_role_1 or item.escalation_role_2):
+        return item.due_at
+    if item.escalation_level == 1 and item.escalated_at and item.escalation_role_2:
+        return pause.after(item.escalated_at, country)
+    return None
 
 
 def _role_at(item: WorkItem, level: int) -> str:
