@@ -96,6 +96,7 @@ def test_the_work_of_an_organisation(world: World) -> None:
             with clock.frozen(clock.now()):
                 work.open_work(rule=REVIEW_ANSWER, organisation=world.org, subject=person, params={}, owner=person)
 
+    work.open_work(rule=REVIEW_ANSWER, organisation=world.org, subject=world.org, params={}, owner=world.coordinator)
     assert_fixed(client, f"/work/organisations/{world.org.pk}/", more, PAGES["work_organisation"])
 
 
@@ -148,8 +149,8 @@ PAGES = {
     "home": 10,
     "account": 10,
     "organisations": 10,
-    "work": 11,
-    "work_organisation": 11,
+    "work": 12,
+    "work_organisation": 12,
     "directory": 6,
     "rounds": 14,
     "round_analyst": 13,

@@ -238,3 +238,25 @@ def test_the_organisation_list_shows_work_by_person_and_team(client: Client, wor
     page = client.get(f"/work/organisations/{world.org.pk}/").content.decode()
     assert world.facilitator.get_full_name() in page
     assert "Team: Survivor-support worker" in page
+
+
+def test_a_long_work_list_comes_in_pages_soonest_due_first(client: Client, world: World) -> None:
+    from tandem.core.views.work import PAGE_SIZE
+
+    for number in range(PAGE_SIZE + 1):
+        with clock.frozen(MONDAY + timedelta(minutes=number)):
+            work.open_work(
+                rule=CALL_BACK,
+                organisation=world.org,
+                subject=world.org,
+                params={"case": f"C-{number}"},
+                owner=world.facilitator,
+                key=f"case-{number}",
+            )
+    sign_in(client, world.facilitator)
+    first = client.get("/work/").content.decode()
+    assert "Call back about C-0<" in first and "C-100<" not in first
+    assert "Page 1 of 2, soonest due first" in first
+    second = client.get("/work/?page=2").content.decode()
+    assert "Call back about C-100<" in second
+    assert client.get("/work/?page=junk").status_code == 200

@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -44,6 +46,14 @@ def _line(item: WorkItem) -> Line:
     return Line(item, work.title_of(item), work.link_of(item), item.due_at <= clock.now(), str(escalated_to))
 
 
+# Items per page: the soonest due come first, so the first page is the one that matters.
+PAGE_SIZE = 100
+
+
+def _page(request: HttpRequest, items: QuerySet[WorkItem]) -> Page[WorkItem]:
+    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 def _holder(item: WorkItem) -> str:
     if item.owner is not None:
         return item.owner.get_full_name() or item.owner.get_username()
@@ -55,7 +65,8 @@ def _holder(item: WorkItem) -> str:
 def work_list_view(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     mine, teams, escalated = [], defaultdict(list), []
-    for item in open_work_of(user):
+    page = _page(request, open_work_of(user))
+    for item in page:
         if item.owner_id == user.pk:
             mine.append(_line(item))
         elif item.escalation_level and _escalated_to(item, user):
@@ -67,6 +78,7 @@ def work_list_view(request: HttpRequest) -> HttpResponse:
         "teams": sorted(teams.items()),
         "escalated": escalated,
         "supervised": supervised_organisations(user),
+        "page": page,
     }
     return render(request, "core/work_list.html", context)
 
@@ -84,8 +96,11 @@ def work_organisation_view(request: HttpRequest, organisation_id: int) -> HttpRe
     user = signed_in_user(request)
     organisation = access_supervised_organisation(user, organisation_id, context=audit_context(request))
     by_holder: dict[str, list[Line]] = defaultdict(list)
-    for item in open_work_of_organisation(organisation, user):
+    page = _page(request, open_work_of_organisation(organisation, user))
+    for item in page:
         by_holder[_holder(item)].append(_line(item))
     return render(
-        request, "core/work_organisation.html", {"organisation": organisation, "holders": sorted(by_holder.items())}
+        request,
+        "core/work_organisation.html",
+        {"organisation": organisation, "holders": sorted(by_holder.items()), "page": page},
     )
