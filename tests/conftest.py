@@ -25,10 +25,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
     """A transactional test ends by emptying every table, the reference data that migrations
     load (countries, regions, questionnaires) included. Run in parallel, the next test on the
-    same worker may be an ordinary one that needs that data: put it back."""
+    same worker may be an ordinary one that needs that data: put it back. After the last test
+    the test database is already gone, and there is nothing to put back."""
     yield
     marker = item.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
+    if nextitem is None or marker is None or not marker.kwargs.get("transaction"):
         return
     with item.config.stash[blocking_manager_key].unblock():
         for alias in connections:

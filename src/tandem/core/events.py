@@ -80,10 +80,19 @@ def deliver_pending(*, limit: int = 200) -> int:
     every handler has now taken."""
     done = 0
     now = clock.now()
-    for event in Event.objects.filter(delivered_at__isnull=True).order_by("pk")[:limit]:
+    events = list(Event.objects.filter(delivered_at__isnull=True).order_by("pk")[:limit])
+    if not events:
+        return 0
+    # What was already delivered or failed is read once for the batch, not once per handler.
+    ids = [event.pk for event in events]
+    delivered = set(EventDelivery.objects.filter(event_id__in=ids).values_list("event_id", "handler"))
+    failures = {(f.event_id, f.handler): f for f in EventFailure.objects.filter(event_id__in=ids)}
+    for event in events:
         complete = True
         for name, handler in handlers_for(event.kind).items():
-            if not _deliver(event, name, handler, now):
+            if (event.pk, name) in delivered:
+                continue
+            if not _deliver(event, name, handler, now, failures.get((event.pk, name))):
                 complete = False
         if complete:
             Event.objects.filter(pk=event.pk, delivered_at__isnull=True).update(delivered_at=clock.now())
@@ -91,10 +100,7 @@ def deliver_pending(*, limit: int = 200) -> int:
     return done
 
 
-def _deliver(event: Event, name: str, handler: Handler, now: datetime) -> bool:
-    if EventDelivery.objects.filter(event=event, handler=name).exists():
-        return True
-    failure = EventFailure.objects.filter(event=event, handler=name).first()
+def _deliver(event: Event, name: str, handler: Handler, now: datetime, failure: EventFailure | None) -> bool:
     if failure is not None and failure.retry_at > now:
         return False
     try:
