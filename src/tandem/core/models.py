@@ -213,9 +213,7 @@ class Event(models.Model):
         ordering = ["pk"]
         # Delivered events pile up for ever; the worker only ever asks for the undelivered
         # ones, so only they are indexed.
-        indexes = [
-            models.Index(fields=["id"], condition=models.Q(delivered_at__isnull=True), name="event_undelivered")
-        ]
+        indexes = [models.Index(fields=["id"], condition=models.Q(delivered_at__isnull=True), name="event_undelivered")]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
