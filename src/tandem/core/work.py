@@ -247,17 +247,14 @@ def escalate_overdue() -> int:
         pause = rule.escalate_every if rule is not None else WorkingDays(1)
         country = _country_of(item)
         level = _next_level(item, now, pause)
-        unchanged = WorkItem.objects.filter(
-            pk=item.pk, state=WorkItem.State.OPEN, escalation_level=item.escalation_level
-        )
         if level is None:
             # Not yet (or no step left): look again when the pause ends, not on every tick.
-            unchanged.update(escalate_at=_next_look(item, pause, country))
+            _update_if_unchanged(item, escalate_at=_next_look(item, pause, country))
             continue
         following = pause.after(now, country) if level == 1 and item.escalation_role_2 else None
         # The step and its audit entry stand or fall together.
         with transaction.atomic():
-            if not unchanged.update(escalation_level=level, escalated_at=now, escalate_at=following):
+            if not _update_if_unchanged(item, escalation_level=level, escalated_at=now, escalate_at=following):
                 continue
             taken += 1
             audit.record(
@@ -270,6 +267,13 @@ def escalate_overdue() -> int:
                 detail={"rule": item.rule, "level": level, "to": _role_at(item, level)},
             )
     return taken
+
+
+def _update_if_unchanged(item: WorkItem, **changes: Any) -> int:
+    """Change an item only if no other worker has moved it since it was read."""
+    return WorkItem.objects.filter(
+        pk=item.pk, state=WorkItem.State.OPEN, escalation_level=item.escalation_level
+    ).update(**changes)
 
 
 def _next_look(item: WorkItem, pause: Due, country: str | None) -> datetime | None:
