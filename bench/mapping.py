@@ -38,25 +38,21 @@ import os
 import platform
 import random
 import secrets
-import shutil
-import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
+if str(BENCH_DIR.parent) not in sys.path:  # run as a script: the bench package sits beside it
+    sys.path.insert(0, str(BENCH_DIR.parent))
+from bench.worker import Recorder, log, median_seconds, run_in_database  # noqa: E402
+
 RESULTS_DIR = BENCH_DIR / "results"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
 TARGETS_S = {"indicators": 1.0, "coverage": 1.0, "report_html": 2.0, "report_pdf": 5.0, "import": 5.0}
 COUNTRY_CODES = ["AL", "BA", "XK", "ME", "MK", "RS"]
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------------------
@@ -64,39 +60,12 @@ def log(message: str) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _worker(vendor: str, database_url: str, data_dir: str, args: argparse.Namespace) -> dict[str, Any]:
+def run_database(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
     arguments = [
         "--countries", str(args.countries), "--programmes", str(args.programmes), "--rounds", str(args.rounds),
         "--import-rows", str(args.import_rows), "--repeats", str(args.repeats), "--seed", str(args.seed),
     ]  # fmt: skip
-    if str(BENCH_DIR.parent) not in sys.path:  # run as a script: the bench package sits beside it
-        sys.path.insert(0, str(BENCH_DIR.parent))
-    from bench.worker import run_worker
-
-    return run_worker(Path(__file__).resolve(), vendor, database_url, data_dir, arguments)
-
-
-def run_database(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
-    data_dir = tempfile.mkdtemp(prefix=f"tandem-bench-mapping-{vendor}-")
-    try:
-        if vendor == "sqlite":
-            return _worker(vendor, f"sqlite:///{data_dir}/bench.sqlite3", data_dir, args)
-        import psycopg
-
-        base = args.postgres_url.rstrip("/")
-        name = f"tandem_bench_{secrets.token_hex(6)}"
-        try:
-            with psycopg.connect(base + "/postgres", autocommit=True, connect_timeout=5) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
-        except psycopg.Error as exc:
-            return {"status": "skipped", "reason": f"PostgreSQL unreachable at {base}: {exc}".strip()}
-        try:
-            return _worker(vendor, f"{base}/{name}", data_dir, args)
-        finally:
-            with psycopg.connect(base + "/postgres", autocommit=True, connect_timeout=5) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
+    return run_in_database(Path(__file__).resolve(), vendor, args.postgres_url, arguments, "mapping")
 
 
 def main_parent(args: argparse.Namespace) -> int:
@@ -129,15 +98,6 @@ def main_parent(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------
 # Worker: build the data, measure.
 # --------------------------------------------------------------------------------------
-
-
-def _median_seconds(run: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeats):
-        started = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
 
 
 def _values(definition: Any, rng: random.Random, programme_code: str, regions: list[str]) -> dict[str, Any]:
@@ -374,22 +334,6 @@ def import_floor(content: bytes) -> int:
     return len(payload)
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.measured: dict[str, Any] = {}
-
-    def __call__(self, name: str, seconds: float, floor: float, **extra: Any) -> None:
-        self.measured[name] = {
-            "seconds": round(seconds, 4),
-            "floor_seconds": round(floor, 4),
-            "ratio": round(seconds / floor, 2) if floor else None,
-            "target_seconds": TARGETS_S[name],
-            "meets_target": seconds < TARGETS_S[name],
-            **extra,
-        }
-        log(f"{name}: {seconds:.3f} s (floor {floor:.3f} s)")
-
-
 def measure_analysis(latest: Any, repeats: int, record: Recorder) -> None:
     from weasyprint import HTML
 
@@ -399,18 +343,18 @@ def measure_analysis(latest: Any, repeats: int, record: Recorder) -> None:
     from tandem.reports.pdf import DEFAULT_BASE_URL, StaticOnlyFetcher
 
     compute_indicators(survey_round=latest)  # warm the caches a first request would warm
-    seconds, results = _median_seconds(lambda: compute_indicators(survey_round=latest), repeats)
-    floor, _rows = _median_seconds(lambda: indicators_floor(latest.pk), repeats)
+    seconds, results = median_seconds(lambda: compute_indicators(survey_round=latest), repeats)
+    floor, _rows = median_seconds(lambda: indicators_floor(latest.pk), repeats)
     record("indicators", seconds, floor, answers=results.answers)
 
-    seconds, coverage = _median_seconds(lambda: compute_coverage(survey_round=latest), repeats)
-    coverage_floor_s, _rows = _median_seconds(lambda: coverage_floor(latest.pk), repeats)
+    seconds, coverage = median_seconds(lambda: compute_coverage(survey_round=latest), repeats)
+    coverage_floor_s, _rows = median_seconds(lambda: coverage_floor(latest.pk), repeats)
     record("coverage", seconds, coverage_floor_s, regions=len(coverage.regions))
 
     def html() -> str:
         return str(render_report_html(build_report(survey_round=latest), language="en"))
 
-    seconds, page = _median_seconds(html, repeats)
+    seconds, page = median_seconds(html, repeats)
     record("report_html", seconds, floor, bytes=len(page.encode()))
 
     def pdf() -> bytes:
@@ -422,8 +366,8 @@ def measure_analysis(latest: Any, repeats: int, record: Recorder) -> None:
         return bytes(HTML(string=page, base_url=base, url_fetcher=StaticOnlyFetcher(base)).write_pdf())
 
     pdf_repeats = max(1, repeats // 2)
-    seconds, document = _median_seconds(pdf, pdf_repeats)
-    plain, _plain_document = _median_seconds(plain_weasyprint, pdf_repeats)
+    seconds, document = median_seconds(pdf, pdf_repeats)
+    plain, _plain_document = median_seconds(plain_weasyprint, pdf_repeats)
     record("report_pdf", seconds, plain, bytes=len(document))
 
 
@@ -456,7 +400,7 @@ def measure_import(args: argparse.Namespace, world: dict[str, Any], rng: random.
         survey_round=survey_round, filename="kobo-export.csv", content=content, acting_user=None, context=COMMAND_LINE
     )
     seconds = time.perf_counter() - started
-    floor, _count = _median_seconds(lambda: import_floor(content), 1)
+    floor, _count = median_seconds(lambda: import_floor(content), 1)
     record(
         "import",
         seconds,
@@ -480,7 +424,7 @@ def main_worker(args: argparse.Namespace) -> int:
         call_command("migrate", verbosity=0)
         rng = random.Random(args.seed)
         world = build_world(args, rng)
-        record = Recorder()
+        record = Recorder(TARGETS_S)
         measure_analysis(world["rounds"][-1], args.repeats, record)
         measure_import(args, world, rng, record)
         result["measurements"] = record.measured

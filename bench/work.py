@@ -63,10 +63,7 @@ import os
 import platform
 import random
 import secrets
-import shutil
-import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -75,6 +72,10 @@ from pathlib import Path
 from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
+if str(BENCH_DIR.parent) not in sys.path:  # run as a script: the bench package sits beside it
+    sys.path.insert(0, str(BENCH_DIR.parent))
+from bench.worker import Recorder, log, median_seconds, run_in_database  # noqa: E402
+
 RESULTS_DIR = BENCH_DIR / "results"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
 # Page-facing figures only; the worker's steps have no target, they are reported per item.
@@ -96,10 +97,6 @@ HANDLER_NAME = "__main__.bench_handler"
 FLOOR_PAUSE = timedelta(days=7)
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def bench_handler(event: Any) -> None:
     """The benchmark's handler: it does nothing, so that the delivery itself is measured."""
 
@@ -109,40 +106,13 @@ def bench_handler(event: Any) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _worker(vendor: str, database_url: str, data_dir: str, args: argparse.Namespace) -> dict[str, Any]:
+def run_database(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
     arguments = [
         "--organisations", str(args.organisations), "--members", str(args.members),
         "--work-items", str(args.work_items), "--events", str(args.events),
         "--delivered-events", str(args.delivered_events), "--repeats", str(args.repeats), "--seed", str(args.seed),
     ]  # fmt: skip
-    if str(BENCH_DIR.parent) not in sys.path:  # run as a script: the bench package sits beside it
-        sys.path.insert(0, str(BENCH_DIR.parent))
-    from bench.worker import run_worker
-
-    return run_worker(Path(__file__).resolve(), vendor, database_url, data_dir, arguments)
-
-
-def run_database(vendor: str, args: argparse.Namespace) -> dict[str, Any]:
-    data_dir = tempfile.mkdtemp(prefix=f"tandem-bench-work-{vendor}-")
-    try:
-        if vendor == "sqlite":
-            return _worker(vendor, f"sqlite:///{data_dir}/bench.sqlite3", data_dir, args)
-        import psycopg
-
-        base = args.postgres_url.rstrip("/")
-        name = f"tandem_bench_{secrets.token_hex(6)}"
-        try:
-            with psycopg.connect(base + "/postgres", autocommit=True, connect_timeout=5) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
-        except psycopg.Error as exc:
-            return {"status": "skipped", "reason": f"PostgreSQL unreachable at {base}: {exc}".strip()}
-        try:
-            return _worker(vendor, f"{base}/{name}", data_dir, args)
-        finally:
-            with psycopg.connect(base + "/postgres", autocommit=True, connect_timeout=5) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
+    return run_in_database(Path(__file__).resolve(), vendor, args.postgres_url, arguments, "work")
 
 
 def main_parent(args: argparse.Namespace) -> int:
@@ -187,18 +157,6 @@ def main_parent(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------
 # Worker: build the data, measure.
 # --------------------------------------------------------------------------------------
-
-
-def _median_seconds(run: Callable[[], Any], repeats: int, reset: Callable[[], Any] | None = None) -> tuple[float, Any]:
-    """The median time of ``run``; ``reset`` (untimed) puts the data back before each run."""
-    times, result = [], None
-    for _ in range(repeats):
-        if reset is not None:
-            reset()
-        started = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
 
 
 def _db(value: datetime) -> Any:
@@ -640,23 +598,6 @@ def deliver_floor(now: datetime) -> int:
 # --- Measurements -----------------------------------------------------------------------------------
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.measured: dict[str, Any] = {}
-
-    def __call__(self, name: str, seconds: float, floor: float, **extra: Any) -> None:
-        target = TARGETS_S[name]
-        self.measured[name] = {
-            "seconds": round(seconds, 5),
-            "floor_seconds": round(floor, 5),
-            "ratio": round(seconds / floor, 2) if floor else None,
-            "target_seconds": target,
-            "meets_target": seconds < target if target is not None else None,
-            **extra,
-        }
-        log(f"{name}: {seconds:.4f} s (floor {floor:.4f} s)")
-
-
 def measure_pages(world: dict[str, Any], repeats: int, record: Recorder) -> None:
     from tandem.core.policy import places_of
     from tandem.core.queries import open_work_count, open_work_of, open_work_of_organisation
@@ -667,10 +608,10 @@ def measure_pages(world: dict[str, Any], repeats: int, record: Recorder) -> None
     count_sql = f"SELECT COUNT(*) FROM core_workitem w WHERE w.state = 'open' AND {where}"
 
     open_work_count(user)  # warm the caches a first request would warm
-    seconds, count = _median_seconds(lambda: open_work_count(user), repeats)
-    floor, rows = _median_seconds(lambda: _fetch(count_sql, params), repeats)
+    seconds, count = median_seconds(lambda: open_work_count(user), repeats)
+    floor, rows = median_seconds(lambda: _fetch(count_sql, params), repeats)
     # Of the real figure, the part spent building the queryset and compiling its SQL.
-    build, _sql = _median_seconds(lambda: open_work_of(user).query.get_compiler(using="default").as_sql(), repeats)
+    build, _sql = median_seconds(lambda: open_work_of(user).query.get_compiler(using="default").as_sql(), repeats)
     record(
         "header_count",
         seconds,
@@ -684,8 +625,8 @@ def measure_pages(world: dict[str, Any], repeats: int, record: Recorder) -> None
     )
 
     page_sql = _list_sql(where, PAGE)
-    seconds, page = _median_seconds(lambda: list(open_work_of(user)[:PAGE]), repeats)
-    floor, floor_rows = _median_seconds(lambda: _fetch(page_sql, params), repeats)
+    seconds, page = median_seconds(lambda: list(open_work_of(user)[:PAGE]), repeats)
+    floor, floor_rows = median_seconds(lambda: _fetch(page_sql, params), repeats)
     record(
         "work_list_page",
         seconds,
@@ -698,8 +639,8 @@ def measure_pages(world: dict[str, Any], repeats: int, record: Recorder) -> None
     )
 
     full_sql = _list_sql(where, None)
-    seconds, full = _median_seconds(lambda: list(open_work_of(user)), repeats)
-    floor, floor_rows = _median_seconds(lambda: _fetch(full_sql, params), repeats)
+    seconds, full = median_seconds(lambda: list(open_work_of(user)), repeats)
+    floor, floor_rows = median_seconds(lambda: _fetch(full_sql, params), repeats)
     record(
         "work_list_full",
         seconds,
@@ -710,8 +651,8 @@ def measure_pages(world: dict[str, Any], repeats: int, record: Recorder) -> None
     )
 
     organisation_sql = _list_sql("w.organisation_id = %s", None)
-    seconds, supervised = _median_seconds(lambda: list(open_work_of_organisation(home, user)), repeats)
-    floor, floor_rows = _median_seconds(lambda: _fetch(organisation_sql, [home.pk]), repeats)
+    seconds, supervised = median_seconds(lambda: list(open_work_of_organisation(home, user)), repeats)
+    floor, floor_rows = median_seconds(lambda: _fetch(organisation_sql, [home.pk]), repeats)
     record(
         "organisation_work_full",
         seconds,
@@ -749,9 +690,9 @@ def measure_escalation(world: dict[str, Any], repeats: int, record: Recorder) ->
 
     read = get_work_to_escalate(now).count()
     audit_before = AuditEntry.objects.count()
-    seconds, taken = _median_seconds(escalate, repeats, reset)
+    seconds, taken = median_seconds(escalate, repeats, reset)
     audit_per_run = (AuditEntry.objects.count() - audit_before) // repeats
-    floor, floor_taken = _median_seconds(lambda: escalate_floor(now), repeats, reset)
+    floor, floor_taken = median_seconds(lambda: escalate_floor(now), repeats, reset)
     reset()  # once more, untimed, counting the statements sent
     with counting_statements() as statements:
         escalate()
@@ -772,8 +713,8 @@ def measure_escalation(world: dict[str, Any], repeats: int, record: Recorder) ->
     # The next tick (the run above left nothing to do): the overdue rows still waiting for their
     # pause are read all the same.
     read = get_work_to_escalate(now).count()
-    seconds, taken = _median_seconds(escalate, repeats)
-    floor, floor_taken = _median_seconds(lambda: escalate_floor(now), repeats)
+    seconds, taken = median_seconds(escalate, repeats)
+    floor, floor_taken = median_seconds(lambda: escalate_floor(now), repeats)
     record("escalate_idle_tick", seconds, floor, rows_read=read, steps_taken=taken, floor_steps_taken=floor_taken)
     reset()
 
@@ -802,16 +743,16 @@ def measure_delivery(world: dict[str, Any], repeats: int, record: Recorder) -> N
                 return delivered, calls
 
     pending = Event.objects.filter(delivered_at__isnull=True).count()
-    seconds, (delivered, calls) = _median_seconds(deliver, repeats, reset)
+    seconds, (delivered, calls) = median_seconds(deliver, repeats, reset)
     deliveries = EventDelivery.objects.filter(event_id__gte=first).count()
 
     # Then nothing is pending, and the worker still asks every tick.
     pending_sql = "SELECT id, kind FROM core_event WHERE delivered_at IS NULL ORDER BY id LIMIT 200"
-    idle, idle_done = _median_seconds(events.deliver_pending, repeats)
-    idle_floor, idle_rows = _median_seconds(lambda: _fetch(pending_sql, []), repeats)
+    idle, idle_done = median_seconds(events.deliver_pending, repeats)
+    idle_floor, idle_rows = median_seconds(lambda: _fetch(pending_sql, []), repeats)
     idle_plan = _plan_of_last_query(events.deliver_pending)
 
-    floor, floor_delivered = _median_seconds(lambda: deliver_floor(now), repeats, reset)
+    floor, floor_delivered = median_seconds(lambda: deliver_floor(now), repeats, reset)
     reset()  # once more, untimed, for a sample of the statements sent
     sample = min(50, pending)
     with counting_statements() as statements:
@@ -853,7 +794,7 @@ def main_worker(args: argparse.Namespace) -> int:
                 cursor.execute("VACUUM (ANALYZE)")
                 cursor.execute("CHECKPOINT")
         result["build_seconds"] = round(time.perf_counter() - started, 1)
-        record = Recorder()
+        record = Recorder(TARGETS_S, digits=5)
         measure_pages(world, args.repeats, record)
         measure_escalation(world, args.repeats, record)
         measure_delivery(world, args.repeats, record)
