@@ -35,9 +35,7 @@ class Pictures:
 
     def status_chart(self) -> str:
         report = self.report
-        scopes = [(self.scope_name, report.overall_facts)]
-        if self.regional:
-            scopes += [(self.names[code], report.facts[code]) for code in report.country_codes]
+        scopes = self.scope.facts_of(report)
         rows = []
         for name, facts in scopes:
             if not facts.answers or too_few(facts.answers, report.small_number):

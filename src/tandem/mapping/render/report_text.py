@@ -692,9 +692,7 @@ class Writer:
 
     def status_rows(self) -> list[tuple[str, list[str], str]]:
         report = self.report
-        scopes = [(self.scope_name, report.overall_facts)]
-        if self.regional:
-            scopes += [(self.names[code], report.facts[code]) for code in report.country_codes]
+        scopes = self.scope.facts_of(report)
         return [
             (name, [count_text(facts.status(status)) for status in STATUSES], count_text(facts.answers))
             for name, facts in scopes
@@ -716,9 +714,7 @@ class Writer:
 
     def reach_rows(self) -> list[tuple[str, str, str, str]]:
         report = self.report
-        scopes = [(self.scope_name, report.overall_facts)]
-        if self.regional:
-            scopes += [(self.names[code], report.facts[code]) for code in report.country_codes]
+        scopes = self.scope.facts_of(report)
         return [
             (name, count_text(facts.places_per_year), count_text(facts.men_started), count_text(facts.men_completed))
             for name, facts in scopes
@@ -726,9 +722,7 @@ class Writer:
 
     def waiting_rows(self) -> list[tuple[str, str]]:
         report = self.report
-        scopes = [(self.scope_name, report.overall_facts)]
-        if self.regional:
-            scopes += [(self.names[code], report.facts[code]) for code in report.country_codes]
+        scopes = self.scope.facts_of(report)
         rows = []
         for name, facts in scopes:
             weeks = facts.waiting_weeks

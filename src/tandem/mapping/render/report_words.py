@@ -15,6 +15,7 @@ from tandem.mapping.rules.figures import (
 )
 from tandem.mapping.rules.indicators import INDICATORS, Indicator
 from tandem.mapping.rules.report import (
+    AnswerFacts,
     Report,
 )
 from tandem.reports.charts import Bar
@@ -42,6 +43,14 @@ class Scope:
         if figure.scope == ROUND:
             return self.name
         return figure.scope_name
+
+    def facts_of(self, report: Report) -> list[tuple[str, AnswerFacts]]:
+        """The answers' facts named by whom they are about: the whole scope first, then (in a
+        regional report) each country."""
+        scopes = [(self.name, report.overall_facts)]
+        if self.regional:
+            scopes += [(self.names[code], report.facts[code]) for code in report.country_codes]
+        return scopes
 
     def small_label(self) -> str:
         return _("Fewer than %(count)s programmes answered: counts shown, no share") % {"count": self.small_number}
