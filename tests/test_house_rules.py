@@ -80,6 +80,16 @@ def test_every_model_declared_scoped_is_reached_only_through_the_policy() -> Non
     assert unscoped == []
 
 
+def test_the_check_fails_for_a_model_taken_out_of_scoping() -> None:
+    # A model that stops being a ScopedModel, or stays one but declares no way to be
+    # reached, is named by the check above.
+    from tests.testapp.models import ProgrammeRecord, UndeclaredRecord
+
+    assert declares_a_policy(ProgrammeRecord)
+    assert not declares_a_policy(UndeclaredRecord)
+    assert not declares_a_policy(apps.get_model("core", "AuditEntry"))
+
+
 def test_a_model_with_encrypted_fields_or_a_compartment_is_scoped() -> None:
     for name, model in tandem_models().items():
         encrypted = any(isinstance(field, EncryptedTextField) for field in model._meta.get_fields())
