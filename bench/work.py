@@ -14,21 +14,21 @@ the same data:
   coordinator with several places (coordinator in one provider, administrator of three more,
   analyst in the network; her places cached as within a request) against one raw SQL
   ``COUNT(*)`` with the equivalent WHERE (open, and hers, her teams' or escalated to her roles).
-* work_list_page: the first 50 rows of ``open_work_of(user)`` (with ``select_related``) against
+* work_list_page: the first page (100 rows) of ``open_work_of(user)`` (with ``select_related``) against
   raw SQL selecting the same columns, joins, order and LIMIT.
-* work_list_full: every row of ``open_work_of(user)``, as ``work_list_view`` reads it (it does
-  not paginate), against the same raw SQL without LIMIT.
-* organisation_work_full: every row of ``open_work_of_organisation`` (the supervised
-  organisation's page, not paginated either) for the coordinator's own organisation, against
-  raw SQL for that organisation's open rows.
+* work_list_full: every row of ``open_work_of(user)`` (what the pages would read if they did
+  not come in pages), against the same raw SQL without LIMIT.
+* organisation_work_full: every row of ``open_work_of_organisation`` for the coordinator's own
+  organisation, against raw SQL for that organisation's open rows.
 * escalate_overdue: ``work.escalate_overdue()`` (clock frozen at the build time) over the
   overdue backlog, against two raw UPDATE statements in one transaction that take the same
   steps (level 0 to the first role, or the second where there is no first; level 1 to level 2
   once the pause has passed). The real code also writes one audit entry per step; the floor
-  does not. The levels are set back between runs, outside the timing.
+  does not. The levels (and when each item is to be looked at next) are set back between runs,
+  outside the timing.
 * escalate_idle_tick: ``escalate_overdue()`` again right after, when nothing is left to
-  escalate, as the worker runs it every tick; against the floor UPDATE statements, which then
-  change nothing either.
+  escalate, as the worker runs it every tick (it reads only the items whose time to be looked at
+  has come); against the floor UPDATE statements, which then change nothing either.
 * deliver_pending: ``events.deliver_pending()`` called until it returns 0 (as the worker does
   tick after tick), delivering every pending event to a no-op handler registered for the
   benchmark, against reading the same events and inserting their delivery rows with one
@@ -47,7 +47,8 @@ write 100,000 audit entries and take far longer than the benchmark), with the sa
 ``open_work`` sets: keys of its shape, escalation roles from the rule and the organisation's
 kind, priorities of the rules. Open items are due between an hour and 30 days ahead (80 %) or
 behind (20 %); the overdue ones sit at escalation level 0, at level 1 escalated long ago or an
-hour ago, or at level 2. On PostgreSQL the load is then settled (``VACUUM (ANALYZE)`` and
+hour ago, or at level 2, each with the time the worker is to look at it next as the actions set
+it. On PostgreSQL the load is then settled (``VACUUM (ANALYZE)`` and
 ``CHECKPOINT``), as autovacuum and the checkpointer would soon do.
 
 Results are JSON, printed and written to bench/results/work-<timestamp>.json (or ``--output``):
@@ -89,7 +90,7 @@ TARGETS_S: dict[str, float | None] = {
     "deliver_pending": None,
     "deliver_idle_tick": None,
 }
-PAGE = 50
+PAGE = 100  # as core.views.work.PAGE_SIZE
 EVENT_KIND = "bench.noted"
 HANDLER_NAME = "__main__.bench_handler"
 # Level-1 items escalated "long ago" are 10-30 days back, "recently" 0.5-3 hours back; every
@@ -351,6 +352,13 @@ def _draw_item(n: int, rng: random.Random, world: dict[str, Any], plan: dict[Any
             elif step >= 0.8:
                 level, escalated_at = 2, now - timedelta(days=rng.uniform(1, 10))
         created_at = due_at - timedelta(days=rng.uniform(1, 14))
+    # When the worker looks at the item next, as the actions leave it: when it falls due, when
+    # the pause after its first step ends, or never (closed, or no step left).
+    escalate_at = None
+    if state == WorkItem.State.OPEN and level == 0 and (first or second):
+        escalate_at = due_at
+    elif state == WorkItem.State.OPEN and level == 1 and second and escalated_at is not None:
+        escalate_at = rule.escalate_every.after(escalated_at, country)
     event_pk = rng.choice(world["history_ids"]) if world["history_ids"] and rng.random() < 0.5 else None
     assignee = f"u{owner_pk}" if owner_pk is not None else f"t{team}"
     return WorkItem(
@@ -370,6 +378,7 @@ def _draw_item(n: int, rng: random.Random, world: dict[str, Any], plan: dict[Any
         escalation_role_2=second,
         escalation_level=level,
         escalated_at=escalated_at,
+        escalate_at=escalate_at,
         state=state,
         created_at=created_at,
         closed_at=closed_at,
@@ -674,14 +683,15 @@ def measure_escalation(world: dict[str, Any], repeats: int, record: Recorder) ->
     now: datetime = world["now"]
     overdue = WorkItem._base_manager.filter(state=WorkItem.State.OPEN, due_at__lte=now)
     snapshot = [
-        (level, _db(at) if at is not None else None, pk)
-        for pk, level, at in overdue.values_list("pk", "escalation_level", "escalated_at")
+        (level, _db(at) if at is not None else None, _db(look) if look is not None else None, pk)
+        for pk, level, at, look in overdue.values_list("pk", "escalation_level", "escalated_at", "escalate_at")
     ]
 
     def reset() -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(
-                "UPDATE core_workitem SET escalation_level = %s, escalated_at = %s WHERE id = %s", snapshot
+                "UPDATE core_workitem SET escalation_level = %s, escalated_at = %s, escalate_at = %s WHERE id = %s",
+                snapshot,
             )
 
     def escalate() -> int:
@@ -710,8 +720,8 @@ def measure_escalation(world: dict[str, Any], repeats: int, record: Recorder) ->
         plan=_plan_of_last_query(lambda: list(get_work_to_escalate(now))),
     )
 
-    # The next tick (the run above left nothing to do): the overdue rows still waiting for their
-    # pause are read all the same.
+    # The next tick (the run above left nothing to do): only the items whose time to be looked
+    # at has come are read, not every overdue one.
     read = get_work_to_escalate(now).count()
     seconds, taken = median_seconds(escalate, repeats)
     floor, floor_taken = median_seconds(lambda: escalate_floor(now), repeats)
