@@ -498,10 +498,19 @@ def run(args: argparse.Namespace) -> int:
         data = _demo_folder(args)
         _prepare_demo_environment(data)
         _setup_django()
+        from django.core.exceptions import ValidationError
         from django.core.management import call_command
+        from django.db import DatabaseError
 
         call_command("migrate", verbosity=0)
-        call_command("loaddemo", stdout=sys.stdout)
+        try:
+            call_command("loaddemo", stdout=sys.stdout)
+        except (ValidationError, DatabaseError) as error:
+            # The demo's data was changed in a way its loader cannot bring up to date.
+            raise UserError(
+                f"the demo data in {data} could not be brought up to date ({error}); "
+                "move or delete that folder to start a new demo"
+            ) from None
         print(f"\nTandem demo: http://{args.host}:{args.port}/   (data in {data})")
         print(f"Second step of sign-in: the demo accepts the code {DEMO_OTP_TOKEN} (demo only).")
         if args.no_serve:

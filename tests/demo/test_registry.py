@@ -83,3 +83,11 @@ def test_most_programmes_depend_on_international_donors(built: None) -> None:
     funded = [p.funding_sources for p in Programme.objects.exclude(funding_sources=["none"])]
     international = sum("international" in sources for sources in funded)
     assert international > len(funded) / 2
+
+
+def test_building_again_after_a_programme_was_renamed_keeps_it_and_adds_no_other(built: None) -> None:
+    Programme.objects.filter(code="AL-016").update(name="Renamed by a visitor")
+    count = Programme.objects.count()
+    registry.build()
+    assert Programme.objects.count() == count
+    assert Programme.objects.get(code="AL-016").name == "Renamed by a visitor"

@@ -31,8 +31,9 @@ def is_member(user: User, organisation: Organisation) -> bool:
     return Membership._base_manager.filter(user=user, organisation=organisation).exists()
 
 
-def get_programme(provider: Organisation, name: str) -> Programme | None:
-    return Programme.objects.filter(provider=provider, name=name).first()
+def programme_exists(code: str) -> bool:
+    # By its reference code, which stays when someone renames the programme.
+    return Programme.objects.filter(code=code).exists()
 
 
 def get_round(name: str) -> SurveyRound | None:

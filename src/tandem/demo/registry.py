@@ -232,7 +232,7 @@ def build() -> int:
     regions = {r.code: r for r in Region.objects.filter(code__in={c for p in PROGRAMMES for c in p.regions})}
     for demo in PROGRAMMES:
         provider = providers[(demo.country, demo.provider)]
-        if demo_queries.get_programme(provider, demo.name) is not None:
+        if demo_queries.programme_exists(demo.code):
             continue
         seat = regions[demo.regions[0]]
         rng = _seeded(f"tandem-demo-location:{demo.code}")
