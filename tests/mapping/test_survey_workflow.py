@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from tandem.core import clock
 from tandem.core.models import AuditEntry
@@ -273,6 +275,17 @@ def test_a_move_refused_on_the_web_is_on_the_record(client: Client, world: World
     entry = AuditEntry.objects.get(action="mapping.answer.refused", object_id=str(answer.pk))
     assert entry.actor == world.coordinator
     assert '"event":"accept"' in entry.detail
+
+
+def test_a_move_refused_to_someone_with_no_step_to_take_shows_why(client: Client, world: World, setting) -> None:
+    answer = complete(world, draft(world, setting))
+    answer = actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
+    sign_in(client, world.coordinator)
+    response = client.post(f"/programmes/answers/{answer.pk}/accept/", {"version": answer.version})
+    assert response.context["events"] == []
+    reason = json.loads(AuditEntry.objects.get(action="mapping.answer.refused").detail)["reason"]
+    assert reason
+    assert escape(reason) in response.content.decode()
 
 
 def test_a_move_by_someone_without_a_part_in_the_answer_is_a_denied_attempt(world: World, setting) -> None:
