@@ -350,6 +350,21 @@ def test_a_csv_that_is_not_utf8_text_is_refused(content: bytes) -> None:
     )
 
 
+def test_a_workbook_of_many_rows_is_refused_before_its_rows_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(2, 60_002))
+    content = with_parts({SHEET_ENTRY: sheet_xml(HEADER_ROW + rows)})
+
+    def not_reached(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the rows were read")
+
+    monkeypatch.setattr("openpyxl.load_workbook", not_reached)
+    assert limit_passed("many.xlsx", content)[:2] == ("max_rows", 20_000)
+
+
+def test_a_workbook_named_csv_is_read_as_the_workbook_it_is() -> None:
+    assert read_table("saved-as.csv", workbook([["programme"], ["AL-001"]])).rows == [["AL-001"]]
+
+
 def test_gaps_between_rows_of_a_workbook_are_read_as_empty_rows() -> None:
     content = with_parts({SHEET_ENTRY: sheet_xml(HEADER_ROW + '<row r="3"><c r="A3"><v>7</v></c></row>')})
     assert read_table("gaps.xlsx", content).rows == [[], [7]]

@@ -159,9 +159,11 @@ class Table:
 
 def read_table(filename: str, content: bytes, limits: Limits = DEFAULT_LIMITS) -> Table:
     """A CSV (comma, semicolon or tab separated, UTF-8 with or without BOM) or the first sheet
-    of an XLSX workbook, by the file's name."""
+    of an XLSX workbook, by the file's name; a workbook (or an old Excel file) named .csv is read
+    as what it is, not refused as text that is not UTF-8."""
     check_format(filename)
-    reader = read_csv if PurePath(filename).suffix.lower() == ".csv" else read_xlsx
+    as_csv = PurePath(filename).suffix.lower() == ".csv" and not content.startswith((_ZIP_FILE, _COMPOUND_FILE))
+    reader = read_csv if as_csv else read_xlsx
     table = reader(content, limits)
     if not any(table.headers):
         raise UnreadableFile(Message(EMPTY))
@@ -223,7 +225,9 @@ def read_csv(content: bytes, limits: Limits = DEFAULT_LIMITS) -> Table:
 # An OLE2 compound file: an old .xls, or an .xlsx encrypted with a password.
 _COMPOUND_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-# Every entry of a zip's central directory starts with this signature.
+# A zip file (an XLSX workbook among them) starts with this signature,
+_ZIP_FILE = b"PK\x03\x04"
+# and every entry of its central directory with this one.
 _ZIP_ENTRY = b"PK\x01\x02"
 # openpyxl parses every part whole except two kinds, which it streams, letting go of one element
 # at a time: each row of a worksheet and each text of the shared strings. It finds those parts
@@ -358,6 +362,12 @@ class _ElementCounter:
             self.depth, self.in_row = 1, 0
             self.rows += 1
             self.row_reference, self.cells = attributes.get("r", ""), 0
+            if name == _SHEET_ROW:
+                # openpyxl reads a row numbered 25,000 as the 25,000th, the gap filled with empty
+                # rows: past the limit, the sheet is refused here, before it is read at all.
+                number = int(self.row_reference) if self.row_reference.isdigit() else self.rows
+                if number > self.limits.max_rows + 1:
+                    raise _rows_past_limit(self.limits)
         elif name == _OVERRIDE:
             self.overrides.append((attributes.get("PartName", "").removeprefix("/"), attributes.get("ContentType", "")))
         self.kept += 1
@@ -524,11 +534,15 @@ def _table(rows: list[list[Raw]]) -> Table:
 def _check_row(index: int, cells: Sequence[Raw], limits: Limits) -> None:
     """Check the row at ``index`` (0 for the column names) before it is kept."""
     if index > limits.max_rows:
-        raise LimitExceeded(Message(TOO_MANY_ROWS, {"limit": limits.max_rows}), limit="max_rows", value=limits.max_rows)
+        raise _rows_past_limit(limits)
     if len(cells) > limits.max_columns:
         raise _too_many_columns(limits)
     if any(isinstance(cell, str) and len(cell) > limits.max_cell_chars for cell in cells):
         raise _cell_too_long(index + 1, limits)
+
+
+def _rows_past_limit(limits: Limits) -> LimitExceeded:
+    return LimitExceeded(Message(TOO_MANY_ROWS, {"limit": limits.max_rows}), limit="max_rows", value=limits.max_rows)
 
 
 def _too_many_columns(limits: Limits) -> LimitExceeded:
