@@ -13,6 +13,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -101,8 +102,11 @@ def language_options(page: str) -> list[tuple[str, str, str]]:
 def test_the_account_page_names_each_language_in_its_own_words(client: Client, world: World) -> None:
     sign_in(client, world.coordinator)
     options = language_options(account_page(client, "en"))
-    assert options == [(code, code, get_language_info(code)["name_local"]) for code, _name in django_settings.LANGUAGES]
-    assert ("sq", "sq", "shqip") in options
+    assert options == [
+        (code, code, capfirst(get_language_info(code)["name_local"])) for code, _name in django_settings.LANGUAGES
+    ]
+    assert ("sq", "sq", "Shqip") in options
+    assert ("sr", "sr", "Српски") in options
 
 
 @pytest.mark.parametrize("language", ["mk", "cnr"])
@@ -161,3 +165,11 @@ def test_every_password_text_of_the_account_page_is_marked_for_tandems_catalogue
             except ValidationError as error:
                 shown |= {str(refusal.message) for refusal in error.error_list}
     assert shown - marked == set()
+
+
+def test_an_authenticator_set_up_in_english_is_named_in_the_language_of_the_page(client: Client, world: World) -> None:
+    sign_in(client, world.coordinator)  # her authenticator was set up with English active
+    assert TOTPDevice.objects.filter(user=world.coordinator, name="Authenticator app").exists()
+    page = account_page(client, "sq")
+    assert "Aplikacion vërtetimi" in page
+    assert "Authenticator app" not in page

@@ -28,7 +28,7 @@ def test_the_administrator_resets_a_members_second_factor_and_it_is_on_the_recor
     membership = Membership.objects.get(user=world.facilitator)
     sign_in(client, world.org_admin)
     response = client.post(reset_url(world, membership), follow=True)
-    assert "she sets up a new one when she next signs in" in response.content.decode()
+    assert "a new one is set up at the next sign-in" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=world.facilitator).exists()
     entry = AuditEntry.objects.get(action="second_factor.reset")
     assert entry.actor_id == world.org_admin.pk

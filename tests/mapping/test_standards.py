@@ -38,7 +38,7 @@ def catalogue(**criterion: Any) -> dict[str, Any]:
         "evidence": {"question": "partner_contact", "operator": "in", "value": ["yes"]},
         **criterion,
     }
-    return {"key": "test", "version": 1, "title": {"en": "Test"}, "source": "A test", "criteria": [item]}
+    return {"key": "test", "version": 1, "title": {"en": "Test"}, "source": {"en": "A test"}, "criteria": [item]}
 
 
 def test_the_article_16_catalogue_has_the_criteria_a_mapping_reports() -> None:
@@ -56,8 +56,11 @@ def test_the_article_16_catalogue_has_the_criteria_a_mapping_reports() -> None:
 
 
 def test_the_article_16_catalogue_names_its_source() -> None:
-    assert "Istanbul Convention" in shipped_standard(ARTICLE_16).source
-    assert "Article 16" in shipped_standard(ARTICLE_16).source
+    standard = shipped_standard(ARTICLE_16)
+    assert "Istanbul Convention" in standard.source_text("en")
+    assert "Article 16" in standard.source_text("en")
+    assert "Konventa e Stambollit" in standard.source_text("sq")
+    assert "Истанбулска конвенција" in standard.source_text("sr")
 
 
 def test_every_criterion_is_labelled_and_explained_in_the_main_languages() -> None:

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.utils.text import capfirst
 from django.utils.translation import get_language_info, gettext_lazy as _
 
 from tandem.core.models import Organisation, User
@@ -56,10 +57,10 @@ class AddDeviceForm(CodeForm):
 
 
 def languages_in_their_own_words() -> list[tuple[str, str]]:
-    """The languages Tandem offers, each named as its readers name it ("shqip", "македонски"), as
+    """The languages Tandem offers, each named as its readers name it ("Shqip", "Македонски"), as
     the header's switcher names them: someone who cannot read the page's language still finds
-    her own."""
-    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+    her own. Each begins with a capital, as items of a list do (Django's names differ)."""
+    return [(code, capfirst(get_language_info(code)["name_local"])) for code, _name in settings.LANGUAGES]
 
 
 class LanguageSelect(forms.Select):

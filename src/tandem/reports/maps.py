@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from tandem.geo.models import COUNTRY_NAMES, FOOTNOTED
 from tandem.reports import svg
@@ -91,12 +91,16 @@ def outlines() -> dict[str, Any]:
     return data
 
 
+# Licences the outlines may carry, named in the reader's language.
+LICENCES = {"public domain": gettext_lazy("public domain")}
+
+
 def source_line() -> str:
     """The attribution printed under every map, for example "Outlines: Natural Earth 4.1.0 via world-atlas 2.0.2"."""
     source = outlines()["source"]
     return _("Outlines: Natural Earth %(data_version)s (%(data_licence)s) via %(package)s %(version)s") % {
         "data_version": source["data_version"],
-        "data_licence": source["data_licence"],
+        "data_licence": LICENCES.get(source["data_licence"], source["data_licence"]),
         "package": source["name"],
         "version": source["version"],
     }

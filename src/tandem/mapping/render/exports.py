@@ -79,7 +79,7 @@ def results_json(results: IndicatorResults) -> dict[str, Any]:
                 "key": standard.key,
                 "version": standard.version,
                 "title": standard.text(),
-                "source": standard.source,
+                "source": standard.source_text(),
             },
             "figures": [item.as_dict() for item in (results.compliance.overall, *results.compliance.countries)],
             "criteria": [

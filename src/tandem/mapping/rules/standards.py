@@ -4,7 +4,7 @@ values of its survey answer.
 A catalogue is a JSON file (the shipped ones live in ``mapping/standards/``)::
 
     {"key": "istanbul-article-16", "version": 1,
-     "title": {lang: text}, "source": "where the criteria come from",
+     "title": {lang: text}, "source": {lang: where the criteria come from},
      "criteria": [
         {"key": "victim_safety",
          "label": {lang: text}, "explanation": {lang: text},
@@ -129,11 +129,14 @@ class Standard:
     key: str
     version: int
     title: Mapping[str, str]
-    source: str
+    source: Mapping[str, str]
     criteria: tuple[Criterion, ...]
 
     def text(self, language: str | None = None) -> str:
         return text_in(self.title, language)
+
+    def source_text(self, language: str | None = None) -> str:
+        return text_in(self.source, language)
 
     def criterion(self, key: str) -> Criterion:
         for criterion in self.criteria:
@@ -170,12 +173,11 @@ def parse_standard(data: Any, *, origin: str = "standard") -> Standard:
 
 def _parse(data: Any, origin: str) -> Standard:
     data = required(data, ("key", "version", "title", "source", "criteria"), origin)
-    key, version, source = key_of(data, origin), data["version"], data["source"]
+    key, version = key_of(data, origin), data["version"]
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise StandardError(f"{origin}: 'version' must be a whole number from 1")
-    if not isinstance(source, str) or not source.strip():
-        raise StandardError(f"{origin}: 'source' must name where the criteria come from")
     title = texts(data["title"], f"{origin}: title")
+    source = texts(data["source"], f"{origin}: source")
     if not isinstance(data["criteria"], list) or not data["criteria"]:
         raise StandardError(f"{origin}: 'criteria' must be a non-empty list")
     criteria: list[Criterion] = []
