@@ -173,8 +173,7 @@ def membership_second_factor_reset_view(request: HttpRequest, organisation_id: i
     else:
         messages.success(
             request,
-            _("The authenticators of %(name)s are removed: a new one is set up at the next sign-in.")
-            % {"name": name},
+            _("The authenticators of %(name)s are removed: a new one is set up at the next sign-in.") % {"name": name},
         )
     return redirect("core:organisation_detail", organisation_id=organisation_id)
 
