@@ -264,6 +264,20 @@ MATRIX: list[Row] = [
         signed_in(NOT_FOUND),
         lambda fx, user: {"round_id": fx.other_round.pk},
     ),
+    Row(
+        "mapping:round_indicators_csv",
+        "GET",
+        "own",
+        signed_in(NOT_FOUND, coordinator=OK, org_admin=OK, analyst=OK, auditor=OK, gov_viewer=OK, outsider=OK),
+        lambda fx, user: {"round_id": fx.survey_round.pk},
+    ),
+    Row(
+        "mapping:round_indicators_csv",
+        "GET",
+        "other",
+        signed_in(NOT_FOUND),
+        lambda fx, user: {"round_id": fx.other_round.pk},
+    ),
     # Only a provider's coordinators and administrators answer for its programmes.
     Row(
         "mapping:answer_start",

@@ -5,6 +5,7 @@ recommendations from the results, in the report's language, on the command line 
 from __future__ import annotations
 
 import base64
+import csv
 import io
 import itertools
 import json
@@ -412,6 +413,35 @@ def test_the_pdf_is_downloaded_and_audited(client: Client, world: World, web_rou
     entry = AuditEntry.objects.get(action="mapping.report")
     assert entry.actor_id == world.auditor.pk
     assert json.loads(entry.detail) == {"round": web_round.pk, "country": None, "format": "pdf", "language": "en"}
+
+
+def test_the_indicators_behind_the_report_are_downloaded_as_csv_and_audited(
+    client: Client, world: World, web_round: SurveyRound
+) -> None:
+    sign_in(client, world.auditor)
+    report = client.get(f"/programmes/rounds/{web_round.pk}/report/?country=AL").content.decode()
+    assert f'href="/programmes/rounds/{web_round.pk}/indicators.csv?country=AL"' in report
+    response = client.get(f"/programmes/rounds/{web_round.pk}/indicators.csv?country=AL")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="indicators-round-{web_round.pk}-al.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["indicator", "label", "scope"]
+    assert any("Open Door Programme" in row for row in rows[1:])
+    entry = AuditEntry.objects.get(action="mapping.indicators_exported")
+    assert entry.actor_id == world.auditor.pk
+    assert json.loads(entry.detail) == {"round": web_round.pk, "country": "AL", "format": "csv"}
+
+
+def test_a_programme_name_that_is_a_formula_is_written_to_the_csv_as_text(
+    client: Client, world: World, web_round: SurveyRound
+) -> None:
+    published(web_round, '=HYPERLINK("http://example.org","x")')
+    sign_in(client, world.auditor)
+    response = client.get(f"/programmes/rounds/{web_round.pk}/indicators.csv")
+    names = [cell for row in csv.reader(io.StringIO(response.content.decode())) for cell in row if "HYPERLINK" in cell]
+    assert names
+    assert all(name.startswith("'=") for name in names)
 
 
 def test_the_headings_go_down_one_level_at_a_time(survey_round: SurveyRound) -> None:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/imports/<int:job_id>/", imports.import_job_view, name="import_job"),
     path("rounds/<int:round_id>/report/", reports.round_report_view, name="round_report"),
     path("rounds/<int:round_id>/report.pdf", reports.round_report_pdf_view, name="round_report_pdf"),
+    path("rounds/<int:round_id>/indicators.csv", reports.round_indicators_csv_view, name="round_indicators_csv"),
     path("rounds/<int:round_id>/programmes/<int:programme_id>/answer/", answers.answer_start_view, name="answer_start"),
     path("answers/<int:answer_id>/", answers.answer_view, name="answer"),
     path("answers/<int:answer_id>/edit/", answers.answer_edit_view, name="answer_edit"),

@@ -1,10 +1,10 @@
-"""The mapping report on the web: the HTML page and the PDF download, for everyone who can see
-the round, built from its published answers when asked for.
+"""The mapping report on the web: the HTML page, the PDF download and the indicators behind it
+as CSV, for everyone who can see the round, built from its published answers when asked for.
 
 Viewing the HTML page is not written to the audit log: it shows only published answers, which
 every participant of the round already sees, and people open it again and again while they
 read; the log would fill with entries that prove nothing. A PDF download is a copy that leaves
-Tandem, and is audited like the report written on the command line."""
+Tandem, and is audited like the report written on the command line; so is the CSV."""
 
 from __future__ import annotations
 
@@ -19,11 +19,14 @@ from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_safe
 
 from tandem.core.http import audit_context, signed_in_user
+from tandem.core.spreadsheets import csv_writer
 from tandem.geo.models import Country
-from tandem.mapping.actions.exports import record_report
+from tandem.mapping.actions.exports import record_figures_export, record_report
 from tandem.mapping.models import SurveyRound
+from tandem.mapping.queries.figures import compute_indicators
 from tandem.mapping.queries.report import build_report
 from tandem.mapping.queries.rounds import access_round
+from tandem.mapping.render import exports
 from tandem.mapping.render.report import render_report_html, render_report_pdf, report_filename
 from tandem.mapping.rules.report import Report
 
@@ -48,13 +51,18 @@ class ReportFilterForm(forms.Form):
         return self.countries.get(code)
 
 
-def _report(request: HttpRequest, round_id: int) -> tuple[SurveyRound, Report]:
+def _round_and_country(request: HttpRequest, round_id: int) -> tuple[SurveyRound, Country | None]:
     survey_round = access_round(signed_in_user(request), round_id, context=audit_context(request))
     form = ReportFilterForm(request.GET, countries=list(survey_round.countries.all()))
     if not form.is_valid():
         # A country that is not in the round: as if there were no such report.
         raise Http404
-    return survey_round, build_report(survey_round=survey_round, country=form.chosen())
+    return survey_round, form.chosen()
+
+
+def _report(request: HttpRequest, round_id: int) -> tuple[SurveyRound, Report]:
+    survey_round, country = _round_and_country(request, round_id)
+    return survey_round, build_report(survey_round=survey_round, country=country)
 
 
 def _query(report: Report) -> str:
@@ -69,6 +77,7 @@ def round_report_view(request: HttpRequest, round_id: int) -> HttpResponse:
         "round_url": reverse("mapping:round_detail", args=[survey_round.pk]),
         "report_url": reverse("mapping:round_report", args=[survey_round.pk]),
         "pdf_url": reverse("mapping:round_report_pdf", args=[survey_round.pk]) + _query(report),
+        "csv_url": reverse("mapping:round_indicators_csv", args=[survey_round.pk]) + _query(report),
         "country_choices": [(country.code, country.display_name) for country in survey_round.countries.all()],
     }
     return HttpResponse(render_report_html(report, language=get_language(), page=page))
@@ -89,4 +98,28 @@ def round_report_pdf_view(request: HttpRequest, round_id: int) -> HttpResponse:
     )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report_filename(report, "pdf")}"'
+    return response
+
+
+@login_required
+@require_safe
+def round_indicators_csv_view(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The indicators behind the report, one row per figure (programmes included), as the
+    command ``tandem mapping indicators --format csv`` writes them."""
+    survey_round, country = _round_and_country(request, round_id)
+    results = compute_indicators(survey_round=survey_round, country=country)
+    record_figures_export(
+        kind="indicators",
+        survey_round=survey_round,
+        country=country,
+        file_format="csv",
+        acting_user=signed_in_user(request),
+        context=audit_context(request),
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    writer = csv_writer(response)
+    writer.writerow(exports.CSV_HEADER)
+    writer.writerows(exports.results_csv_rows(results))
+    suffix = f"-{country.code.lower()}" if country is not None else ""
+    response["Content-Disposition"] = f'attachment; filename="indicators-round-{survey_round.pk}{suffix}.csv"'
     return response
