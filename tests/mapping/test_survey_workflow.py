@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ from tandem.core.models import AuditEntry
 from tandem.mapping.actions import answers as actions
 from tandem.mapping.actions.answers import AnswerRefused, StaleAnswer
 from tandem.mapping.actions.questionnaires import load_shipped_questionnaires
-from tandem.mapping.models import AnswerStatus, Questionnaire, SurveyAnswer
+from tandem.mapping.models import AnswerStatus, Questionnaire, SurveyAnswer, SurveyRound
 from tandem.mapping.queries.answers import answers_visible_to
 from tests import factories
 from tests.conftest import World, sign_in
@@ -415,3 +415,17 @@ def test_an_incomplete_answer_is_saved_but_not_submitted_from_the_form(client: C
     assert response.status_code == 422
     assert (stored.status, stored.values["places_per_year"]) == (AnswerStatus.DRAFT, 30)
     assert "Your answer is saved, but it cannot be submitted yet" in response.content.decode()
+
+
+def test_withdrawing_an_answer_of_a_closed_round_is_warned_of_first(client: Client, world: World, setting) -> None:
+    answer = complete(world, draft(world, setting))
+    answer = actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
+    answer = actions.accept_answer(acting_user=world.auditor, answer=answer, expected_version=answer.version)
+    answer = actions.publish_answer(acting_user=world.auditor, answer=answer, expected_version=answer.version)
+    sign_in(client, world.auditor)
+    warning = "Withdrawing the publication takes this answer out of the round's report"
+    assert warning not in client.get(f"/programmes/answers/{answer.pk}/").content.decode()
+    SurveyRound.objects.filter(pk=answer.round_id).update(opens_on=date(2025, 1, 1), closes_on=date(2025, 6, 30))
+    page = client.get(f"/programmes/answers/{answer.pk}/").content.decode()
+    assert "This round closed on 30 June 2025." in page
+    assert warning in page

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tandem.core import clock
 from tandem.core.http import audit_context, signed_in_user
 from tandem.core.roles import Action
 from tandem.core.scoping import record_denied
@@ -133,6 +134,9 @@ def _render_answer(
         "can_edit": AUTHOR in parties and answer.status in EDITABLE_STATUSES,
         # The comments go with a decision on the answer; publishing or withdrawing takes none.
         "asks_for_comment": any(event in COMMENTED_EVENTS for event, _label in events),
+        # Withdrawing an answer of a closed round changes a report that may already be read.
+        "withdraws_from_closed_round": any(event == WITHDRAW for event, _label in events)
+        and answer.round.closes_on < clock.today(),
         "review_form": review_form or ReviewForm(initial={"version": answer.version}),
         "problems": problems or [],
     }
