@@ -5,15 +5,15 @@ the rounds list keeps the rounds apart from the answers waiting for review."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.utils import formats, translation
 
-from tandem.core import clock
-from tandem.core.models import User
+from tandem.core import clock, events
+from tandem.core.models import User, WorkItem
 from tandem.core.tables import DEFAULT_LIMITS
 from tandem.mapping.actions import answers as actions
 from tandem.mapping.models import AnswerStatus, SurveyAnswer
@@ -195,3 +195,18 @@ def test_the_rounds_list_has_its_own_heading_below_the_answers_waiting_for_revie
     assert '<section aria-labelledby="rounds">' in page
     assert '<h2 id="rounds">Rounds you take part in</h2>' in page
     assert page.index('<h2 id="waiting">') < page.index('<h2 id="rounds">') < page.index(draft.round.name + "</a>")
+
+
+def test_the_round_organiser_sees_when_a_review_held_by_another_reviewer_is_due_and_overdue(
+    client: Client, world: World, draft: SurveyAnswer
+) -> None:
+    answer = submitted(world, draft)
+    events.deliver_pending()  # the review becomes the auditor's work, due in ten working days
+    due = WorkItem.objects.get(subject_id=str(answer.pk), state=WorkItem.State.OPEN).due_at
+    sign_in(client, world.analyst)
+    page = client.get("/programmes/rounds/").content.decode()
+    assert formats.date_format(due, "SHORT_DATE_FORMAT") in page
+    assert 'class="overdue"' not in page
+    with clock.frozen(due + timedelta(days=1)):
+        page = client.get("/programmes/rounds/").content.decode()
+    assert '<tr class="overdue">' in page

@@ -154,17 +154,22 @@ def answers_waiting_for_review(user: User | Any) -> QuerySet[SurveyAnswer]:
     )
 
 
-def review_due_dates(user: User | Any, answers: list[SurveyAnswer]) -> dict[int, Any]:
-    """When the user's review of each of these answers is due (from her open work)."""
-    from tandem.core.queries import open_work_of
+def review_due_dates(answers: list[SurveyAnswer]) -> dict[int, Any]:
+    """When the review of each of these answers is due: the earliest open review work of the
+    answer, whoever holds it (the round's organisers see the deadlines of every reviewer).
+    Only the dates are read; the answers are those the reader may already decide on."""
+    from tandem.core.models import WorkItem
     from tandem.mapping.work_rules import REVIEW_ANSWER
 
     ids = [str(answer.pk) for answer in answers]
     if not ids:
         return {}
-    items = open_work_of(user).filter(
-        rule=REVIEW_ANSWER.key, subject_type=SurveyAnswer._meta.label_lower, subject_id__in=ids
-    )
+    items = WorkItem._base_manager.filter(
+        rule=REVIEW_ANSWER.key,
+        subject_type=SurveyAnswer._meta.label_lower,
+        subject_id__in=ids,
+        state=WorkItem.State.OPEN,
+    ).order_by("due_at")
     due: dict[int, Any] = {}
     for subject_id, due_at in items.values_list("subject_id", "due_at"):
         due.setdefault(int(subject_id), due_at)

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from tandem.core import clock
 from tandem.core.http import audit_context, signed_in_user
 from tandem.mapping.models import SurveyAnswer
 from tandem.mapping.queries.answers import (
@@ -33,8 +34,12 @@ def round_list_view(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     rounds = rounds_visible_to(user).prefetch_related("countries")
     waiting = list(answers_waiting_for_review(user).select_related("round", "programme", "programme__country"))
-    due = review_due_dates(user, waiting)
-    context = {"rounds": rounds, "waiting": [(answer, due.get(answer.pk)) for answer in waiting]}
+    due = review_due_dates(waiting)
+    now = clock.now()
+    context = {
+        "rounds": rounds,
+        "waiting": [(answer, due.get(answer.pk), answer.pk in due and due[answer.pk] < now) for answer in waiting],
+    }
     return render(request, "mapping/round_list.html", context)
 
 
