@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _, ngettext
 
+from tandem.core.catalogues import text_in
 from tandem.core.models import SiteSettings
 from tandem.core.suppression import too_few
 from tandem.geo.models import FOOTNOTED, Country
@@ -37,7 +38,6 @@ from tandem.mapping.rules.figures import (
     make_figure,
 )
 from tandem.mapping.rules.indicators import Indicator
-from tandem.mapping.rules.questionnaire import text_in
 from tandem.mapping.rules.report import (
     COVERAGE_SHARE,
     EXTEND_COVERAGE,

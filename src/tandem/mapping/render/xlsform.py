@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tandem.core.catalogues import text_in
 from tandem.core.spreadsheets import append_row
 from tandem.mapping.models import SurveyRound
 from tandem.mapping.queries.registry import choice_rows_of_round
-from tandem.mapping.rules.questionnaire import Choice, Definition, Question, definition_of, text_in
+from tandem.mapping.rules.questionnaire import Choice, Definition, Question, definition_of
 
 # XLSForm language columns name a language and its code, e.g. ``label::Albanian (sq)``.
 LANGUAGE_COLUMNS = {

@@ -15,30 +15,15 @@ shape the operator cannot judge.
 
 from __future__ import annotations
 
-import json
-import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from tandem.core.catalogues import CatalogueError, is_number, key_of, read_catalogue, required, texts
 from tandem.mapping.rules.questionnaire import Definition
 
-
-class CatalogueError(ValueError):
-    """A catalogue that does not have its format; the message names the file and the field."""
-
-
-def read_catalogue(path: Path, error: type[CatalogueError] = CatalogueError) -> Any:
-    """The JSON of a catalogue file; a file that cannot be read raises ``error`` naming it."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as problem:
-        raise error(f"{path.name}: cannot be read as JSON ({problem})") from None
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+# Shared with every catalogue of Tandem; named here too for mapping's catalogues.
+__all__ = ["CatalogueError", "is_number", "key_of", "read_catalogue", "required", "texts"]
 
 
 def _in(answer: Any, value: Any) -> bool | None:
@@ -92,35 +77,6 @@ class Evidence:
             return None
         test, _check = OPERATORS[self.operator]
         return test(answer, self.value)
-
-
-def texts(data: Any, where: str) -> dict[str, str]:
-    """Wording by language code, with at least English."""
-    if (
-        not isinstance(data, dict)
-        or not data
-        or not all(isinstance(lang, str) and isinstance(text, str) and text.strip() for lang, text in data.items())
-    ):
-        raise CatalogueError(f"{where}: expected texts by language, e.g. {{'en': '...'}}")
-    if "en" not in data:
-        raise CatalogueError(f"{where}: an English text ('en') is required")
-    return dict(data)
-
-
-def required(data: Any, names: tuple[str, ...], where: str) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise CatalogueError(f"{where}: expected an object")
-    for name in names:
-        if name not in data:
-            raise CatalogueError(f"{where}: '{name}' is missing")
-    return data
-
-
-def key_of(data: Mapping[str, Any], where: str) -> str:
-    key = data["key"]
-    if not isinstance(key, str) or not key:
-        raise CatalogueError(f"{where}: 'key' must be a non-empty text")
-    return key
 
 
 def evidence_of(data: Any, where: str) -> Evidence:

@@ -27,6 +27,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _, ngettext
 
+from tandem.core.catalogues import text_in
 from tandem.core.tables import Message, Raw, Table, grouped, stored_text, wording
 from tandem.geo.models import Country
 from tandem.mapping.models import (
@@ -40,7 +41,6 @@ from tandem.mapping.rules.questionnaire import (
     Question,
     allowed_names,
     parse_value,
-    text_in,
     validate,
 )
 

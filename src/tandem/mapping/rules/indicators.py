@@ -27,8 +27,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tandem.core.catalogues import text_in
 from tandem.mapping.rules.evidence import CatalogueError, Evidence, evidence_of, key_of, read_catalogue, required, texts
-from tandem.mapping.rules.questionnaire import Definition, text_in
+from tandem.mapping.rules.questionnaire import Definition
 
 if TYPE_CHECKING:
     from tandem.mapping.rules.figures import Figure

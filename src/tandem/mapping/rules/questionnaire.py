@@ -31,7 +31,9 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import gettext as _
+
+from tandem.core.catalogues import text_in
 
 DEFINITIONS = Path(__file__).resolve().parents[1] / "questionnaires"
 
@@ -43,26 +45,6 @@ QUESTION_TYPES = frozenset({"integer", "decimal", "text", "select_one", "select_
 NUMBER_TYPES = frozenset({"integer", "decimal"})
 # A check's operator: does ``left`` (or the sum of its questions) stand so to ``right``?
 CHECK_OPERATORS: dict[str, Callable[[float, float], bool]] = {"lte": operator.le}
-
-
-def text_in(labels: Mapping[str, str] | str, language: str | None = None) -> str:
-    """The label in the active (or given) language, falling back to its base language
-    (``sr_Latn`` → ``sr`` is not done: Latin and Cyrillic differ) and then to English."""
-    if isinstance(labels, str):
-        return labels
-    language = (language or get_language() or "en").replace("-", "_")
-    for candidate in (language, _case_variant(language), "en"):
-        if labels.get(candidate):
-            return labels[candidate]
-    return next(iter(labels.values()), "")
-
-
-def _case_variant(language: str) -> str:
-    # Django names the Latin-script Serbian locale "sr-latn" in requests and "sr_Latn" in files.
-    if "_" in language:
-        base, _sep, variant = language.partition("_")
-        return f"{base}_{variant.capitalize()}" if len(variant) == 4 else f"{base}_{variant.upper()}"
-    return language
 
 
 @dataclass(frozen=True)

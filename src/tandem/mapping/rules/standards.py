@@ -41,6 +41,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from tandem.core.catalogues import text_in
 from tandem.mapping.rules.evidence import (
     OPERATORS,
     CatalogueError,
@@ -53,7 +54,7 @@ from tandem.mapping.rules.evidence import (
     required,
     texts,
 )
-from tandem.mapping.rules.questionnaire import Definition, text_in
+from tandem.mapping.rules.questionnaire import Definition
 
 STANDARDS_DIR = Path(__file__).resolve().parents[1] / "standards"
 ARTICLE_16 = "istanbul-article-16"
