@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import errno
+import json
 import os
 import secrets
 import signal
@@ -170,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     _add_mapping_parser(sub)
+    _add_risk_parser(sub)
 
     sub.add_parser(
         "compilemessages",
@@ -185,6 +187,60 @@ def _add_group(sub: Any, name: str, *, help: str, description: str) -> Any:
     group = sub.add_parser(name, help=help, description=description)
     group.set_defaults(group_help=group.format_help)
     return group.add_subparsers(dest=f"{name}_command", metavar="ACTION", parser_class=_Parser)
+
+
+def _add_risk_parser(sub: Any) -> None:
+    risk_sub = _add_group(
+        sub,
+        "risk",
+        help="Risk instruments: score a set of answers.",
+        description="Work with the risk instruments that Tandem ships as data.",
+    )
+    score = risk_sub.add_parser(
+        "score",
+        help="Score answers against a risk instrument and print the result as JSON.",
+        description="Score the answers in FILE (a JSON object of item keys and option values, every item "
+        "answered; 'unknown' where it is not known) against INSTRUMENT (e.g. tandem-risk, or tandem-risk-1 "
+        "for one version) and print the score, the level, the items that force a high level and the items "
+        "not known, as JSON. A bad answer exits 2 naming the item.",
+    )
+    score.add_argument("instrument", metavar="INSTRUMENT", help="the instrument's key, or key-version")
+    score.add_argument("--answers", required=True, metavar="FILE", help="the answers as JSON ('-' for standard input)")
+
+
+# An answers file is a few hundred bytes; anything far larger is not one.
+MAX_ANSWERS_BYTES = 1024 * 1024
+
+
+def _run_risk(args: argparse.Namespace) -> int:
+    """Pure scoring: it needs no database and no configured installation."""
+    from tandem.risk.rules import AnswerError, InstrumentError, shipped_instrument
+
+    try:
+        instrument = shipped_instrument(args.instrument)
+    except InstrumentError as error:
+        raise UserError(str(error)) from None
+    where = "standard input" if args.answers == "-" else args.answers
+    try:
+        if args.answers == "-":
+            raw = sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1)
+        else:
+            with open(args.answers, "rb") as file:
+                raw = file.read(MAX_ANSWERS_BYTES + 1)
+    except OSError as error:
+        raise UserError(f"{where} cannot be read ({error.strerror or error})") from None
+    if len(raw) > MAX_ANSWERS_BYTES:
+        raise UserError(f"{where}: larger than 1 MB, which no set of answers is")
+    try:
+        answers = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise UserError(f"{where}: not JSON ({error})") from None
+    try:
+        result = instrument.score(answers)
+    except AnswerError as error:
+        raise UserError(f"{where}: {error}") from None
+    print(json.dumps(result.as_dict(), indent=2))
+    return 0
 
 
 def _add_mapping_parser(sub: Any) -> None:
@@ -516,6 +572,9 @@ def run(args: argparse.Namespace) -> int:
         if args.no_serve:
             return 0
         return _serve_demo(f"{args.host}:{args.port}")
+
+    if args.command == "risk":
+        return _run_risk(args)
 
     if args.command == "keys" and args.keys_command == "generate":
         # Needs no configuration: it is how a new installation gets its first key.
