@@ -1,0 +1,1 @@
+"""Pure rules of case work: no database, no request."""
