@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.geo",
     "tandem.mapping",
+    "tandem.cases",
     "tandem.risk",
     "tandem.reports",
     "tandem.demo",
