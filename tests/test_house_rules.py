@@ -26,7 +26,7 @@ SCOPED = {
     "core.Membership": "who works where, in which role: seen by the organisation's administrators",
     "core.Invitation": "the name of a person invited: seen by the organisation's administrators",
     "core.WorkItem": "work about people and answers: seen by its owner, team, escalation and coordinators",
-    "cases.Referral": "the referred man and what is known of him: the provider's programme staff, and the referring agency",
+    "cases.Referral": "the referred man and what is known of him: the provider's programme staff, the referring agency",
     "cases.Participant": "the man, recorded once per provider: the provider's programme staff",
     "cases.Case": "his case through the programme: the provider's programme staff",
     "cases.CaseStep": "the moves of his case, with their reasons: the provider's programme staff",

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from tandem.cases.rules.lifecycle import State
 from tandem.core.crypto import EncryptedTextField
@@ -51,7 +51,7 @@ class Participant(ScopedModel):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
-    name = EncryptedTextField(_("name"))
+    name = EncryptedTextField(pgettext_lazy("person", "name"))
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     identity_number = EncryptedTextField(_("identity number"), blank=True)
     created_at = models.DateTimeField(_("recorded at"))
@@ -82,7 +82,7 @@ class Referral(ScopedModel):
         related_name="+",
     )
     route = models.CharField(_("referred by"), max_length=16, choices=ReferralRoute.choices)
-    name = EncryptedTextField(_("name"))
+    name = EncryptedTextField(pgettext_lazy("person", "name"))
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     identity_number = EncryptedTextField(_("identity number"), blank=True)
     reason = EncryptedTextField(_("reason for the referral"))
