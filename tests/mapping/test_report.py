@@ -425,7 +425,8 @@ def test_the_indicators_behind_the_report_are_downloaded_as_csv_and_audited(
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="indicators-round-{web_round.pk}-al.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["indicator", "label", "scope"]
     assert any("Open Door Programme" in row for row in rows[1:])
     entry = AuditEntry.objects.get(action="mapping.indicators_exported")
@@ -439,9 +440,21 @@ def test_a_programme_name_that_is_a_formula_is_written_to_the_csv_as_text(
     published(web_round, '=HYPERLINK("http://example.org","x")')
     sign_in(client, world.auditor)
     response = client.get(f"/programmes/rounds/{web_round.pk}/indicators.csv")
-    names = [cell for row in csv.reader(io.StringIO(response.content.decode())) for cell in row if "HYPERLINK" in cell]
+    text = response.content.decode("utf-8-sig")
+    names = [cell for row in csv.reader(io.StringIO(text)) for cell in row if "HYPERLINK" in cell]
     assert names
     assert all(name.startswith("'=") for name in names)
+
+
+def test_a_programme_that_may_not_be_named_in_public_has_no_rows_in_the_csv(
+    client: Client, world: World, web_round: SurveyRound
+) -> None:
+    hidden = published(web_round, "Quiet Harbour", publish=False)
+    sign_in(client, world.auditor)
+    text = client.get(f"/programmes/rounds/{web_round.pk}/indicators.csv").content.decode("utf-8-sig")
+    assert "Quiet Harbour" not in text
+    assert hidden.code not in text
+    assert "Open Door Programme" in text
 
 
 def test_the_headings_go_down_one_level_at_a_time(survey_round: SurveyRound) -> None:

@@ -46,6 +46,11 @@ def compute_indicators(
     )
 
 
+def programmes_kept_from_public_view(codes: set[str]) -> set[str]:
+    """Of these programme references, those whose provider asked not to be named in public."""
+    return set(Programme.objects.filter(code__in=codes, publish=False).values_list("code", flat=True))
+
+
 def compute_coverage(*, survey_round: SurveyRound | None = None, country: Country | None = None) -> CoverageResults:
     """Coverage of the round's countries from its published answers, or of every country from
     the registry when no round is given; of one country when ``country`` is given."""

@@ -23,11 +23,12 @@ from tandem.core.spreadsheets import csv_writer
 from tandem.geo.models import Country
 from tandem.mapping.actions.exports import record_figures_export, record_report
 from tandem.mapping.models import SurveyRound
-from tandem.mapping.queries.figures import compute_indicators
+from tandem.mapping.queries.figures import compute_indicators, programmes_kept_from_public_view
 from tandem.mapping.queries.report import build_report
 from tandem.mapping.queries.rounds import access_round
 from tandem.mapping.render import exports
 from tandem.mapping.render.report import render_report_html, render_report_pdf, report_filename
+from tandem.mapping.rules.figures import PROGRAMME
 from tandem.mapping.rules.report import Report
 
 
@@ -116,10 +117,16 @@ def round_indicators_csv_view(request: HttpRequest, round_id: int) -> HttpRespon
         acting_user=signed_in_user(request),
         context=audit_context(request),
     )
+    rows = list(exports.results_csv_rows(results))
+    # Anyone taking part in the round downloads this: a programme that asked not to be named in
+    # public is counted in the figures above it, as in the report, and has no rows of its own.
+    scope, code = exports.CSV_HEADER.index("scope"), exports.CSV_HEADER.index("code")
+    hidden = programmes_kept_from_public_view({row[code] for row in rows if row[scope] == PROGRAMME})
     response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write("\ufeff")  # so that a spreadsheet reads the file as UTF-8 (ë, Cyrillic)
     writer = csv_writer(response)
     writer.writerow(exports.CSV_HEADER)
-    writer.writerows(exports.results_csv_rows(results))
+    writer.writerows(row for row in rows if not (row[scope] == PROGRAMME and row[code] in hidden))
     suffix = f"-{country.code.lower()}" if country is not None else ""
     response["Content-Disposition"] = f'attachment; filename="indicators-round-{survey_round.pk}{suffix}.csv"'
     return response
