@@ -212,6 +212,20 @@ def _add_risk_parser(sub: Any) -> None:
 MAX_ANSWERS_BYTES = 1024 * 1024
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object of the answers, refusing a key given twice (which of the two would count?)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(f"{json.dumps(key)} is given twice")
+        found[key] = value
+    return found
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def _run_risk(args: argparse.Namespace) -> int:
     """Pure scoring: it needs no database and no configured installation."""
     from tandem.risk.rules import AnswerError, InstrumentError, shipped_instrument
@@ -232,9 +246,10 @@ def _run_risk(args: argparse.Namespace) -> int:
     if len(raw) > MAX_ANSWERS_BYTES:
         raise UserError(f"{where}: larger than 1 MB, which no set of answers is")
     try:
-        answers = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise UserError(f"{where}: not JSON ({error})") from None
+        answers = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise UserError(f"{where}: not JSON ({reason})") from None
     try:
         result = instrument.score(answers)
     except AnswerError as error:

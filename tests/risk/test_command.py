@@ -33,7 +33,7 @@ def test_a_bad_answer_exits_2_naming_the_item(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.strip() == (
-        f"tandem: {path}: strangulation: 'perhaps' is not one of its options (yes, no, unknown)"
+        f'tandem: {path}: strangulation: "perhaps" is not one of its options (yes, no, unknown)'
     )
 
 
@@ -57,3 +57,27 @@ def test_a_file_far_too_large_for_answers_is_refused_unread(tmp_path: Path) -> N
     result = run("risk", "score", "tandem-risk", "--answers", str(path))
     assert result.returncode == 2
     assert "larger than 1 MB" in result.stderr
+
+
+def test_json_nested_too_deeply_exits_2_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text("[" * 5000 + "]" * 5000)
+    result = run("risk", "score", "tandem-risk", "--answers", str(path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"tandem: {path}: not JSON (nested too deeply)"
+
+
+def test_an_item_answered_twice_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text('{"weapon": "no", "weapon": "yes"}')
+    result = run("risk", "score", "tandem-risk", "--answers", str(path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f'tandem: {path}: not JSON ("weapon" is given twice)'
+
+
+def test_nan_is_not_an_answer(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text('{"weapon": NaN}')
+    result = run("risk", "score", "tandem-risk", "--answers", str(path))
+    assert result.returncode == 2
+    assert "NaN is not a JSON value" in result.stderr

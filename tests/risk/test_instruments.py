@@ -95,8 +95,10 @@ def test_the_result_gives_each_sections_score() -> None:
 @pytest.mark.parametrize(
     ("given", "item", "message"),
     [
-        (answers(a="maybe"), "a", "'maybe' is not one of its options (yes, no, unknown)"),
-        (answers(a=1), "a", "1 is not one of its options (yes, no, unknown)"),  # type: ignore[arg-type]
+        (answers(a="maybe"), "a", '"maybe" is not one of its options (yes, no, unknown)'),
+        ({**answers(), "a": 1}, "a", "1 is not one of its options (yes, no, unknown)"),
+        ({**answers(), "a": True}, "a", "true is not one of its options (yes, no, unknown)"),
+        ({**answers(), "a": None}, "a", "null is not one of its options (yes, no, unknown)"),
         ({"a": "no", "b": "no"}, "c", "not answered (answer 'unknown' where it is not known)"),
         (answers(d="yes"), "d", "no such item in this instrument"),
     ],
@@ -105,6 +107,12 @@ def test_a_bad_answer_is_refused_naming_its_item(given: dict[str, Any], item: st
     with pytest.raises(AnswerError) as refused:
         parse_instrument(small()).score(given)
     assert (refused.value.item, refused.value.message) == (item, message)
+
+
+def test_an_unknown_item_with_a_line_break_is_named_on_one_line() -> None:
+    with pytest.raises(AnswerError) as refused:
+        parse_instrument(small()).score({**answers(), "x\ny": "yes"})
+    assert str(refused.value) == '"x\\ny": no such item in this instrument'
 
 
 def test_a_wrong_answer_is_named_before_a_missing_one() -> None:

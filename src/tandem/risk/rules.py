@@ -22,6 +22,7 @@ same way.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -44,7 +45,9 @@ class AnswerError(ValueError):
     """Answers that cannot be scored; ``item`` names the item at fault (empty for the whole set)."""
 
     def __init__(self, item: str, message: str) -> None:
-        super().__init__(f"{item}: {message}" if item else message)
+        # An item key from the file may hold anything, a line break included: quoted unless plain.
+        shown = item if item.isidentifier() else json.dumps(item, ensure_ascii=False)
+        super().__init__(f"{shown}: {message}" if item else message)
         self.item = item
         self.message = message
 
@@ -122,7 +125,7 @@ class Instrument:
             option = item.option(value) if isinstance(value, str) else None
             if option is None:
                 allowed = ", ".join(option.value for option in item.options)
-                raise AnswerError(item.key, f"{value!r} is not one of its options ({allowed})")
+                raise AnswerError(item.key, f"{_shown(value)} is not one of its options ({allowed})")
             chosen[item.key] = option
         for item in self.items:
             if item.key not in chosen:
@@ -167,6 +170,11 @@ class Result:
             "unknown": list(self.unknown),
             "sections": [{"key": key, "score": _number(score)} for key, score in self.sections],
         }
+
+
+def _shown(value: Any) -> str:
+    """A value as the answers file writes it, on one line: "maybe", true, null, 1."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _number(value: float) -> float | int:
