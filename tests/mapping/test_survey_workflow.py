@@ -427,5 +427,23 @@ def test_withdrawing_an_answer_of_a_closed_round_is_warned_of_first(client: Clie
     assert warning not in client.get(f"/programmes/answers/{answer.pk}/").content.decode()
     SurveyRound.objects.filter(pk=answer.round_id).update(opens_on=date(2025, 1, 1), closes_on=date(2025, 6, 30))
     page = client.get(f"/programmes/answers/{answer.pk}/").content.decode()
-    assert "This round closed on 30 June 2025." in page
+    assert "Since 30 June 2025 this round is closed." in page
     assert warning in page
+
+
+def test_someone_who_may_read_but_not_decide_an_answer_is_told_who_decides(
+    client: Client, world: World, setting
+) -> None:
+    answer = complete(world, draft(world, setting))
+    answer = actions.submit_answer(acting_user=world.coordinator, answer=answer, expected_version=answer.version)
+    answer = actions.accept_answer(acting_user=world.auditor, answer=answer, expected_version=answer.version)
+    answer = actions.publish_answer(acting_user=world.auditor, answer=answer, expected_version=answer.version)
+    survey_round, _programme = setting
+    factories.reviewer(survey_round, "XK", world.gov_viewer)  # reviews Kosovo, reads published answers
+    sign_in(client, world.gov_viewer)
+    response = client.post(f"/programmes/answers/{answer.pk}/withdraw/", {"version": answer.version})
+    assert response.status_code == 422
+    assert "Only the reviewers of the answer&#x27;s country and the round&#x27;s organisers decide on it." in (
+        response.content.decode()
+    )
+    assert SurveyAnswer.objects.get(pk=answer.pk).status == AnswerStatus.PUBLISHED

@@ -202,6 +202,9 @@ def _move(
     ``then`` runs in the same transaction (an event to emit, work to close)."""
     parties = party_of(acting_user, answer)
     target = next((to for party in sorted(parties) if (to := next_status(event, answer.status, party))), None)
+    if target is None and not parties:
+        message = _("Only the reviewers of the answer's country and the round's organisers decide on it.")
+        raise _refuse(answer, acting_user, event, message, context)
     if target is None:
         message = _("You cannot do this with an answer that is %(status)s.") % {"status": answer.get_status_display()}
         raise _refuse(answer, acting_user, event, message, context)
