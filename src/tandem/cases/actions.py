@@ -24,6 +24,7 @@ from tandem.core.models import Organisation, User
 from tandem.core.policy import has_role, places_of
 from tandem.core.roles import Action, OrganisationKind, Role
 from tandem.core.scoping import record_denied
+from tandem.core.versions import save_if_unchanged
 
 CASE_OPENED = "case.opened"
 # The route of a referral sent by an agency of each kind.
@@ -139,13 +140,9 @@ def _decide(referral: Referral, acting_user: User, event: str, context: AuditCon
         raise CaseRefused(_("This referral has been decided already."))
 
 
-def _bump(model: type[Referral] | type[Case], record: Any, expected_version: int, **changes: Any) -> None:
-    """Save ``changes`` only if nobody changed the record since ``expected_version``."""
-    if not model.objects.filter(pk=record.pk, version=expected_version).update(version=expected_version + 1, **changes):
+def _bump(record: Referral | Case, expected_version: int, **changes: Any) -> None:
+    if not save_if_unchanged(record, expected_version, **changes):
         raise StaleCase(_("Someone else changed this after you opened it. Open it again to see their changes."))
-    for name, value in changes.items():
-        setattr(record, name, value)
-    record.version = expected_version + 1
 
 
 def accept_referral(
@@ -170,9 +167,7 @@ def accept_referral(
             identity_number=referral.identity_number,
             created_at=now,
         )
-        _bump(
-            Referral, referral, expected_version, state=ReferralState.ACCEPTED, participant=participant, decided_at=now
-        )
+        _bump(referral, expected_version, state=ReferralState.ACCEPTED, participant=participant, decided_at=now)
         case = Case.objects.create(
             organisation_id=referral.organisation_id, participant=participant, referral=referral, opened_at=now
         )
@@ -221,7 +216,7 @@ def _close_referral(
         raise ValidationError({"reason": _("At most %(count)s characters.") % {"count": MAX_TEXT}})
     with transaction.atomic():
         decided = clock.now() if state == ReferralState.REJECTED else None
-        _bump(Referral, referral, expected_version, state=state, decision_reason=reason.strip(), decided_at=decided)
+        _bump(referral, expected_version, state=state, decision_reason=reason.strip(), decided_at=decided)
         audit.record(
             f"cases.referral.{state}",
             actor=acting_user,
@@ -270,7 +265,7 @@ def move_case(
     before = State(case.state)
     with transaction.atomic():
         closed = now if transition.target == State.CLOSED else None
-        _bump(Case, case, expected_version, state=transition.target, closed_at=closed)
+        _bump(case, expected_version, state=transition.target, closed_at=closed)
         CaseStep.objects.create(
             case=case,
             event=event,

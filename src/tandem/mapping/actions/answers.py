@@ -17,6 +17,7 @@ from tandem.core.audit import AuditContext
 from tandem.core.models import User
 from tandem.core.roles import Action
 from tandem.core.scoping import record_denied
+from tandem.core.versions import save_if_unchanged
 from tandem.mapping.actions.review import close_review_work, close_rework_work
 from tandem.mapping.models import (
     AnswerSource,
@@ -97,16 +98,10 @@ def check_values(survey_round: SurveyRound, programme: Programme, values: Mappin
 
 def _bump(answer: SurveyAnswer, expected_version: int, **changes: Any) -> None:
     """Save ``changes`` only if nobody changed the answer since ``expected_version``."""
-    updated = SurveyAnswer.objects.filter(pk=answer.pk, version=expected_version).update(
-        version=expected_version + 1, updated_at=clock.now(), **changes
-    )
-    if not updated:
+    if not save_if_unchanged(answer, expected_version, updated_at=clock.now(), **changes):
         raise StaleAnswer(
             _("Someone else changed this answer after you opened it. Open it again to see their changes.")
         )
-    for name, value in changes.items():
-        setattr(answer, name, value)
-    answer.version = expected_version + 1
 
 
 def _refuse(
