@@ -12,6 +12,11 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tandem.cases import actions as case_actions
+from tandem.cases.actions import ReferralDetails
+from tandem.cases.models import Case, Referral
+from tandem.cases.rules import lifecycle
+from tandem.cases.rules.lifecycle import State as CaseState
 from tandem.core import actions as core_actions, clock
 from tandem.core.models import Membership, Organisation, User
 from tandem.core.roles import CAPACITIES, Capacity, OrganisationKind, Role
@@ -32,6 +37,7 @@ from tandem.mapping.models import (
     SurveyRound,
 )
 from tandem.mapping.rules.workflow import round_is_open
+from tandem.survivors import actions as survivor_actions
 
 PASSWORD = "correct horse battery staple"
 _numbers = itertools.count(1)
@@ -246,3 +252,140 @@ def survey_answer(
     if status == AnswerStatus.PUBLISHED:
         answer = a.publish_answer(answer=answer, expected_version=answer.version, acting_user=organiser)
     return answer
+
+
+# --- Case work ------------------------------------------------------------------------------
+
+
+def _someone(organisation: Organisation, role: Role) -> User:
+    found = Membership.objects.filter(organisation=organisation, role=role).select_related("user").first()
+    return found.user if found is not None else member(organisation, role)
+
+
+def referral(
+    provider: Organisation,
+    *,
+    agency: Organisation | None = None,
+    name: str | None = None,
+    **details: Any,
+) -> Referral:
+    """A referral to ``provider``: from ``agency`` by one of its referrers, or entered by the
+    provider's coordinator as a self-referral."""
+    number = next(_numbers)
+    filled = ReferralDetails(
+        name=name or f"Participant {number}",
+        reason=details.pop("reason", "Referred after an incident of violence against his partner."),
+        **details,
+    )
+    if agency is not None:
+        return case_actions.submit_referral(
+            provider=provider,
+            details=filled,
+            referring_organisation=agency,
+            acting_user=_someone(agency, Role.REFERRER),
+        )
+    return case_actions.submit_referral(
+        provider=provider, details=filled, acting_user=_someone(provider, Role.COORDINATOR)
+    )
+
+
+def case(
+    provider: Organisation,
+    *,
+    agency: Organisation | None = None,
+    state: CaseState = CaseState.REFERRED,
+    name: str | None = None,
+    **details: Any,
+) -> Case:
+    """A case opened from a referral and moved, through the actions, to ``state``; the
+    survivor side's records and a risk assessment are made where the way there needs them."""
+    coordinator = _someone(provider, Role.COORDINATOR)
+    made = case_actions.accept_referral(
+        referral=(sent := referral(provider, agency=agency, name=name, **details)),
+        expected_version=sent.version,
+        acting_user=coordinator,
+    )
+    for event in _WAY_TO[state]:
+        if event == "start_programme":
+            risk_assessment(made)
+            partner_side_ready(made)
+        if event == "close":
+            _finish_safety_work(made)
+        made = case_actions.move_case(
+            case=made,
+            event=event,
+            expected_version=made.version,
+            acting_user=coordinator,
+            reason="Recorded for the test." if lifecycle.TRANSITIONS[event].needs_reason else "",
+        )
+    return made
+
+
+_WAY_TO: dict[str, list[str]] = {
+    CaseState.REFERRED: [],
+    CaseState.ASSESSMENT: ["start_assessment"],
+    CaseState.WAITING: ["start_assessment", "assess_suitable"],
+    CaseState.IN_PROGRAMME: ["start_assessment", "assess_suitable", "start_programme"],
+    CaseState.COMPLETED: ["start_assessment", "assess_suitable", "start_programme", "complete"],
+    CaseState.EXCLUDED: ["start_assessment", "assess_suitable", "start_programme", "exclude"],
+    CaseState.DROPPED_OUT: ["start_assessment", "assess_suitable", "start_programme", "drop_out"],
+    CaseState.TRANSFERRED: ["start_assessment", "assess_suitable", "transfer"],
+    CaseState.FOLLOW_UP: ["start_assessment", "assess_suitable", "start_programme", "complete", "begin_follow_up"],
+    CaseState.CLOSED: ["start_assessment", "assess_suitable", "start_programme", "complete", "close"],
+}
+
+
+def _finish_safety_work(made: Case) -> None:
+    """Close what safety work is still open on the case, as the people doing it would."""
+    from tandem.core.models import WorkItem
+
+    WorkItem.objects.filter(
+        subject_type=Case._meta.label_lower, subject_id=str(made.pk), state=WorkItem.State.OPEN
+    ).update(state=WorkItem.State.DONE, closed_at=clock.now(), fulfilled_by="test")
+
+
+def partner_side_ready(
+    made: Case,
+    *,
+    offered: bool = True,
+    impossible_because: str = "",
+    limits_explained: bool = True,
+) -> None:
+    """The survivor side's records that the start gate asks for, made by a survivor-support
+    worker of the case's provider."""
+    today = clock.today()
+    survivor_actions.record_partner_contact(
+        organisation=made.organisation,
+        reference=made.partner_reference,
+        acting_user=_someone(made.organisation, Role.SURVIVOR_WORKER),
+        contact_offered_on=today if offered else None,
+        contact_impossible_because=impossible_because,
+        limitations_explained_on=today if limits_explained else None,
+    )
+
+
+def safety_signal(made: Case, level: str = "concern", summary: str = "") -> Any:
+    return survivor_actions.record_safety_signal(
+        organisation=made.organisation,
+        reference=made.partner_reference,
+        level=level,
+        summary=summary,
+        acting_user=_someone(made.organisation, Role.SURVIVOR_WORKER),
+    )
+
+
+def risk_assessment(made: Case, *, answers: dict[str, str] | None = None, **fields: Any) -> Any:
+    """A completed risk assessment of the case on the shipped instrument: every item answered
+    "no" unless ``answers`` says otherwise."""
+    from tandem.risk import actions as risk_actions
+    from tandem.risk.rules import shipped_instrument
+
+    instrument = shipped_instrument("tandem-risk")
+    chosen = {item.key: "no" for item in instrument.items}
+    chosen.update(answers or {})
+    return risk_actions.record_assessment(
+        case=made,
+        answers=chosen,
+        acting_user=_someone(made.organisation, Role.COORDINATOR),
+        **fields,
+    )

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "tandem.mapping",
     "tandem.cases",
     "tandem.risk",
+    "tandem.survivors",
     "tandem.reports",
     "tandem.demo",
     "django.contrib.admin",

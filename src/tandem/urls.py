@@ -8,6 +8,7 @@ admin.site.unregister(TOTPDevice)
 urlpatterns = [
     path("", include("tandem.core.urls")),
     path("programmes/", include("tandem.mapping.urls")),
+    path("cases/", include("tandem.cases.urls")),
     path("platform-admin/", admin.site.urls),
 ]
 

@@ -6,31 +6,25 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
-from django.contrib import admin, messages as message_levels
+from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import actions
-from tandem.core.models import AuditEntry, Invitation, Membership, User
+from tandem.core.models import Invitation, Membership, User
 from tandem.core.roles import OrganisationKind, Role
 from tandem.core.scoping import ScopedModel
 from tandem.mapping.actions.imports import queue_import
 from tandem.mapping.models import AnswerStatus, ImportJob, Programme, SurveyAnswer, SurveyRound
 from tests import factories
-from tests.conftest import World, signed_in_client
+from tests.cases.matrix import CASE_ROWS
+from tests.conftest import World
 from tests.mapping.test_directory import programme
+from tests.matrix_check import check_row
 from tests.permission_matrix import (
-    ACTED,
-    ADMIN_SAMPLES,
-    FORBIDDEN,
-    LOGIN,
     MATRIX,
-    NOT_FOUND,
-    OK,
     PERSONAS,
-    REFUSED,
-    Outcome,
     Row,
 )
 
@@ -47,7 +41,9 @@ def registered_url_names(resolvers: list[Any] | None = None, namespace: str = ""
 
 
 def declared(name: str) -> bool:
-    return any(row.name == name or (row.name.endswith(":*") and name.startswith(row.name[:-1])) for row in MATRIX)
+    return any(
+        row.name == name or (row.name.endswith(":*") and name.startswith(row.name[:-1])) for row in MATRIX + CASE_ROWS
+    )
 
 
 def test_every_registered_url_has_a_row_in_the_permission_matrix() -> None:
@@ -57,7 +53,7 @@ def test_every_registered_url_has_a_row_in_the_permission_matrix() -> None:
 
 def test_every_row_of_the_matrix_names_a_registered_url() -> None:
     names = registered_url_names()
-    stale = sorted({row.name for row in MATRIX if not row.name.endswith(":*") and row.name not in names})
+    stale = sorted({row.name for row in MATRIX + CASE_ROWS if not row.name.endswith(":*") and row.name not in names})
     assert stale == []
 
 
@@ -167,25 +163,6 @@ def fx(module_fx: MatrixFixture, world: World) -> MatrixFixture:
     return replace(module_fx, world=world)
 
 
-def outcome_of(response: Any, method: str) -> Outcome:
-    status, location = response.status_code, response.get("Location", "")
-    if status in (301, 302, 303) and location.startswith(("/signin/?next=", "/platform-admin/login/")):
-        return LOGIN
-    if status == 404:
-        return NOT_FOUND
-    if status == 403:
-        return FORBIDDEN
-    if status in (409, 422):
-        return REFUSED
-    if not 200 <= status < 400:
-        raise AssertionError(f"unexpected status {status}")
-    if method == "GET":
-        return OK
-    said = getattr(response.wsgi_request, "_messages", None)
-    errors = [m for m in getattr(said, "_queued_messages", []) if m.level >= message_levels.ERROR]
-    return REFUSED if errors else ACTED
-
-
 CASES = [
     pytest.param(row, persona, id=f"{row.name}-{row.method}-{row.relation}-{persona}")
     for row in MATRIX
@@ -195,15 +172,4 @@ CASES = [
 
 @pytest.mark.parametrize(("row", "persona"), CASES)
 def test_permission_matrix(fx: MatrixFixture, row: Row, persona: str) -> None:
-    user = fx.user(persona)
-    client = signed_in_client(user)
-    names = ADMIN_SAMPLES if row.name.endswith(":*") else [row.name]
-    for name in names:
-        url = reverse(name, kwargs=row.kwargs(fx, user))
-        recorded = AuditEntry.objects.count()
-        response = client.get(url) if row.method == "GET" else client.post(url, row.data(fx, user))
-        got = outcome_of(response, row.method)
-        assert got == row.expect[persona], f"{persona} {row.method} {url}: {response.status_code}"
-        if got == ACTED and row.audited:
-            # Acting is on the record, as the person who acted.
-            assert AuditEntry.objects.filter(seq__gt=recorded, actor=user).exclude(action="access.denied").exists()
+    check_row(fx, row, persona)

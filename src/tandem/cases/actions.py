@@ -7,6 +7,7 @@ Events carry ids and states, never a name: ``case.opened``, ``case.started``, ``
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -169,7 +170,13 @@ def accept_referral(
         )
         _bump(referral, expected_version, state=ReferralState.ACCEPTED, participant=participant, decided_at=now)
         case = Case.objects.create(
-            organisation_id=referral.organisation_id, participant=participant, referral=referral, opened_at=now
+            organisation_id=referral.organisation_id,
+            participant=participant,
+            referral=referral,
+            # Every case has one, so the survivor side can record even that no partner is known.
+            partner_reference=uuid.uuid4(),
+            opened_at=now,
+            state_since=now,
         )
         audit.record(
             "cases.referral.accepted",
@@ -265,7 +272,7 @@ def move_case(
     before = State(case.state)
     with transaction.atomic():
         closed = now if transition.target == State.CLOSED else None
-        _bump(case, expected_version, state=transition.target, closed_at=closed)
+        _bump(case, expected_version, state=transition.target, state_since=now, closed_at=closed)
         CaseStep.objects.create(
             case=case,
             event=event,

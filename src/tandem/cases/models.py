@@ -135,13 +135,21 @@ class Case(ScopedModel):
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.REFERRED)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The partner or ex-partner, as an opaque reference into the survivor compartment: her
+    # details are recorded there, by the survivor side, and never here.
+    partner_reference = models.UUIDField(_("partner reference"), null=True, blank=True, unique=True)
     opened_at = models.DateTimeField(_("opened at"))
+    # Since when the case is in its state: how long a man has been waiting for a group.
+    state_since = models.DateTimeField(_("in this state since"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [models.Index(fields=["organisation", "state"], name="case_org_state")]
+        indexes = [
+            models.Index(fields=["organisation", "state"], name="case_org_state"),
+            models.Index(fields=["organisation", "state", "state_since"], name="case_org_state_since"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk}"
@@ -171,3 +179,213 @@ class CaseStep(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.case} {self.event}"
+
+
+class Motivation(models.TextChoices):
+    OWN = "own", _("Wants to change, in his own words")
+    SOME = "some", _("Some motivation of his own")
+    EXTERNAL = "external", _("Only because he was sent")
+    NONE = "none", _("None shown")
+
+
+class Denial(models.TextChoices):
+    ACCEPTS = "accepts", _("Accepts responsibility for the violence")
+    MINIMISES = "minimises", _("Minimises or blames others")
+    DENIES = "denies", _("Denies the violence")
+
+
+class Concern(models.TextChoices):
+    NONE = "none", _("No concern")
+    SOME = "some", _("Some concern")
+    SERIOUS = "serious", _("Serious: needs treatment or referral")
+
+
+class Intake(ScopedModel):
+    """The intake and suitability assessment of a case: what the staff found, before the
+    coordinator decides whether he is suitable (a move of the case, ``rules/lifecycle.py``)."""
+
+    compartment = Compartment.PROGRAMME
+    organisation_path = "case__organisation_id"
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="intake")
+    motivation = models.CharField(_("motivation"), max_length=16, choices=Motivation.choices)
+    denial = models.CharField(_("denial and minimisation"), max_length=16, choices=Denial.choices)
+    substance_use = models.CharField(_("alcohol and drug use"), max_length=16, choices=Concern.choices)
+    mental_health = models.CharField(_("mental health"), max_length=16, choices=Concern.choices)
+    language_needs = EncryptedTextField(_("language needs"), blank=True)
+    summary = EncryptedTextField(_("summary of the assessment"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("intake assessment")
+        verbose_name_plural = _("intake assessments")
+
+    def __str__(self) -> str:
+        return f"{self.case}"
+
+
+class LivesWith(models.TextChoices):
+    MOTHER = "mother", _("With the mother")
+    FATHER = "father", _("With the father")
+    BOTH = "both", _("With both parents")
+    RELATIVES = "relatives", _("With relatives")
+    CARE = "care", _("In care")
+
+
+class Child(ScopedModel):
+    """A child of the man or of his partner, recorded once on the case: no name, only what the
+    programme needs to keep him or her in mind and safe."""
+
+    compartment = Compartment.PROGRAMME
+    organisation_path = "case__organisation_id"
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="children")
+    age = models.PositiveSmallIntegerField(_("age"))
+    lives_with = models.CharField(_("lives with"), max_length=16, choices=LivesWith.choices)
+    child_protection = models.BooleanField(_("child protection services are involved"), default=False)
+    safeguarding_referral_on = models.DateField(_("safeguarding referral made on"), null=True, blank=True)
+    safeguarding_referral_to = EncryptedTextField(_("safeguarding referral made to"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["-age", "pk"]
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.age}"
+
+
+class NoteCategory(models.TextChoices):
+    SESSION = "session", _("Session")
+    CONTACT = "contact", _("Contact with him")
+    AGENCY = "agency", _("Contact with an agency")
+    COMPLIANCE = "compliance", _("Compliance")
+    SAFETY = "safety", _("Safety concern")
+    INCIDENT = "incident", _("New incident")
+    OTHER = "other", _("Other")
+
+
+class CaseNote(ScopedModel):
+    """A note on the case. A note of a new incident is also an event: the survivor side
+    informs the partner, and the risk is assessed again."""
+
+    compartment = Compartment.PROGRAMME
+    organisation_path = "case__organisation_id"
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notes")
+    category = models.CharField(_("category"), max_length=16, choices=NoteCategory.choices)
+    text = EncryptedTextField(_("note"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    written_at = models.DateTimeField(_("written at"))
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.category}"
+
+
+class CaseDocument(ScopedModel):
+    """A document of the case (a court order, a letter). Its content is encrypted and kept
+    outside the web root (``storage_name`` under the data directory); it is served only
+    through the scoping check, and every opening is audited."""
+
+    compartment = Compartment.PROGRAMME
+    organisation_path = "case__organisation_id"
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="documents")
+    title = EncryptedTextField(_("title"))
+    filename = EncryptedTextField(_("file name"))
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    storage_name = models.CharField(max_length=80, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.storage_name}"
+
+
+class ReportKind(models.TextChoices):
+    PROGRESS = "progress", _("Progress report")
+    NON_COMPLIANCE = "non_compliance", _("Non-compliance report")
+    COMPLETION = "completion", _("Completion report")
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("report state", "Draft")
+    AWAITING_REVIEW = "awaiting_review", pgettext_lazy("report state", "Awaiting the safety review")
+    HELD = "held", pgettext_lazy("report state", "Held back: not safe to send")
+    SENT = "sent", pgettext_lazy("report state", "Sent")
+
+
+class CaseReport(ScopedModel):
+    """A report to the court or probation service that referred the man. Its facts are a
+    snapshot of the perpetrator-facing view of the case (``reports`` of case work), which has
+    no path to the survivor compartment; before it is sent a coordinator answers whether the
+    disclosure is safe for the partner. A sent report is readable by the referring agency."""
+
+    compartment = Compartment.PROGRAMME
+    organisation_path = "case__organisation_id"
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(_("kind of report"), max_length=16, choices=ReportKind.choices)
+    state = models.CharField(_("state"), max_length=16, choices=ReportState.choices, default=ReportState.DRAFT)
+    rule = models.CharField(_("rule"), max_length=64, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    facts = EncryptedTextField(_("facts"), blank=True)  # JSON of the perpetrator-facing view
+    assessment = EncryptedTextField(_("the programme's assessment"), blank=True)
+    safe_to_disclose = models.BooleanField(_("safe for the partner"), null=True, blank=True)
+    review_note = EncryptedTextField(_("note of the safety review"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report to the referrer")
+        verbose_name_plural = _("reports to the referrer")
+        indexes = [models.Index(fields=["state"], name="case_report_state")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind}"
+
+    @classmethod
+    def relation_scope(cls, user: Any, action: Action) -> Q | None:
+        # The agency that referred the man reads what was sent to it, nothing before.
+        if action != Action.VIEW:
+            return None
+        return Q(
+            state=ReportState.SENT,
+            case__referral__referring_organisation_id__in=organisations_with_role(user, Role.REFERRER),
+        )

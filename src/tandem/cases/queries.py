@@ -8,13 +8,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from tandem.cases.models import Case, Participant, Referral
-from tandem.cases.rules.lifecycle import CaseFacts
+from tandem.cases.models import Case, CaseStep, Participant, Referral
+from tandem.cases.rules.lifecycle import CaseFacts, State
 from tandem.cases.rules.matching import Candidate, Person, candidates
 from tandem.core.audit import AuditContext
 from tandem.core.models import WorkItem
 from tandem.core.roles import Action
 from tandem.core.scoping import access
+from tandem.survivors import queries as survivor_side
+from tandem.survivors.queries import PartnerFacts
 
 
 def access_referral(
@@ -25,7 +27,12 @@ def access_referral(
 
 def access_case(user: Any, case_id: Any, *, action: Action = Action.VIEW, context: AuditContext | None = None) -> Case:
     return access(
-        Case, user, case_id, action=action, context=context, queryset=Case.objects.select_related("participant")
+        Case,
+        user,
+        case_id,
+        action=action,
+        context=context,
+        queryset=Case.objects.select_related("participant", "referral"),
     )
 
 
@@ -35,6 +42,21 @@ def referrals_visible_to(user: Any) -> QuerySet[Referral]:
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
     return Case.objects.visible_to(user).order_by("-opened_at", "-pk")
+
+
+def case_list(user: Any, *, state: str = "", longest_first: bool = False) -> QuerySet[Case]:
+    """The cases the person may see: open ones by default, one state, or "all"; newest
+    first, or those longest in their state first (men waiting longest for a group)."""
+    found = Case.objects.visible_to(user).select_related("participant")
+    if state == "all":
+        pass
+    elif state:
+        found = found.filter(state=state)
+    else:
+        found = found.exclude(state=State.CLOSED)
+    if longest_first:
+        return found.order_by("state_since", "pk")
+    return found.order_by("-opened_at", "-pk")
 
 
 def possible_duplicates(referral: Referral) -> list[Candidate]:
@@ -47,34 +69,38 @@ def possible_duplicates(referral: Referral) -> list[Candidate]:
     return candidates(person, ((p.pk, Person(p.name, p.birth_date, p.identity_number)) for p in known.iterator()))
 
 
+def get_steps(case: Case) -> QuerySet[CaseStep]:
+    """The steps of a case the reader has already been let into."""
+    return CaseStep._base_manager.filter(case_id=case.pk).select_related("taken_by").order_by("taken_at", "pk")
+
+
 def get_participant_of(organisation_id: int, participant_id: Any) -> Participant | None:
     return Participant._base_manager.filter(organisation_id=organisation_id, pk=participant_id).first()
 
 
-def partner_facts(case: Case) -> tuple[bool, bool]:
+def partner_facts(case: Case) -> PartnerFacts:
     """Whether contact was offered to the partner (or why it is impossible), and whether the
-    programme's limits were explained to her, as the survivor side has recorded them.
-
-    The survivor-support domain answers this from its own records; until it records anything
-    the answer is no to both, so that a gate that asks refuses rather than passes."""
-    return False, False
+    programme's limits were explained to her, as the survivor side has recorded them: yes, no
+    or a date, and no when nothing is recorded."""
+    return survivor_side.partner_facts(case.partner_reference)
 
 
 def risk_assessed(case: Case) -> bool:
-    """Whether the case has a completed risk assessment. The risk domain records assessments
-    of cases; until one is recorded the answer is no."""
-    return False
+    """Whether the case has a completed risk assessment (the risk domain records them)."""
+    from tandem.risk.models import RiskAssessment
+
+    return RiskAssessment._base_manager.filter(case_id=case.pk).exists()
 
 
 def case_facts(case: Case) -> CaseFacts:
     """What the safety gates ask of the case, read now."""
-    contact, limits = partner_facts(case)
+    partner = partner_facts(case)
     open_work = WorkItem._base_manager.filter(
         subject_type=Case._meta.label_lower, subject_id=str(case.pk), state=WorkItem.State.OPEN
     ).exists()
     return CaseFacts(
         risk_assessed=risk_assessed(case),
-        partner_contact_settled=contact,
-        limitations_explained=limits,
+        partner_contact_settled=partner.contact_settled,
+        limitations_explained=partner.limitations_explained,
         open_safety_work=open_work,
     )

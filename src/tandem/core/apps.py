@@ -10,7 +10,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Every app's event handlers subscribe, and its pages register, when their modules
-        # are imported.
+        # Every app's event handlers subscribe, and its pages and its parts of the case page
+        # register, when their modules are imported.
         autodiscover_modules("handlers")
         autodiscover_modules("pages")
+        autodiscover_modules("case_panels")

@@ -1,0 +1,34 @@
+"""Forms of case work pages. Each carries the version of the record it changes, so that a
+form opened before someone else's change is refused, not applied over it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tandem.cases.actions import MAX_TEXT
+from tandem.cases.rules.lifecycle import State
+
+
+class MoveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed for an exclusion, a dropout, a transfer or an unsuitable assessment."),
+    )
+
+
+class CaseFilter(forms.Form):
+    """The filters of the case list; a bad value is ignored with a message, never an error page."""
+
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("Every open case")), *State.choices, ("all", _("All"))]
+    )
+    order = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("", _("Newest first")), ("longest", _("Longest in its state first"))],
+    )

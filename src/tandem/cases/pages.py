@@ -1,0 +1,27 @@
+"""Case work's pages in the header and on the home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.navigation import Page, register
+from tandem.core.policy import organisations_granting
+from tandem.core.roles import Action, Compartment
+
+
+def works_on_cases(user: Any) -> bool:
+    return bool(organisations_granting(user, Compartment.PROGRAMME, Action.VIEW))
+
+
+register(
+    Page(
+        key="cases",
+        label=_("Cases"),
+        url_name="cases:case_list",
+        description=_("Follow each man's case from the accepted referral to closure, and take its next step."),
+        shown_to=works_on_cases,
+        order=20,
+    )
+)

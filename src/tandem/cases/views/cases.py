@@ -1,0 +1,99 @@
+"""The case list and the case page with its next steps, panels and timeline."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from tandem.cases import actions, queries
+from tandem.cases.forms import CaseFilter, MoveForm
+from tandem.cases.models import Case
+from tandem.cases.panels import panels_for, timeline_for
+from tandem.cases.rules.lifecycle import TRANSITIONS, State, next_steps
+from tandem.core.http import audit_context, signed_in_user
+from tandem.core.policy import places_of
+
+PAGE_SIZE = 50
+
+
+@login_required
+@require_safe
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    filters = CaseFilter(request.GET)
+    state, order = "", ""
+    if filters.is_valid():
+        state, order = filters.cleaned_data["state"], filters.cleaned_data["order"]
+    else:
+        messages.warning(request, _("A filter could not be understood and was left out."))
+        filters = CaseFilter()
+    found = queries.case_list(user, state=state, longest_first=order == "longest")
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": request.GET.copy(),
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+def _roles_here(request: HttpRequest, case: Case) -> frozenset[str]:
+    return frozenset(p.role for p in places_of(request.user) if p.organisation_id == case.organisation_id)
+
+
+def _render_case(request: HttpRequest, case: Case, *, form: MoveForm | None = None, status: int = 200) -> HttpResponse:
+    user = signed_in_user(request)
+    steps = next_steps(case.state, _roles_here(request, case))  # type: ignore[arg-type]
+    context = {
+        "case": case,
+        "steps": steps,
+        "form": form or MoveForm(initial={"version": case.version}),
+        "panels": panels_for(user, case),
+        "timeline": timeline_for(user, case),
+    }
+    return render(request, "cases/case.html", context, status=status)
+
+
+@login_required
+@require_safe
+def case_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    case = queries.access_case(user, case_id, context=audit_context(request))
+    return _render_case(request, case)
+
+
+@login_required
+@require_POST
+def case_move_view(request: HttpRequest, case_id: int, event: str) -> HttpResponse:
+    user = signed_in_user(request)
+    context = audit_context(request)
+    case = queries.access_case(user, case_id, context=context)
+    if event not in TRANSITIONS:
+        raise Http404
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, form=form, status=422)
+    try:
+        actions.move_case(
+            case=case,
+            event=event,
+            expected_version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+            acting_user=user,
+            context=context,
+        )
+    except actions.CaseRefused as refused:
+        form.add_error(None, refused.message)
+        return _render_case(request, case, form=form, status=409 if isinstance(refused, actions.StaleCase) else 422)
+    except ValidationError as invalid:
+        for field, errors in invalid.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _render_case(request, case, form=form, status=422)
+    messages.success(request, _("The case is now: %(state)s.") % {"state": State(case.state).label})
+    return redirect("cases:case", case_id=case.pk)

@@ -1,0 +1,61 @@
+"""The case list and the case page × every persona (``tests/cases/matrix_cases.py``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pytest
+
+from tandem.cases.models import Case
+from tandem.core.models import User
+from tandem.core.roles import OrganisationKind
+from tests import factories
+from tests.cases.matrix_cases import ROWS
+from tests.conftest import World
+from tests.matrix_check import check_row
+from tests.permission_matrix import PERSONAS, Row
+
+
+@dataclass
+class Fixture:
+    world: World
+    platform_admin: User
+    case: Case  # referred, of the world's provider, from its social work centre
+    other_case: Case  # of a provider nobody of the world belongs to
+
+    def user(self, persona: str) -> User | None:
+        if persona == "anonymous":
+            return None
+        if persona == "platform_admin":
+            return self.platform_admin
+        return self.world.persona(persona)
+
+
+@pytest.fixture(scope="module")
+def module_fx(module_world: World) -> Fixture:
+    world = module_world
+    platform_admin = factories.platform_admin("case_matrix_admin")
+    factories.totp_device(platform_admin)
+    return Fixture(
+        world=world,
+        platform_admin=platform_admin,
+        case=factories.case(world.org, agency=world.agency),
+        other_case=factories.case(factories.organisation(name="Provider C", kind=OrganisationKind.PROGRAMME_PROVIDER)),
+    )
+
+
+@pytest.fixture
+def fx(module_fx: Fixture, world: World) -> Fixture:
+    return replace(module_fx, world=world)
+
+
+@pytest.mark.parametrize(
+    ("row", "persona"),
+    [
+        pytest.param(row, persona, id=f"{row.name}-{row.method}-{row.relation}-{persona}")
+        for row in ROWS
+        for persona in PERSONAS
+    ],
+)
+def test_case_pages_permission_matrix(fx: Fixture, row: Row, persona: str) -> None:
+    check_row(fx, row, persona)
