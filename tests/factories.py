@@ -5,6 +5,7 @@ rules apply and the same audit entries are written."""
 from __future__ import annotations
 
 import itertools
+import uuid
 from datetime import date, datetime, time
 from typing import Any
 
@@ -344,6 +345,11 @@ def _finish_safety_work(made: Case) -> None:
     ).update(state=WorkItem.State.DONE, closed_at=clock.now(), fulfilled_by="test")
 
 
+def _reference(made: Case) -> uuid.UUID:
+    assert made.partner_reference is not None
+    return made.partner_reference
+
+
 def partner_side_ready(
     made: Case,
     *,
@@ -356,7 +362,7 @@ def partner_side_ready(
     today = clock.today()
     survivor_actions.record_partner_contact(
         organisation=made.organisation,
-        reference=made.partner_reference,
+        reference=_reference(made),
         acting_user=_someone(made.organisation, Role.SURVIVOR_WORKER),
         contact_offered_on=today if offered else None,
         contact_impossible_because=impossible_because,
@@ -367,7 +373,7 @@ def partner_side_ready(
 def safety_signal(made: Case, level: str = "concern", summary: str = "") -> Any:
     return survivor_actions.record_safety_signal(
         organisation=made.organisation,
-        reference=made.partner_reference,
+        reference=_reference(made),
         level=level,
         summary=summary,
         acting_user=_someone(made.organisation, Role.SURVIVOR_WORKER),

@@ -11,6 +11,8 @@ WORKERS = {"facilitator": OK, "coordinator": OK}
 
 ROWS = [
     Row("cases:case_list", "GET", "none", signed_in(OK)),
+    # A coordinator's overview of her own providers' cases; nobody else has one.
+    Row("cases:safety_overview", "GET", "none", signed_in(NOT_FOUND, coordinator=OK, outsider=OK)),
     Row("cases:case", "GET", "own", signed_in(NOT_FOUND, **WORKERS), lambda fx, user: {"case_id": fx.case.pk}),
     Row("cases:case", "GET", "other", signed_in(NOT_FOUND), lambda fx, user: {"case_id": fx.other_case.pk}),
     Row(

@@ -1,4 +1,5 @@
-"""Case work's own parts of the case page: the steps of the case in its timeline."""
+"""Case work's own parts of the case page: the steps of the case in its timeline, and the
+survivor side's yes/no answers that the gates read."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from tandem.cases.models import Case
-from tandem.cases.panels import Entry, register_timeline
-from tandem.cases.queries import get_steps
+from tandem.cases.panels import Entry, Panel, register_panel, register_timeline
+from tandem.cases.queries import get_steps, partner_facts
 from tandem.cases.rules.lifecycle import TRANSITIONS, State
 from tandem.core.models import User
 
@@ -33,3 +34,12 @@ def steps(reader: User, case: Case) -> Iterable[Entry]:
             text=step.reason,
             by=_name(step.taken_by),
         )
+
+
+def _partner_panel(reader: User, case: Case) -> dict[str, object] | None:
+    # Only yes, no or a date crosses from the survivor side: never what she said or where she is.
+    facts = partner_facts(case)
+    return {"facts": facts}
+
+
+register_panel(Panel("partner", "cases/_panel_partner.html", _partner_panel, order=10))

@@ -7,8 +7,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.navigation import Page, register
-from tandem.core.policy import organisations_granting
-from tandem.core.roles import Action, Compartment
+from tandem.core.policy import organisations_granting, organisations_with_role
+from tandem.core.roles import Action, Compartment, Role
 
 
 def works_on_cases(user: Any) -> bool:
@@ -23,5 +23,21 @@ register(
         description=_("Follow each man's case from the accepted referral to closure, and take its next step."),
         shown_to=works_on_cases,
         order=20,
+    )
+)
+
+
+def coordinates(user: Any) -> bool:
+    return bool(organisations_with_role(user, Role.COORDINATOR))
+
+
+register(
+    Page(
+        key="safety_overview",
+        label=_("Safety overview"),
+        url_name="cases:safety_overview",
+        description=_("Open and overdue safety work, risk rises, the men waiting longest and reports awaiting review."),
+        shown_to=coordinates,
+        order=21,
     )
 )

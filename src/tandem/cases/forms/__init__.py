@@ -27,6 +27,17 @@ class CaseFilter(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("Every open case")), *State.choices, ("all", _("All"))]
     )
+    flag = forms.ChoiceField(
+        label=_("Needing attention"),
+        required=False,
+        choices=[
+            ("", _("Any case")),
+            ("open_work", _("With open work")),
+            ("overdue_work", _("With overdue work")),
+            ("risk_rise", _("Risk rose this week")),
+            ("awaiting_review", _("A report awaits the safety review")),
+        ],
+    )
     order = forms.ChoiceField(
         label=_("Order"),
         required=False,

@@ -15,7 +15,9 @@ from tandem.cases import actions, queries
 from tandem.cases.forms import CaseFilter, MoveForm
 from tandem.cases.models import Case
 from tandem.cases.panels import panels_for, timeline_for
+from tandem.cases.queries.overview import coordinated, flagged, safety_overview
 from tandem.cases.rules.lifecycle import TRANSITIONS, State, next_steps
+from tandem.core import clock
 from tandem.core.http import audit_context, signed_in_user
 from tandem.core.policy import places_of
 
@@ -27,13 +29,13 @@ PAGE_SIZE = 50
 def case_list_view(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     filters = CaseFilter(request.GET)
-    state, order = "", ""
+    state, order, flag = "", "", ""
     if filters.is_valid():
-        state, order = filters.cleaned_data["state"], filters.cleaned_data["order"]
+        state, order, flag = (filters.cleaned_data[name] for name in ("state", "order", "flag"))
     else:
         messages.warning(request, _("A filter could not be understood and was left out."))
         filters = CaseFilter()
-    found = queries.case_list(user, state=state, longest_first=order == "longest")
+    found = flagged(queries.case_list(user, state=state, longest_first=order == "longest"), flag, user)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filters": filters,
@@ -97,3 +99,14 @@ def case_move_view(request: HttpRequest, case_id: int, event: str) -> HttpRespon
         return _render_case(request, case, form=form, status=422)
     messages.success(request, _("The case is now: %(state)s.") % {"state": State(case.state).label})
     return redirect("cases:case", case_id=case.pk)
+
+
+@login_required
+@require_safe
+def safety_overview_view(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if not coordinated(user):
+        # Only a coordinator oversees the safety of a provider's cases; for anyone else the
+        # page is not there.
+        raise Http404
+    return render(request, "cases/safety_overview.html", {"overview": safety_overview(user), "now": clock.now()})

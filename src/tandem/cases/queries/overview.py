@@ -1,0 +1,111 @@
+"""What a coordinator's safety overview counts, for the providers where she coordinates: open
+and overdue work on cases, risk rises this week, the men waiting longest for a group, and the
+reports waiting for the safety review. Each figure also filters the case list (``FLAGS``), so
+that every number leads to its cases."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import CharField, Exists, OuterRef, QuerySet
+from django.db.models.functions import Cast
+
+from tandem.cases.models import Case, CaseReport, ReportState
+from tandem.cases.rules.lifecycle import State
+from tandem.core import clock
+from tandem.core.models import WorkItem
+from tandem.core.policy import organisations_granting, organisations_with_role
+from tandem.core.roles import Action, Compartment, Role
+
+CASE_TYPE = Case._meta.label_lower
+WEEK = timedelta(days=7)
+FLAGS = ("open_work", "overdue_work", "risk_rise", "awaiting_review")
+
+
+def coordinated(user: Any) -> list[int]:
+    return organisations_with_role(user, Role.COORDINATOR)
+
+
+def _work_on_case(now: datetime | None = None) -> QuerySet[WorkItem]:
+    found = WorkItem._base_manager.filter(
+        subject_type=CASE_TYPE, subject_id=Cast(OuterRef("pk"), CharField()), state=WorkItem.State.OPEN
+    )
+    return found.filter(due_at__lt=now) if now is not None else found
+
+
+def rising_case_ids(organisations: list[int], since: datetime) -> set[int]:
+    """Cases whose risk level was assessed higher this week than at the assessment before."""
+    from tandem.risk.models import LEVEL_ORDER, RiskAssessment
+
+    recent = list(
+        RiskAssessment._base_manager.filter(case__organisation_id__in=organisations, assessed_at__gte=since)
+        .order_by("case_id", "assessed_at", "pk")
+        .values_list("case_id", "level", "assessed_at", "pk")
+    )
+    if not recent:
+        return set()
+    cases = {case_id for case_id, *_rest in recent}
+    history: dict[int, list[tuple[datetime, int, str]]] = {}
+    for case_id, level, at, pk in (
+        RiskAssessment._base_manager.filter(case_id__in=cases)
+        .order_by("case_id", "assessed_at", "pk")
+        .values_list("case_id", "level", "assessed_at", "pk")
+    ):
+        history.setdefault(case_id, []).append((at, pk, level))
+    rising = set()
+    for case_id, rows in history.items():
+        for (_at, _pk, before), (at, _pk2, after) in itertools.pairwise(rows):
+            if at >= since and _order(LEVEL_ORDER, after) > _order(LEVEL_ORDER, before):
+                rising.add(case_id)
+    return rising
+
+
+def _order(order: Any, level: str) -> int:
+    return int(order.get(level, 0))
+
+
+def flagged(found: QuerySet[Case], flag: str, user: Any) -> QuerySet[Case]:
+    """The cases of ``found`` that one figure of the overview counts."""
+    now = clock.now()
+    if flag == "open_work":
+        return found.filter(Exists(_work_on_case()))
+    if flag == "overdue_work":
+        return found.filter(Exists(_work_on_case(now)))
+    if flag == "risk_rise":
+        visible = organisations_granting(user, Compartment.PROGRAMME, Action.VIEW)
+        return found.filter(pk__in=rising_case_ids(visible, now - WEEK))
+    if flag == "awaiting_review":
+        return found.filter(
+            Exists(CaseReport._base_manager.filter(case_id=OuterRef("pk"), state=ReportState.AWAITING_REVIEW))
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Overview:
+    open_work: int
+    overdue_work: int
+    risk_rises: int
+    awaiting_review: int
+    waiting: list[Case]  # the men waiting longest for a group, longest first
+    waiting_count: int
+
+
+def safety_overview(user: Any, *, longest: int = 10) -> Overview:
+    organisations = coordinated(user)
+    now = clock.now()
+    cases = Case._base_manager.filter(organisation_id__in=organisations)
+    waiting = cases.filter(state=State.WAITING)
+    return Overview(
+        open_work=cases.filter(Exists(_work_on_case())).count(),
+        overdue_work=cases.filter(Exists(_work_on_case(now))).count(),
+        risk_rises=len(rising_case_ids(organisations, now - WEEK)),
+        awaiting_review=cases.filter(
+            Exists(CaseReport._base_manager.filter(case_id=OuterRef("pk"), state=ReportState.AWAITING_REVIEW))
+        ).count(),
+        waiting=list(waiting.select_related("participant").order_by("state_since", "pk")[:longest]),
+        waiting_count=waiting.count(),
+    )
