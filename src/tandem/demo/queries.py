@@ -4,6 +4,8 @@ platform administrator who builds it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core.models import Membership, Organisation, User
@@ -46,3 +48,22 @@ def reviewed_countries(survey_round: SurveyRound) -> set[str]:
 
 def answered_programmes(survey_round: SurveyRound) -> set[int]:
     return set(SurveyAnswer._base_manager.filter(round=survey_round).values_list("programme_id", flat=True))
+
+
+def has_referrals(provider: Organisation) -> bool:
+    from tandem.cases.models import Referral
+
+    return Referral._base_manager.filter(organisation=provider).exists()
+
+
+def member_with_role(organisation: Organisation, role: str) -> User | None:
+    found = (
+        Membership.objects.filter(organisation=organisation, role=role).select_related("user").order_by("pk").first()
+    )
+    return found.user if found is not None else None
+
+
+def first_participant(provider: Organisation) -> Any:
+    from tandem.cases.models import Participant
+
+    return Participant._base_manager.filter(organisation=provider).order_by("pk").first()

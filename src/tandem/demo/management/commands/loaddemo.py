@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from tandem.core import events
-from tandem.demo import registry, survey, world
+from tandem.demo import cases, registry, survey, world
 
 
 class Command(BaseCommand):
@@ -13,6 +13,7 @@ class Command(BaseCommand):
         sign_ins = world.build()
         registry.build()
         surveyed = survey.build()
+        cases.build()
         # What the worker would do next: the answers waiting for review become the reviewers' work.
         while events.deliver_pending():
             pass
