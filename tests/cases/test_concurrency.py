@@ -21,7 +21,7 @@ from tests import factories
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_connections_moving_one_case_at_once_take_one_step() -> None:
     provider = factories.organisation(kind=OrganisationKind.PROGRAMME_PROVIDER)
-    first, second = factories.member(provider, Role.COORDINATOR), factories.member(provider, Role.ORG_ADMIN)
+    first, second = factories.member(provider, Role.COORDINATOR), factories.member(provider, Role.COORDINATOR)
     referral = actions.submit_referral(
         provider=provider, details=ReferralDetails(name="Marko Petrović", reason="Court order."), acting_user=first
     )

@@ -267,7 +267,7 @@ def test_two_moves_from_the_same_version_cannot_both_succeed(world: World) -> No
     again = Case.objects.get(pk=case.pk)
     again.state = State.REFERRED  # as the second person's form still shows it
     with pytest.raises(StaleCase):
-        actions.move_case(case=again, event="start_assessment", expected_version=version, acting_user=world.org_admin)
+        actions.move_case(case=again, event="start_assessment", expected_version=version, acting_user=world.coordinator)
     assert CaseStep.objects.filter(case=case).count() == 1
 
 

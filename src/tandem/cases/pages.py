@@ -41,3 +41,29 @@ register(
         order=21,
     )
 )
+
+
+def refers(user: Any) -> bool:
+    return bool(organisations_with_role(user, Role.REFERRER))
+
+
+register(
+    Page(
+        key="referrals_sent",
+        label=_("Referrals"),
+        url_name="cases:referral_sent_list",
+        description=_("Send a man to a programme, and follow whether he is accepted and how he is getting on."),
+        shown_to=refers,
+        order=18,
+    )
+)
+register(
+    Page(
+        key="referral_inbox",
+        label=_("Referrals to decide"),
+        url_name="cases:referral_inbox",
+        description=_("Accept the referrals to your programmes, reject them with a reason, or ask for more."),
+        shown_to=works_on_cases,
+        order=19,
+    )
+)

@@ -35,7 +35,7 @@ ROUTE_OF_AGENCY = {
     OrganisationKind.SOCIAL_WORK_CENTRE: ReferralRoute.SOCIAL_WORK,
     OrganisationKind.POLICE: ReferralRoute.POLICE,
 }
-DECIDERS = (Role.COORDINATOR, Role.ORG_ADMIN)
+DECIDERS = (Role.COORDINATOR,)
 MAX_TEXT = 10_000
 
 
@@ -136,7 +136,7 @@ def submit_referral(
 def _decide(referral: Referral, acting_user: User, event: str, context: AuditContext | None) -> None:
     if not has_role(acting_user, referral.organisation_id, *DECIDERS):
         record_denied(acting_user, Referral, referral.pk, Action.CHANGE, context, detail={"event": event})
-        raise CaseRefused(_("Only the programme's coordinators and administrators decide on a referral."))
+        raise CaseRefused(_("Only the programme's coordinators decide on a referral."))
     if referral.state not in (ReferralState.SUBMITTED, ReferralState.MORE_INFORMATION):
         raise CaseRefused(_("This referral has been decided already."))
 

@@ -82,7 +82,9 @@ NO_OPEN_SAFETY_WORK = Gate(
     _("Safety work on this case is still open: finish it before the case is closed."),
 )
 
-MOVERS = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
+# The people who hold the case: an organisation's administrator manages its members and
+# reaches no personal data, so she neither moves a case nor decides on a referral.
+MOVERS = frozenset({Role.COORDINATOR})
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ def refusal(event: str, state: State | str, roles: set[Role] | frozenset[Role], 
     if transition is None:
         return Refusal(str(_("There is no such step for a case.")))
     if not roles & transition.roles:
-        return Refusal(str(_("Only the programme's coordinators and administrators move a case.")))
+        return Refusal(str(_("Only the programme's coordinators move a case.")))
     if State(state) not in transition.sources:
         return Refusal(str(_("A case that is “%(state)s” cannot take this step.") % {"state": State(state).label}))
     for gate in transition.gates:
