@@ -280,6 +280,13 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Documents of a case: encrypted, under a directory that no web server serves, and no larger
+# than this many bytes each.
+TANDEM_DOCUMENT_DIR = Path(env("TANDEM_DOCUMENT_DIR", str(DATA_DIR / "documents")) or "").resolve()
+TANDEM_DOCUMENT_MAX_BYTES = env_int("TANDEM_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+if TANDEM_DOCUMENT_MAX_BYTES < 1:
+    raise ImproperlyConfigured("TANDEM_DOCUMENT_MAX_BYTES must be a whole number from 1.")
+
 # Figures that leave an organisation never show a share of fewer than this many programmes
 # or people (see tandem.core.suppression); an organisation may raise it for its own figures.
 TANDEM_SMALL_NUMBER = env_int("TANDEM_SMALL_NUMBER", 5)
