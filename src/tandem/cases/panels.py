@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from tandem.cases.models import Case
 from tandem.core.models import User
@@ -83,3 +83,16 @@ def timeline_for(user: User, case: Case) -> list[Entry]:
     """The case's chronology for this reader, newest first."""
     entries = [entry for source in _SOURCES.values() for entry in source(user, case)]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+T = TypeVar("T")
+
+
+def shared_read(reader: User, case: Case, key: str, load: Callable[[], T]) -> T:
+    """A read that a panel and a timeline source of one page both need, made once: kept on
+    the case object of the request, per reader."""
+    memo: dict[tuple[int, str], Any] = case.__dict__.setdefault("_tandem_page_reads", {})
+    slot = (reader.pk, key)
+    if slot not in memo:
+        memo[slot] = load()
+    return cast(T, memo[slot])

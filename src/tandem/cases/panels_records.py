@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tandem.cases.forms.records import NoteForm
 from tandem.cases.models import Case, NoteCategory
-from tandem.cases.panels import Entry, Panel, register_panel, register_timeline
+from tandem.cases.panels import Entry, Panel, register_panel, register_timeline, shared_read
 from tandem.cases.queries import records as queries
 from tandem.core.models import User
 
@@ -24,10 +24,22 @@ def _name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
+def _intake(user: User, case: Case) -> Any:
+    return shared_read(user, case, "intake", lambda: queries.intake_of(user, case))
+
+
+def _notes(user: User, case: Case) -> list[Any]:
+    return shared_read(user, case, "notes", lambda: list(queries.notes_of(user, case)))
+
+
+def _documents(user: User, case: Case) -> list[Any]:
+    return shared_read(user, case, "documents", lambda: list(queries.documents_of(user, case)))
+
+
 def intake_panel(user: User, case: Case) -> dict[str, Any] | None:
     if not queries.may_read_records(user, case):
         return None
-    return {"intake": queries.intake_of(user, case), "can_change": queries.may_change_records(user, case)}
+    return {"intake": _intake(user, case), "can_change": queries.may_change_records(user, case)}
 
 
 def children_panel(user: User, case: Case) -> dict[str, Any] | None:
@@ -39,7 +51,7 @@ def children_panel(user: User, case: Case) -> dict[str, Any] | None:
 def notes_panel(user: User, case: Case) -> dict[str, Any] | None:
     if not queries.may_read_records(user, case):
         return None
-    notes = list(queries.notes_of(user, case)[: NOTES_SHOWN + 1])
+    notes = _notes(user, case)[: NOTES_SHOWN + 1]
     can_change = queries.may_change_records(user, case)
     return {
         "notes": notes[:NOTES_SHOWN],
@@ -52,7 +64,7 @@ def notes_panel(user: User, case: Case) -> dict[str, Any] | None:
 def documents_panel(user: User, case: Case) -> dict[str, Any] | None:
     if not queries.may_read_records(user, case):
         return None
-    return {"documents": list(queries.documents_of(user, case)), "can_change": queries.may_change_records(user, case)}
+    return {"documents": _documents(user, case), "can_change": queries.may_change_records(user, case)}
 
 
 register_panel(Panel("intake", "cases/intake_panel.html", intake_panel, order=20))
@@ -65,7 +77,7 @@ register_panel(Panel("documents", "cases/documents_panel.html", documents_panel,
 def intake_timeline(reader: User, case: Case) -> Iterable[Entry]:
     if not queries.may_read_records(reader, case):
         return
-    intake = queries.intake_of(reader, case)
+    intake = _intake(reader, case)
     if intake is not None:
         yield Entry(
             intake.recorded_at,
@@ -81,7 +93,7 @@ def intake_timeline(reader: User, case: Case) -> Iterable[Entry]:
 def notes_timeline(reader: User, case: Case) -> Iterable[Entry]:
     if not queries.may_read_records(reader, case):
         return
-    for note in queries.notes_of(reader, case):
+    for note in _notes(reader, case):
         yield Entry(
             note.written_at,
             "note",
@@ -96,7 +108,7 @@ def notes_timeline(reader: User, case: Case) -> Iterable[Entry]:
 def documents_timeline(reader: User, case: Case) -> Iterable[Entry]:
     if not queries.may_read_records(reader, case):
         return
-    for document in queries.documents_of(reader, case):
+    for document in _documents(reader, case):
         yield Entry(
             document.uploaded_at,
             "document",

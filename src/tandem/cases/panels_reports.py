@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from tandem.cases.forms.reports import ReportCreateForm
 from tandem.cases.models import Case, ReportKind, ReportState
-from tandem.cases.panels import Entry, Panel, register_panel, register_timeline
+from tandem.cases.panels import Entry, Panel, register_panel, register_timeline, shared_read
 from tandem.cases.queries.reports import reports_of
 from tandem.core import clock
 from tandem.core.models import User
@@ -23,11 +23,15 @@ def _works_on(reader: User, case: Case, action: Action) -> bool:
     return case.organisation_id in organisations_granting(reader, Compartment.PROGRAMME, action)
 
 
+def _reports(reader: User, case: Case) -> list[Any]:
+    return shared_read(reader, case, "reports", lambda: list(reports_of(reader, case)))
+
+
 def _reports_panel(reader: User, case: Case) -> dict[str, Any] | None:
     if not _works_on(reader, case, Action.VIEW):
         return None
     return {
-        "reports": list(reports_of(reader, case)),
+        "reports": _reports(reader, case),
         "now": clock.now(),
         "form": ReportCreateForm(auto_id="report_%s") if _works_on(reader, case, Action.CHANGE) else None,
     }
@@ -40,7 +44,7 @@ register_panel(Panel("reports", "cases/reports_panel.html", _reports_panel, orde
 def report_moments(reader: User, case: Case) -> Iterable[Entry]:
     if not _works_on(reader, case, Action.VIEW):
         return
-    for report in reports_of(reader, case):
+    for report in _reports(reader, case):
         kind = str(ReportKind(report.kind).label)
         link = reverse("cases:report", args=[case.pk, report.pk])
         yield Entry(report.created_at, "report", _("Report"), _("Started: %(kind)s") % {"kind": kind}, link=link)

@@ -22,6 +22,8 @@ from tandem.core.http import audit_context, signed_in_user
 from tandem.core.policy import places_of
 
 PAGE_SIZE = 50
+# The newest rows of a case's timeline shown at first; the whole of it is one link away.
+TIMELINE_SHOWN = 30
 
 
 @login_required
@@ -37,9 +39,12 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         filters = CaseFilter()
     found = flagged(queries.case_list(user, state=state, longest_first=order == "longest"), flag, user)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each state's label is translated once per page, not once per row.
+    labels = {value: str(label) for value, label in State.choices}
     context = {
         "filters": filters,
         "page": page,
+        "rows": [(case, labels.get(case.state, case.state)) for case in page.object_list],
         "query": request.GET.copy(),
     }
     return render(request, "cases/case_list.html", context)
@@ -52,12 +57,15 @@ def _roles_here(request: HttpRequest, case: Case) -> frozenset[str]:
 def _render_case(request: HttpRequest, case: Case, *, form: MoveForm | None = None, status: int = 200) -> HttpResponse:
     user = signed_in_user(request)
     steps = next_steps(case.state, _roles_here(request, case))  # type: ignore[arg-type]
+    timeline = timeline_for(user, case)
+    whole_timeline = request.GET.get("timeline") == "all"
     context = {
         "case": case,
         "steps": steps,
         "form": form or MoveForm(initial={"version": case.version}),
         "panels": panels_for(user, case),
-        "timeline": timeline_for(user, case),
+        "timeline": timeline[:TIMELINE_SHOWN] if not whole_timeline else timeline,
+        "timeline_hidden": 0 if whole_timeline else max(len(timeline) - TIMELINE_SHOWN, 0),
     }
     return render(request, "cases/case.html", context, status=status)
 
