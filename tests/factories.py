@@ -395,3 +395,35 @@ def risk_assessment(made: Case, *, answers: dict[str, str] | None = None, **fiel
         acting_user=_someone(made.organisation, Role.COORDINATOR),
         **fields,
     )
+
+
+def case_report(
+    made: Case, *, kind: str = "progress", state: str = "draft", assessment: str = "He attends and takes part."
+) -> Any:
+    """A report to the referrer on the case, taken through the actions to ``state`` (draft,
+    awaiting_review, sent or held) by the provider's coordinator."""
+    from tandem.cases.actions import reports as report_actions
+    from tandem.cases.queries.reports import latest_partner_signal
+
+    coordinator = _someone(made.organisation, Role.COORDINATOR)
+    report = report_actions.create_report(case=made, kind=kind, acting_user=coordinator)
+    if assessment:
+        report = report_actions.edit_report(
+            report=report, assessment=assessment, expected_version=report.version, acting_user=coordinator
+        )
+    if state == "draft":
+        return report
+    report = report_actions.submit_report_for_review(
+        report=report, expected_version=report.version, acting_user=coordinator
+    )
+    if state == "awaiting_review":
+        return report
+    signal = latest_partner_signal(coordinator, made)
+    return report_actions.review_report(
+        report=report,
+        safe=state == "sent",
+        note="" if state == "sent" else "Held back: a court date is near.",
+        signal_seen=signal.pk if signal is not None else None,
+        expected_version=report.version,
+        acting_user=coordinator,
+    )

@@ -6,6 +6,10 @@ work that none declares."""
 from __future__ import annotations
 
 from tests.cases.matrix_cases import ROWS as CASE_PAGE_ROWS
+from tests.cases.matrix_records import ROWS as RECORD_ROWS
+from tests.cases.matrix_referrals import ROWS as REFERRAL_ROWS
+from tests.cases.matrix_reports import ROWS as REPORT_ROWS
+from tests.cases.matrix_risk import ROWS as RISK_ROWS
 from tests.permission_matrix import Row
 
-CASE_ROWS: list[Row] = [*CASE_PAGE_ROWS]
+CASE_ROWS: list[Row] = [*CASE_PAGE_ROWS, *REFERRAL_ROWS, *REPORT_ROWS, *RECORD_ROWS, *RISK_ROWS]

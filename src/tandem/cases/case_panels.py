@@ -43,3 +43,5 @@ def _partner_panel(reader: User, case: Case) -> dict[str, object] | None:
 
 
 register_panel(Panel("partner", "cases/_panel_partner.html", _partner_panel, order=10))
+# The other parts of case work register their panels and timeline rows as they are imported.
+from tandem.cases import panels_records, panels_reports  # noqa: E402, F401
