@@ -63,3 +63,10 @@ def test_building_again_changes_nothing() -> None:
     before = Case.objects.count(), Referral.objects.count()
     assert cases.build() == 0
     assert (Case.objects.count(), Referral.objects.count()) == before
+
+
+def test_reports_were_sent_and_others_await_the_safety_review() -> None:
+    from tandem.cases.models import CaseReport, ReportState
+
+    states = set(CaseReport.objects.values_list("state", flat=True))
+    assert {ReportState.SENT, ReportState.AWAITING_REVIEW, ReportState.DRAFT} <= states

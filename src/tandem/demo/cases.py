@@ -18,7 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from tandem.cases import actions as case_actions
-from tandem.cases.actions import ReferralDetails
+from tandem.cases.actions import ReferralDetails, reports as report_actions
 from tandem.cases.models import Case, Referral
 from tandem.cases.rules.lifecycle import TRANSITIONS
 from tandem.core import clock, events
@@ -30,6 +30,7 @@ from tandem.risk import actions as risk_actions
 from tandem.risk.models import Occasion, Trigger
 from tandem.risk.rules import shipped_instrument
 from tandem.survivors import actions as survivor_actions
+from tandem.survivors.queries import latest_signal
 
 # Invented men, per country: first names and surnames (in the country's own script).
 MEN: dict[str, tuple[list[str], list[str]]] = {
@@ -58,6 +59,7 @@ class Story:
     self_referral: bool = False
     partner_known: bool = True
     signal: str = ""  # the partner's latest safety signal, recorded yesterday
+    report: str = ""  # the report the ending calls for: "sent", "review" (awaiting it) or "draft"
 
 
 def _way(*days_and_steps: tuple[int, str]) -> tuple[tuple[int, str], ...]:
@@ -97,6 +99,7 @@ STORIES: list[Story] = [
         steps=(*TO_GROUP, (190, "complete")),
         risks=((7, HIGH, Occasion.INTAKE), (90, MEDIUM, Occasion.MID_PROGRAMME), (185, LOW, Occasion.EXIT)),
         partner=(10, "ready"),
+        report="sent",
     ),
     Story(
         days=120,
@@ -104,8 +107,15 @@ STORIES: list[Story] = [
         risks=((5, MEDIUM, Occasion.INTAKE),),
         partner=(10, "ready"),
         signal="serious",
+        report="review",
     ),
-    Story(days=110, steps=(*TO_GROUP, (80, "exclude")), risks=((6, HIGH, Occasion.INTAKE),), partner=(10, "ready")),
+    Story(
+        days=110,
+        steps=(*TO_GROUP, (80, "exclude")),
+        risks=((6, HIGH, Occasion.INTAKE),),
+        partner=(10, "ready"),
+        report="draft",
+    ),
     Story(
         days=50,
         steps=_way((1, "start_assessment"), (8, "assess_suitable"), (30, "transfer")),
@@ -148,12 +158,23 @@ def build() -> int:
         firsts, lasts = MEN[code]
         for number, story in enumerate(STORIES):
             name = f"{firsts[number % len(firsts)]} {lasts[number % len(lasts)]}"
-            sender = None if story.self_referral or not referrers else referrers[number % len(referrers)]
+            sender = _sender(story, number, referrers)
             made += staff.tell(story, name, number, sender)
         # A man already known, referred again by another agency and written in the other script:
         # the coordinator sees him offered as a possible duplicate before she decides.
         _duplicate(code, staff, referrers)
     return made
+
+
+def _sender(story: Story, number: int, referrers: list[tuple[Organisation, User]]) -> tuple[Organisation, User] | None:
+    if story.self_referral or not referrers:
+        return None
+    if story.report:
+        # Reports go to a court or a probation service, whose rules call for them.
+        courts = [r for r in referrers if r[0].kind in (OrganisationKind.COURT, OrganisationKind.PROBATION)]
+        if courts:
+            return courts[number % len(courts)]
+    return referrers[number % len(referrers)]
 
 
 def _member(organisation: Organisation, role: Role) -> User:
@@ -271,7 +292,46 @@ class Staff:
                     context=DEMO,
                 ),
             )
+        if story.report:
+            self.report(case, story)
         return 1
+
+    def report(self, case: Case, story: Story) -> None:
+        """The report the case's ending called for: written, and sent after the safety review
+        or waiting for it."""
+        report = demo_queries.latest_report(case)
+        if report is None or story.report == "draft":
+            return
+        edited = _on(
+            story.days - story.steps[-1][0] - 1,
+            lambda: report_actions.edit_report(
+                report=report,
+                assessment="He attended regularly and took part in the group work; see the facts above.",
+                expected_version=report.version,
+                acting_user=self.facilitator,
+                context=DEMO,
+            ),
+        )
+        submitted = _on(
+            story.days - story.steps[-1][0] - 1.5,
+            lambda: report_actions.submit_report_for_review(
+                report=edited, expected_version=edited.version, acting_user=self.facilitator, context=DEMO
+            ),
+        )
+        if story.report != "sent":
+            return
+        signal = latest_signal(self.coordinator, case.partner_reference, context=DEMO)
+        _on(
+            story.days - story.steps[-1][0] - 2,
+            lambda: report_actions.review_report(
+                report=submitted,
+                safe=True,
+                signal_seen=signal.pk if signal is not None else None,
+                expected_version=submitted.version,
+                acting_user=self.coordinator,
+                context=DEMO,
+            ),
+        )
 
 
 def _move(case: Case, step: str, days_ago: float, coordinator: User) -> Case:

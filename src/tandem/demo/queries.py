@@ -67,3 +67,9 @@ def first_participant(provider: Organisation) -> Any:
     from tandem.cases.models import Participant
 
     return Participant._base_manager.filter(organisation=provider).order_by("pk").first()
+
+
+def latest_report(case: Any) -> Any:
+    from tandem.cases.models import CaseReport
+
+    return CaseReport._base_manager.filter(case=case).order_by("-created_at", "-pk").first()
