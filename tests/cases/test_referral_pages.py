@@ -429,9 +429,7 @@ def test_a_facilitator_is_refused_a_decision_with_a_message(world: World) -> Non
         {"accept-version": referral.version, "accept-participant": "new"},
     )
     assert response.status_code == 422
-    assert response.context["accept"].non_field_errors() == [
-        "Only the programme's coordinators decide on a referral."
-    ]
+    assert response.context["accept"].non_field_errors() == ["Only the programme's coordinators decide on a referral."]
     assert not Case.objects.exists()
 
 
