@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, ngettext
 
 from tandem.cases.models import Case
-from tandem.cases.panels import Entry, Panel, register_panel, register_timeline
+from tandem.cases.panels import Entry, Panel, register_panel, register_timeline, shared_read
 from tandem.core import clock, work
 from tandem.core.models import User, WorkItem
 from tandem.core.policy import organisations_granting
@@ -52,10 +52,14 @@ def trend_description(case: Case, assessments: list[RiskAssessment]) -> str:
     }
 
 
+def _assessments(reader: User, case: Case) -> list[RiskAssessment]:
+    return shared_read(reader, case, "risk_assessments", lambda: list(assessments_visible_to(reader, case)))
+
+
 def _risk_panel(reader: User, case: Case) -> dict[str, Any] | None:
     if not works_on(reader, case):
         return None
-    assessments = list(assessments_visible_to(reader, case))
+    assessments = _assessments(reader, case)
     now = clock.now()
     open_work = [
         WorkLine(work.title_of(item), work.link_of(item), item, item.due_at <= now) for item in get_open_risk_work(case)
@@ -87,7 +91,7 @@ register_panel(Panel("risk", "risk/_panel.html", _risk_panel, order=30))
 def risk_timeline(reader: User, case: Case) -> Iterable[Entry]:
     if not works_on(reader, case):
         return
-    for assessment in assessments_visible_to(reader, case):
+    for assessment in _assessments(reader, case):
         yield Entry(
             assessment.assessed_at,
             "risk",

@@ -4,7 +4,7 @@ form opened before someone else's change is refused, not applied over it."""
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from tandem.cases.actions import MAX_TEXT
 from tandem.cases.rules.lifecycle import State
@@ -25,7 +25,7 @@ class CaseFilter(forms.Form):
     """The filters of the case list; a bad value is ignored with a message, never an error page."""
 
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("Every open case")), *State.choices, ("all", _("All"))]
+        label=pgettext_lazy("where a record stands", "State"), required=False, choices=[("", _("Every open case")), *State.choices, ("all", _("All"))]
     )
     flag = forms.ChoiceField(
         label=_("Needing attention"),
