@@ -10,7 +10,8 @@ from tests.permission_matrix import ACTED, NOT_FOUND, OK, REFUSED, Row, signed_i
 WORKERS = {"facilitator": OK, "coordinator": OK}
 
 ROWS = [
-    Row("cases:case_list", "GET", "none", signed_in(OK)),
+    # The list is there for those who work on cases (the outsider on his own provider's).
+    Row("cases:case_list", "GET", "none", signed_in(NOT_FOUND, facilitator=OK, coordinator=OK, outsider=OK)),
     # A coordinator's overview of her own providers' cases; nobody else has one.
     Row("cases:safety_overview", "GET", "none", signed_in(NOT_FOUND, coordinator=OK, outsider=OK)),
     Row("cases:case", "GET", "own", signed_in(NOT_FOUND, **WORKERS), lambda fx, user: {"case_id": fx.case.pk}),

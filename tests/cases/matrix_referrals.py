@@ -33,7 +33,7 @@ def edited(version: int) -> dict[str, Any]:
 
 ROWS = [
     # The referrer's side.
-    Row("cases:referral_sent_list", "GET", "none", signed_in(OK)),
+    Row("cases:referral_sent_list", "GET", "none", signed_in(NOT_FOUND, referrer=OK)),
     Row("cases:referral_new", "GET", "none", signed_in(NOT_FOUND, referrer=OK)),
     Row(
         "cases:referral_new",
@@ -96,7 +96,7 @@ ROWS = [
     ),
     # The programme's side. The outsider is a coordinator of another provider: she has her own
     # (empty) list and enters referrals for her own provider only.
-    Row("cases:referral_inbox", "GET", "none", signed_in(OK)),
+    Row("cases:referral_inbox", "GET", "none", signed_in(NOT_FOUND, facilitator=OK, coordinator=OK, outsider=OK)),
     Row("cases:referral_enter", "GET", "none", signed_in(NOT_FOUND, coordinator=OK, outsider=OK)),
     Row(
         "cases:referral_enter",

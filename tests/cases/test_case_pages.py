@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from tandem.cases import actions
 from tandem.cases.models import Case
 from tandem.cases.rules.lifecycle import State
+from tandem.core.roles import Role
 from tests import factories
 from tests.conftest import World, signed_in_client
 
@@ -112,3 +113,21 @@ def test_an_unknown_step_is_not_found(world: World) -> None:
     case = factories.case(world.org)
     response = signed_in_client(world.coordinator).post(f"/cases/{case.pk}/move/teleport/", {"version": 1})
     assert response.status_code == 404
+
+
+def test_a_refused_step_is_said_even_when_the_page_offers_no_step(world: World) -> None:
+    case = factories.case(world.org, state=State.WAITING)
+    response = signed_in_client(world.facilitator).post(
+        f"/cases/{case.pk}/move/exclude/", {"version": case.version, "reason": "Threats."}
+    )
+    assert response.status_code == 422
+    assert "coordinators move a case." in response.content.decode()
+
+
+def test_work_on_a_case_is_never_passed_to_those_who_cannot_open_it() -> None:
+    from tandem.cases import work_rules  # noqa: F401 - registers the report rules
+    from tandem.core.work import _RULES
+
+    about_cases = [rule for key, rule in _RULES.items() if key.startswith(("risk.", "cases."))]
+    assert about_cases
+    assert {role for rule in about_cases for role in rule.escalation} == {Role.COORDINATOR}

@@ -16,7 +16,7 @@ from django.urls import reverse
 from tandem.cases import actions
 from tandem.cases.actions.records import add_note
 from tandem.cases.models import Case, Participant, Referral, ReferralRoute, ReferralState
-from tandem.cases.rules.lifecycle import State
+from tandem.cases.rules.lifecycle import State, State as CaseState
 from tandem.core import clock
 from tandem.core.models import AuditEntry, Organisation
 from tandem.core.policy import requires_two_factor
@@ -263,7 +263,9 @@ def test_the_referrer_learns_how_the_programme_ended_once_the_case_is_closed(wor
 
 
 def test_the_referrers_page_never_shows_the_decision_side_or_the_case_records(world: World) -> None:
-    known = factories.case(world.org, name="Marko Petrović", birth_date=date(1985, 4, 2), identity_number="KNOWN-1")
+    known = factories.case(
+        world.org, state=CaseState.CLOSED, name="Marko Petrović", birth_date=date(1985, 4, 2), identity_number="KNOWN-1"
+    )
     referral = factories.referral(world.org, agency=world.agency, name="Marko Petrovic", birth_date=date(1985, 4, 2))
     case = actions.accept_referral(
         referral=referral, expected_version=referral.version, existing=known.participant, acting_user=world.coordinator

@@ -152,6 +152,7 @@ def test_accepting_a_referral_opens_the_case_of_a_new_man_on_the_record(world: W
 
 def test_a_man_already_known_in_another_script_is_offered_and_chosen(world: World) -> None:
     first = opened(world)
+    Case.objects.filter(pk=first.pk).update(state=State.CLOSED)  # his earlier case is over
     second = referred(world, ReferralDetails(name="Djordje Djokic", reason="Probation condition."))
     found = queries.possible_duplicates(second)
     assert [candidate.key for candidate in found] == [first.participant_id]
@@ -162,6 +163,18 @@ def test_a_man_already_known_in_another_script_is_offered_and_chosen(world: Worl
     assert Participant.objects.count() == 1
     entries = AuditEntry.objects.filter(action="cases.referral.accepted").order_by("seq")
     assert [('"chosen":"existing"' in entry.detail) for entry in entries] == [False, True]
+
+
+def test_a_man_with_an_open_case_is_not_given_a_second_one(world: World) -> None:
+    first = opened(world)
+    second = referred(world, ReferralDetails(name="Djordje Djokic", reason="A new incident."))
+    with pytest.raises(CaseRefused) as refused:
+        actions.accept_referral(
+            referral=second, expected_version=second.version, existing=first.participant, acting_user=world.coordinator
+        )
+    assert f"#{first.pk}" in refused.value.message
+    assert Case.objects.count() == 1
+    assert Referral.objects.get(pk=second.pk).state == ReferralState.SUBMITTED
 
 
 def test_a_man_of_another_provider_cannot_be_chosen(world: World) -> None:

@@ -374,6 +374,15 @@ def test_the_referrer_of_the_agency_reads_the_sent_report(world: World) -> None:
     assert AuditEntry.objects.filter(action="cases.report.opened", actor=world.referrer).exists()
 
 
+def test_the_referrer_finds_the_sent_report_on_her_referral_and_nothing_else(world: World) -> None:
+    case = factories.case(world.org, agency=world.agency)
+    sent = factories.case_report(case, state="sent")
+    held = factories.case_report(case, state="held")
+    page = signed_in_client(world.referrer).get(reverse("cases:referral", args=[case.referral_id])).content.decode()
+    assert reverse("cases:report", args=[case.pk, sent.pk]) in page
+    assert reverse("cases:report", args=[case.pk, held.pk]) not in page
+
+
 def test_a_referrer_of_another_agency_does_not_find_the_sent_report(world: World) -> None:
     report = factories.case_report(factories.case(world.org, agency=world.agency), state="sent")
     other_agency = agency(OrganisationKind.SOCIAL_WORK_CENTRE)

@@ -62,3 +62,12 @@ def test_the_content_security_policy_lets_the_icon_load_from_tandem_itself(clien
     assert sources, policy
     assert "'self'" in sources.group(1).split()
     assert ICON.startswith(settings.STATIC_URL)
+
+
+def test_a_request_too_large_to_read_gets_a_page_that_says_what_to_do() -> None:
+    from django.test import override_settings
+
+    with override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=5):
+        response = Client().post("/signin/", {f"field{n}": "x" for n in range(10)})
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.content.decode()

@@ -14,9 +14,11 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("demo_world")]
 
-PROVIDER = "Qendra Hapa të Rinj"
-KNOWN = "Besnik Çela"
-REFERRED = "Бесник Чела"  # the same man, as a Serbian court clerk may write him
+PROVIDER = "Centar Drugačije"
+KNOWN = "Đorđe Đokić"
+REFERRED = "Ђорђе Ђокић"  # the same man, as the court's clerk writes him in Cyrillic
+REFERRER = "rs.referrer3"  # of the court in Serbia
+COORDINATOR = "rs.coordinator"
 BORN = date(1984, 5, 17)
 
 
@@ -28,13 +30,26 @@ def known_man(demo_world: None) -> int:
     from tandem.core.models import Organisation, User
 
     provider = Organisation.objects.get(name=PROVIDER)
-    coordinator = User.objects.get(username="al.coordinator")
+    coordinator = User.objects.get(username=COORDINATOR)
     earlier = actions.submit_referral(
         provider=provider,
-        details=ReferralDetails(name=KNOWN, reason="Came of his own accord in 2024.", birth_date=BORN),
+        details=ReferralDetails(
+            name=KNOWN, reason="Came of his own accord in 2024; the programme ended.", birth_date=BORN
+        ),
         acting_user=coordinator,
     )
     case = actions.accept_referral(referral=earlier, expected_version=earlier.version, acting_user=coordinator)
+    # His earlier case ended: a man with an open case is not given a second one.
+    case = actions.move_case(
+        case=case, event="start_assessment", expected_version=case.version, acting_user=coordinator
+    )
+    case = actions.move_case(
+        case=case,
+        event="assess_unsuitable",
+        expected_version=case.version,
+        reason="Not ready for group work then.",
+        acting_user=coordinator,
+    )
     return case.participant_id
 
 
@@ -76,7 +91,7 @@ def record_intake(coordinator: Page) -> None:
     coordinator.locator("input[name=denial][value=minimises]").check()
     coordinator.locator("input[name=substance_use][value=some]").check()
     coordinator.locator("input[name=mental_health][value=none]").check()
-    coordinator.locator("[name=language_needs]").fill("Albanian; no interpreter needed.")
+    coordinator.locator("[name=language_needs]").fill("Serbian; no interpreter needed.")
     coordinator.locator("main form button[type=submit]").click()
     expect(coordinator.get_by_role("status")).to_be_visible()
 
@@ -102,11 +117,11 @@ def test_a_referral_goes_through_the_duplicate_check_intake_risk_and_the_gate_to
     from tests import factories
 
     referrer = new_context().new_page()
-    sign_in(referrer, "al.referrer1", enter_password, enter_code)
+    sign_in(referrer, REFERRER, enter_password, enter_code)
     send_referral(referrer, base_url)
 
     coordinator = new_context().new_page()
-    sign_in(coordinator, "al.coordinator", enter_password, enter_code)
+    sign_in(coordinator, COORDINATOR, enter_password, enter_code)
     coordinator.goto(f"{base_url}/cases/referrals/")
     coordinator.get_by_role("row", name=REFERRED).get_by_role("link").first.click()
     # The man is already known, in the other script: she chooses him rather than a new record.

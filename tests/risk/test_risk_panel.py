@@ -119,6 +119,7 @@ def test_the_timeline_has_each_assessment_and_each_escalation_and_its_review(wor
 
 def build_and_render(reader: User, case: Case) -> int:
     reader = User.objects.get(pk=reader.pk)  # memberships read again, as on a new request
+    case = Case.objects.get(pk=case.pk)  # and the case, as a new request reads it
     with CaptureQueriesContext(connection) as captured:
         panel_html(reader, case)
         list(risk_timeline(reader, case))
@@ -130,6 +131,6 @@ def test_the_panel_and_timeline_take_the_same_queries_however_many_assessments(w
     few = build_and_render(world.coordinator, case)
     assessed(case, MEDIUM, STANDARD, STRANGULATION, MEDIUM, STANDARD)
     many = build_and_render(world.coordinator, case)
-    # Her memberships; the assessments and the open risk work for the panel; the assessments
-    # and the escalations for the timeline.
-    assert (few, many) == (5, 5)
+    # Her memberships; the assessments (read once for both) and the open risk work for the
+    # panel; the escalations for the timeline.
+    assert (few, many) == (4, 4)

@@ -62,7 +62,9 @@ register(
         key="referral_inbox",
         label=_("Referrals to decide"),
         url_name="cases:referral_inbox",
-        description=_("Accept the referrals to your programmes, reject them with a reason, or ask for more."),
+        description=_(
+            "The referrals to your programmes waiting for a decision, with the men already known who may be the same."
+        ),
         shown_to=works_on_cases,
         order=19,
     )

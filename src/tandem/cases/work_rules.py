@@ -26,6 +26,10 @@ REPORT_DUE_TITLES: dict[str, Promise] = {
 }
 
 
+# Work about a man's case escalates only to those who may open the case: its coordinators.
+CASE_ESCALATION = (Role.COORDINATOR,)
+
+
 def _report_page(item: WorkItem) -> str:
     report = item.params.get("report") if isinstance(item.params, dict) else None
     if report is None:
@@ -34,13 +38,14 @@ def _report_page(item: WorkItem) -> str:
 
 
 def _report_due_rule(rule: ReportRule) -> WorkRule:
-    # Overdue, the work goes from the coordinators who own it to the provider's administrators.
+    # Overdue, the work is flagged to the coordinators, who own it and hold the case; it never
+    # passes to the administrators, who cannot open the case.
     return WorkRule(
         key=f"{REPORT_DUE_PREFIX}{rule.key}",
         title=REPORT_DUE_TITLES[rule.kind],
         due=WorkingDays(rule.due_working_days),
         priority=WorkItem.Priority.HIGH,
-        escalation=(Role.ORG_ADMIN,),
+        escalation=CASE_ESCALATION,
         link=_report_page,
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
@@ -48,3 +50,14 @@ def set_language_cookie(response: HttpResponseBase, language: str) -> None:
         httponly=True,
         secure=settings.LANGUAGE_COOKIE_SECURE,
     )
+
+
+def say_refusals_aloud(request: HttpRequest, *forms: Any) -> None:
+    """Put the refusals of forms the page will not show (the record moved on, so the form is
+    gone) into the page's messages, so that a refused step is never silent."""
+    from django.contrib import messages
+
+    for form in forms:
+        if form is not None and form.is_bound:
+            for error in form.non_field_errors():
+                messages.error(request, error)

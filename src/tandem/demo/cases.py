@@ -1,25 +1,31 @@
 """The demo's case work: in each country's provider, referrals from every kind of referrer and
-men whose cases stand in every state, with risk assessments that rise and fall, the survivor
-side's records where the start gate needs them, and work on time and overdue.
+men whose cases stand in every state, with intake and risk assessments, the survivor side's
+records where the start gate needs them, reports to the referrer, and work on time and overdue.
 
 Each man's story happens on days of its own, counted back from the day the demo is built: the
-clock is frozen at each step and the events are delivered then, as the worker would have, so
-that waiting times, due dates and this week's risk rises read as they would in a real office.
-Building again changes nothing once a provider has referrals.
+clock is frozen at each happening and the events are delivered then, as the worker would have,
+so that waiting times, due dates and this week's risk rises read as they would in a real office.
+The happenings of a story follow one another in time, never two at the same moment, so that a
+case's timeline reads in the order the story tells it. Building again changes nothing once a
+provider has referrals.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from math import ceil
 from typing import Any
 
 from django.utils import timezone
 
 from tandem.cases import actions as case_actions
 from tandem.cases.actions import ReferralDetails, reports as report_actions
-from tandem.cases.models import Case, Referral
+from tandem.cases.actions.records import IntakeAnswers, record_intake
+from tandem.cases.models import Case, Concern, Denial, Motivation, Referral, ReportKind
 from tandem.cases.rules.lifecycle import TRANSITIONS
 from tandem.core import clock, events
 from tandem.core.models import Organisation, User
@@ -36,7 +42,7 @@ from tandem.survivors.queries import latest_signal
 MEN: dict[str, tuple[list[str], list[str]]] = {
     "AL": (["Besnik", "Dritan", "Erion", "Fatmir", "Gazmend", "Ledio"], ["Çela", "Prifti", "Duka", "Muça", "Xhafa"]),
     "BA": (["Adnan", "Edin", "Haris", "Mirza", "Nedim", "Senad"], ["Hadžić", "Osmanović", "Šehić", "Čaušević"]),
-    "XK": (["Agron", "Bekim", "Fisnik", "Kushtrim", "Lulzim", "Shpend"], ["Hoti", "Zeqiri", "Syla", "Thaçi"]),
+    "XK": (["Arbër", "Bekim", "Fisnik", "Kushtrim", "Lulzim", "Shpend"], ["Hoti", "Zeqiri", "Syla", "Çollaku"]),
     "ME": (["Darko", "Igor", "Luka", "Petar", "Savo", "Vladan"], ["Đurović", "Mijanović", "Šćepanović", "Žižić"]),
     "MK": (["Горан", "Дарко", "Игор", "Никола", "Саше", "Филип"], ["Ѓорѓиевски", "Јовановски", "Ќосев", "Шутевски"]),
     "RS": (["Dušan", "Đorđe", "Milan", "Nenad", "Slobodan", "Vladimir"], ["Đokić", "Šarić", "Čolić", "Živković"]),
@@ -45,6 +51,14 @@ MEN: dict[str, tuple[list[str], list[str]]] = {
 LOW: dict[str, str] = {}
 MEDIUM = {"separation": "yes", "minimisation": "yes", "substance_misuse": "yes", "escalation": "yes"}
 HIGH = {**MEDIUM, "threats_to_kill": "yes", "stalking_control": "yes"}
+
+# The hours of an office day over which the happenings of one day offset spread.
+DAY_STARTS = time(10, 0)
+WORKING_HOURS = 8
+# A decision on a referral comes a few hours after it arrives (half an office day).
+DECIDED = 0.5
+# Happenings on the same day of a story follow one another by this part of a day.
+SAME_DAY = 0.1
 
 
 @dataclass(frozen=True)
@@ -135,12 +149,94 @@ REASONS = {
     "exclude": "Threatened another group member during a session.",
     "transfer": "Moved to another town; his case goes to the programme there.",
 }
+# The steps the intake and suitability assessment comes before.
+ASSESSED = ("assess_suitable", "assess_unsuitable")
+# What the facilitator found at intake, for the men found suitable (chosen in turn) ...
+SUITABLE = [
+    IntakeAnswers(
+        motivation=Motivation.SOME,
+        denial=Denial.MINIMISES,
+        substance_use=Concern.SOME,
+        mental_health=Concern.NONE,
+        summary="Says the police exaggerated, but agrees that he frightened her. Drinks at weekends.",
+    ),
+    IntakeAnswers(
+        motivation=Motivation.EXTERNAL,
+        denial=Denial.MINIMISES,
+        substance_use=Concern.NONE,
+        mental_health=Concern.NONE,
+        summary="Came because he was sent; blames his partner's jealousy for the arguments.",
+    ),
+    IntakeAnswers(
+        motivation=Motivation.OWN,
+        denial=Denial.ACCEPTS,
+        substance_use=Concern.NONE,
+        mental_health=Concern.SOME,
+        summary="Wants to stop before he loses his family. Sleeps badly; his doctor is treating him.",
+    ),
+    IntakeAnswers(
+        motivation=Motivation.SOME,
+        denial=Denial.ACCEPTS,
+        substance_use=Concern.SERIOUS,
+        mental_health=Concern.NONE,
+        summary="Accepts that he hit her. Drinks every day: referred to the addiction service alongside the group.",
+    ),
+    IntakeAnswers(
+        motivation=Motivation.EXTERNAL,
+        denial=Denial.MINIMISES,
+        substance_use=Concern.SOME,
+        mental_health=Concern.SOME,
+        summary="Speaks of 'a few slaps' and of stress at work; agrees to come to every session.",
+    ),
+]
+# ... and for the men found unsuitable, who deny the violence (one per country, chosen in turn).
+UNSUITABLE = [
+    IntakeAnswers(
+        motivation=Motivation.NONE,
+        denial=Denial.DENIES,
+        substance_use=Concern.SERIOUS,
+        mental_health=Concern.NONE,
+        summary="Denies any violence and calls the referral a plot by her family; drinks heavily and refuses help.",
+    ),
+    IntakeAnswers(
+        motivation=Motivation.EXTERNAL,
+        denial=Denial.DENIES,
+        substance_use=Concern.NONE,
+        mental_health=Concern.SERIOUS,
+        summary="Denies the violence. Untreated depression with thoughts of suicide: referred to mental health care.",
+    ),
+]
+# A man's language needs, where he has any (every third intake), in each country.
+LANGUAGE_NEEDS = {
+    "AL": "Speaks Greek at home and reads Albanian slowly: written material is read aloud to him.",
+    "BA": "Reads with difficulty: the forms and the group's handouts are read aloud to him.",
+    "XK": "His first language is Serbian: an interpreter for the individual sessions.",
+    "ME": "Speaks Albanian at home; follows the group in Montenegrin, with an interpreter at intake.",
+    "MK": "His first language is Albanian: an interpreter for the individual sessions.",
+    "RS": "Speaks Romani at home and reads Serbian slowly: written material is read aloud to him.",
+}
+# The programme's assessment in a report, by its kind, and by the step that ended the case where
+# two endings call for the same kind.
+ASSESSMENTS = {
+    ReportKind.COMPLETION: (
+        "He attended every session and completed the programme. He took part in the group work and, "
+        "towards the end, spoke of the violence as his own responsibility."
+    ),
+    ReportKind.NON_COMPLIANCE: (
+        "He stopped attending after the fifth session and did not answer our calls or letters; "
+        "the programme could not continue with him."
+    ),
+    ReportKind.PROGRESS: "He attends regularly and takes part in the group work.",
+}
+ASSESSMENT_OF_ENDING = {
+    "exclude": "He threatened another group member during a session and was excluded from the programme.",
+}
 
 
 def build() -> int:
     """Build the case work of every country's provider; the number of cases made."""
     made = 0
-    for code, provider_name, _survivor, agencies, _ministry in COUNTRIES:
+    for country, (code, provider_name, _survivor, agencies, _ministry) in enumerate(COUNTRIES):
         provider = demo_queries.get_organisation_in(provider_name, code)
         if provider is None or demo_queries.has_referrals(provider):
             continue
@@ -149,6 +245,8 @@ def build() -> int:
             coordinator=_member(provider, Role.COORDINATOR),
             facilitator=_member(provider, Role.FACILITATOR),
             partner_support=_member(provider, Role.SURVIVOR_WORKER),
+            code=code,
+            country=country,
         )
         referrers = [
             (agency, _member(agency, Role.REFERRER))
@@ -157,13 +255,21 @@ def build() -> int:
         ]
         firsts, lasts = MEN[code]
         for number, story in enumerate(STORIES):
-            name = f"{firsts[number % len(firsts)]} {lasts[number % len(lasts)]}"
+            name = _name(firsts, lasts, number)
             sender = _sender(story, number, referrers)
             made += staff.tell(story, name, number, sender)
-        # A man already known, referred again by another agency and written in the other script:
-        # the coordinator sees him offered as a possible duplicate before she decides.
+        # A man already known, referred again by another agency and written in another script
+        # (or, in Albanian, without its letters ç and ë): the coordinator sees him offered as a
+        # possible duplicate before she decides.
         _duplicate(code, staff, referrers)
     return made
+
+
+def _name(firsts: list[str], lasts: list[str], number: int) -> str:
+    """The man's name: every first name with each surname in turn, so that no two men of one
+    country share a name (a namesake would be offered as a possible duplicate of the other)."""
+    first, turn = number % len(firsts), number // len(firsts)
+    return f"{firsts[first]} {lasts[(first + turn * (len(firsts) + 1)) % len(lasts)]}"
 
 
 def _sender(story: Story, number: int, referrers: list[tuple[Organisation, User]]) -> tuple[Organisation, User] | None:
@@ -185,9 +291,17 @@ def _member(organisation: Organisation, role: Role) -> User:
 
 
 def _at(days_ago: float) -> datetime:
-    """A working-hours moment ``days_ago`` days before today."""
-    day = timezone.localdate() - timedelta(days=int(days_ago))
-    return timezone.make_aware(datetime.combine(day, time(10, 0))) + timedelta(hours=(days_ago % 1) * 6)
+    """A moment in office hours ``days_ago`` days before today: a whole number of days is the
+    start of that day's office hours, and each part of a day less is that part of the office day
+    later, so that a smaller ``days_ago`` is always a later moment (and any above 0 is past)."""
+    whole = ceil(days_ago)
+    day = timezone.localdate() - timedelta(days=whole)
+    start = timezone.make_aware(datetime.combine(day, DAY_STARTS))
+    return start + timedelta(hours=(whole - days_ago) * WORKING_HOURS)
+
+
+def _days_before(days: int) -> date:
+    return timezone.localdate() - timedelta(days=days)
 
 
 def _on(days_ago: float, act: Callable[[], Any]) -> Any:
@@ -198,20 +312,25 @@ def _on(days_ago: float, act: Callable[[], Any]) -> Any:
     return result
 
 
-def _details(story: Story, name: str, number: int, sender: tuple[Organisation, User] | None) -> ReferralDetails:
+def _details(
+    story: Story, name: str, number: int, country: int, sender: tuple[Organisation, User] | None
+) -> ReferralDetails:
     by_court = sender is not None and sender[0].kind == OrganisationKind.COURT
     return ReferralDetails(
         name=name,
         reason="The court ordered a perpetrator programme after violence against his partner."
         if by_court
         else "Referred after an incident of violence against his partner.",
-        birth_date=_at(365 * (28 + number % 20)).date(),
-        identity_number=f"{1000000 + number * 7919:013d}",
+        # Distinct in every country: one story's men in two countries are two other men
+        # (53 days a country keeps them within the year the story gives his age).
+        birth_date=_days_before(365 * (28 + number % 20) + 53 * country),
+        identity_number=f"{country + 1}{1000000 + number * 7919:012d}",
         incidents="Pushed and hit his partner; the police were called to the home.",
         partner_known=story.partner_known,
         children="Two children, aged 4 and 9, living with their mother." if number % 3 == 0 else "",
         legal_status="Conditional sentence; must complete a programme." if sender is not None else "",
-        deadline=_at(-90).date() if sender is not None else None,
+        # Between 30 and 150 days ahead, the referrer's own.
+        deadline=_days_before(-(30 + (37 * number + 23 * country) % 121)) if sender is not None else None,
     )
 
 
@@ -222,14 +341,56 @@ REQUESTS = {
 
 
 @dataclass(frozen=True)
+class Happening:
+    """Something that happens on a case: on day ``at`` of its story, in ``rank`` among that
+    day's happenings."""
+
+    at: float
+    rank: int
+    kind: str
+    what: Any = None
+
+    def days_ago(self, story: Story) -> float:
+        return story.days - self.at - self.rank * SAME_DAY
+
+
+def happenings(story: Story, number: int) -> list[Happening]:
+    """The happenings of an accepted story after the case opened, in the order they happen:
+    each strictly after the one before, all of them before today."""
+    told = [Happening(at, 1, "risk", (answers, occasion)) for at, answers, occasion in story.risks]
+    if story.partner is not None:
+        told.append(Happening(story.partner[0], 2, "partner", story.partner[1]))
+    told += [Happening(at, 3, "step", step) for at, step in story.steps]
+    # The intake interview a day or two before the coordinator decides on suitability.
+    told += [Happening(at - 1 - number % 2, 0, "intake", step) for at, step in story.steps if step in ASSESSED]
+    if story.signal:
+        told.append(Happening(story.days - 1, 0, "signal", story.signal))
+    if story.report in ("sent", "review"):
+        ended = story.steps[-1][0]
+        told += [Happening(ended + 1, 0, "edit_report"), Happening(ended + 1.5, 0, "submit_report")]
+        if story.report == "sent":
+            told.append(Happening(ended + 2, 0, "review_report"))
+    told.sort(key=lambda h: (h.at, h.rank))
+    before = story.days - DECIDED
+    for happening in told:
+        days_ago = happening.days_ago(story)
+        if not before > days_ago > 0:
+            raise RuntimeError(f"the demo's story of {story.days} days tells {happening.kind} out of its time")
+        before = days_ago
+    return told
+
+
+@dataclass(frozen=True)
 class Staff:
     provider: Organisation
     coordinator: User
     facilitator: User
     partner_support: User
+    code: str
+    country: int
 
     def tell(self, story: Story, name: str, number: int, sender: tuple[Organisation, User] | None) -> int:
-        details = _details(story, name, number, sender)
+        details = _details(story, name, number, self.country, sender)
         referral: Referral = _on(
             story.days,
             lambda: case_actions.submit_referral(
@@ -249,7 +410,7 @@ class Staff:
                 else case_actions.reject_referral
             )
             _on(
-                story.days - 0.5,
+                story.days - DECIDED,
                 lambda: act(
                     referral=referral,
                     expected_version=referral.version,
@@ -260,130 +421,169 @@ class Staff:
             )
             return 0
         case: Case = _on(
-            story.days - 0.5,
+            story.days - DECIDED,
             lambda: case_actions.accept_referral(
                 referral=referral, expected_version=referral.version, acting_user=self.coordinator, context=DEMO
             ),
         )
-        # Each happening of the story in the order of its day: assessments, then the survivor
-        # side's records, then the case's step of that day.
-        happenings: list[tuple[int, int, str, Any]] = [(at, 1, "risk", (a, o)) for at, a, o in story.risks]
-        if story.partner is not None:
-            happenings.append((story.partner[0], 2, "partner", story.partner[1]))
-        happenings += [(at, 3, "step", step) for at, step in story.steps]
-        for at, _order, kind, what in sorted(happenings, key=lambda h: (h[0], h[1])):
-            days_ago = story.days - at
-            if kind == "risk":
-                _assess(case, days_ago, what[0], what[1], self.facilitator)
-            elif kind == "partner":
-                _partner_side(case, what, days_ago, self.partner_support)
-            else:
-                case = _move(case, what, days_ago, self.coordinator)
-        if story.signal and case.partner_reference is not None:
-            reference = case.partner_reference
-            _on(
-                1,
-                lambda: survivor_actions.record_safety_signal(
-                    organisation=self.provider,
-                    reference=reference,
-                    level=story.signal,
-                    summary="She says he has been calling her again since the last session.",
-                    acting_user=self.partner_support,
-                    context=DEMO,
-                ),
-            )
-        if story.report:
-            self.report(case, story)
+        telling = Telling(staff=self, story=story, number=number, case=case)
+        for happening in happenings(story, number):
+            _on(happening.days_ago(story), partial(telling.tell, happening))
         return 1
 
-    def report(self, case: Case, story: Story) -> None:
-        """The report the case's ending called for: written, and sent after the safety review
-        or waiting for it."""
-        report = demo_queries.latest_report(case)
-        if report is None or story.report == "draft":
+
+@dataclass
+class Telling:
+    """One story told on its case, which each step of the story moves on."""
+
+    staff: Staff
+    story: Story
+    number: int
+    case: Case
+    report: Any = field(default=None)
+
+    def tell(self, happening: Happening) -> None:
+        getattr(self, happening.kind)(happening.what)
+
+    def risk(self, what: tuple[dict[str, str], str]) -> None:
+        answers, occasion = what
+        instrument = shipped_instrument("tandem-risk")
+        chosen = {item.key: "no" for item in instrument.items}
+        chosen.update(answers)
+        risk_actions.record_assessment(
+            case=self.case,
+            answers=chosen,
+            occasion=occasion,
+            trigger=Trigger.NEW_INCIDENT if occasion == Occasion.TRIGGER else "",
+            acting_user=self.staff.facilitator,
+            context=DEMO,
+        )
+
+    def partner(self, kind: str) -> None:
+        if self.case.partner_reference is None:
             return
-        edited = _on(
-            story.days - story.steps[-1][0] - 1,
-            lambda: report_actions.edit_report(
-                report=report,
-                assessment="He attended regularly and took part in the group work; see the facts above.",
-                expected_version=report.version,
-                acting_user=self.facilitator,
-                context=DEMO,
-            ),
-        )
-        submitted = _on(
-            story.days - story.steps[-1][0] - 1.5,
-            lambda: report_actions.submit_report_for_review(
-                report=edited, expected_version=edited.version, acting_user=self.facilitator, context=DEMO
-            ),
-        )
-        if story.report != "sent":
-            return
-        signal = latest_signal(self.coordinator, case.partner_reference, context=DEMO)
-        _on(
-            story.days - story.steps[-1][0] - 2,
-            lambda: report_actions.review_report(
-                report=submitted,
-                safe=True,
-                signal_seen=signal.pk if signal is not None else None,
-                expected_version=submitted.version,
-                acting_user=self.coordinator,
-                context=DEMO,
-            ),
-        )
-
-
-def _move(case: Case, step: str, days_ago: float, coordinator: User) -> Case:
-    reason = REASONS.get(step, "") if TRANSITIONS[step].needs_reason else ""
-    moved: Case = _on(
-        days_ago,
-        lambda: case_actions.move_case(
-            case=case, event=step, expected_version=case.version, reason=reason, acting_user=coordinator, context=DEMO
-        ),
-    )
-    return moved
-
-
-def _assess(case: Case, days_ago: float, answers: dict[str, str], occasion: str, facilitator: User) -> None:
-    instrument = shipped_instrument("tandem-risk")
-    chosen = {item.key: "no" for item in instrument.items}
-    chosen.update(answers)
-    trigger = Trigger.NEW_INCIDENT if occasion == Occasion.TRIGGER else ""
-    _on(
-        max(days_ago, 0.2),
-        lambda: risk_actions.record_assessment(
-            case=case, answers=chosen, occasion=occasion, trigger=trigger, acting_user=facilitator, context=DEMO
-        ),
-    )
-
-
-def _partner_side(case: Case, kind: str, days_ago: float, partner_support: User) -> None:
-    if case.partner_reference is None:
-        return
-    reference = case.partner_reference
-    impossible = kind == "impossible"
-    _on(
-        max(days_ago, 0.3),
-        lambda: survivor_actions.record_partner_contact(
-            organisation=case.organisation,
-            reference=reference,
+        impossible = kind == "impossible"
+        survivor_actions.record_partner_contact(
+            organisation=self.case.organisation,
+            reference=self.case.partner_reference,
             contact_offered_on=None if impossible else clock.today(),
             contact_impossible_because="She has asked not to be contacted again." if impossible else "",
             limitations_explained_on=clock.today(),
-            acting_user=partner_support,
+            acting_user=self.staff.partner_support,
             context=DEMO,
-        ),
-    )
+        )
+
+    def intake(self, step: str) -> None:
+        turn = self.number + self.staff.country
+        found = UNSUITABLE[turn % len(UNSUITABLE)] if step == "assess_unsuitable" else SUITABLE[turn % len(SUITABLE)]
+        language = LANGUAGE_NEEDS[self.staff.code] if turn % 3 == 0 else ""
+        record_intake(
+            case=self.case,
+            answers=IntakeAnswers(
+                motivation=found.motivation,
+                denial=found.denial,
+                substance_use=found.substance_use,
+                mental_health=found.mental_health,
+                language_needs=language,
+                summary=found.summary,
+            ),
+            expected_version=0,
+            acting_user=self.staff.facilitator,
+            context=DEMO,
+        )
+
+    def step(self, step: str) -> None:
+        reason = REASONS.get(step, "") if TRANSITIONS[step].needs_reason else ""
+        self.case = case_actions.move_case(
+            case=self.case,
+            event=step,
+            expected_version=self.case.version,
+            reason=reason,
+            acting_user=self.staff.coordinator,
+            context=DEMO,
+        )
+
+    def signal(self, level: str) -> None:
+        if self.case.partner_reference is None:
+            return
+        survivor_actions.record_safety_signal(
+            organisation=self.staff.provider,
+            reference=self.case.partner_reference,
+            level=level,
+            summary="She says he has been calling her again since the last session.",
+            acting_user=self.staff.partner_support,
+            context=DEMO,
+        )
+
+    def edit_report(self, _what: None) -> None:
+        """The report the case's ending called for, with the programme's assessment."""
+        report = demo_queries.latest_report(self.case)
+        if report is None:
+            return
+        ending = self.story.steps[-1][1]
+        self.report = report_actions.edit_report(
+            report=report,
+            assessment=ASSESSMENT_OF_ENDING.get(ending) or ASSESSMENTS[ReportKind(report.kind)],
+            expected_version=report.version,
+            acting_user=self.staff.facilitator,
+            context=DEMO,
+        )
+
+    def submit_report(self, _what: None) -> None:
+        if self.report is None:
+            return
+        self.report = report_actions.submit_report_for_review(
+            report=self.report, expected_version=self.report.version, acting_user=self.staff.facilitator, context=DEMO
+        )
+
+    def review_report(self, _what: None) -> None:
+        if self.report is None:
+            return
+        signal = latest_signal(self.staff.coordinator, self.case.partner_reference, context=DEMO)
+        report_actions.review_report(
+            report=self.report,
+            safe=True,
+            signal_seen=signal.pk if signal is not None else None,
+            expected_version=self.report.version,
+            acting_user=self.staff.coordinator,
+            context=DEMO,
+        )
+
+
+def without_marks(text: str) -> str:
+    """The text without its letters' diacritics (Çela: Cela), as a form typed on a keyboard
+    without them has it."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def in_another_script(code: str, name: str) -> str:
+    """How another agency may write the man's name: Serbian Cyrillic for a name in Latin in
+    Bosnia and Herzegovina, Montenegro and Serbia; Latin for a Macedonian name; in Albanian,
+    which has one script, without the diacritics."""
+    from cyrtranslit import to_cyrillic, to_latin
+
+    if code in ("AL", "XK"):
+        return without_marks(name)
+    if code == "MK":
+        return str(to_latin(name, "mk"))
+    return str(to_cyrillic(name, "sr"))
+
+
+def scripts(text: str) -> set[str]:
+    """The scripts of the text's letters (LATIN, CYRILLIC ...)."""
+    return {unicodedata.name(c).split()[0] for c in text if c.isalpha()}
 
 
 def _duplicate(code: str, staff: Staff, referrers: list[tuple[Organisation, User]]) -> None:
-    from cyrtranslit import to_cyrillic, to_latin
-
-    known = demo_queries.first_participant(staff.provider)
+    # The first man the programme knows whose name reads otherwise when written so.
+    known = next(
+        (p for p in demo_queries.participants(staff.provider) if in_another_script(code, p.name) != p.name), None
+    )
     if known is None:
         return
-    name = to_latin(known.name, "mk") if code == "MK" else to_cyrillic(known.name, "sr")
+    name = in_another_script(code, known.name)
+    if len(scripts(name)) != 1:
+        raise RuntimeError(f"the demo's name {name!r} mixes scripts")
     agency, referrer = referrers[-1] if referrers else (None, staff.coordinator)
     details = ReferralDetails(
         name=name,
@@ -391,6 +591,7 @@ def _duplicate(code: str, staff: Staff, referrers: list[tuple[Organisation, User
         birth_date=known.birth_date,
         partner_known=True,
     )
+    # Yesterday afternoon: it waits for the coordinator's decision.
     _on(
         0.5,
         lambda: case_actions.submit_referral(

@@ -63,10 +63,11 @@ def member_with_role(organisation: Organisation, role: str) -> User | None:
     return found.user if found is not None else None
 
 
-def first_participant(provider: Organisation) -> Any:
+def participants(provider: Organisation) -> list[Any]:
+    """The men the provider knows, in the order it came to know them."""
     from tandem.cases.models import Participant
 
-    return Participant._base_manager.filter(organisation=provider).order_by("pk").first()
+    return list(Participant._base_manager.filter(organisation=provider).order_by("pk"))
 
 
 def latest_report(case: Any) -> Any:

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tandem.cases.work_rules import CASE_ESCALATION
 from tandem.core.models import WorkItem
 from tandem.core.work import Hours, WorkingDays, WorkRule, register
 from tandem.risk.models import Occasion, Trigger
@@ -62,6 +63,7 @@ def _escalation_page(item: WorkItem) -> str:
 INTAKE_ASSESSMENT = register(
     WorkRule(
         key="risk.intake_assessment",
+        escalation=CASE_ESCALATION,
         title=_("Assess the risk in case #%(case)s at intake"),
         due=WorkingDays(10),
         priority=WorkItem.Priority.NORMAL,
@@ -73,6 +75,7 @@ INTAKE_ASSESSMENT = register(
 REASSESS_AFTER_INCIDENT = register(
     WorkRule(
         key="risk.reassess_after_incident",
+        escalation=CASE_ESCALATION,
         title=_("Assess the risk in case #%(case)s again after a new incident"),
         due=WorkingDays(2),
         priority=WorkItem.Priority.HIGH,
@@ -85,6 +88,7 @@ REASSESS_AFTER_INCIDENT = register(
 EXIT_ASSESSMENT = register(
     WorkRule(
         key="risk.exit_assessment",
+        escalation=CASE_ESCALATION,
         title=_("Make the exit risk assessment in case #%(case)s"),
         due=WorkingDays(10),
         priority=WorkItem.Priority.NORMAL,
@@ -96,6 +100,7 @@ EXIT_ASSESSMENT = register(
 ESCALATION = register(
     WorkRule(
         key="risk.escalation",
+        escalation=CASE_ESCALATION,
         title=_(
             "The risk in case #%(case)s is high or has risen: review the case and consider a referral "
             "to a multi-agency risk assessment conference (MARAC)"

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tandem.cases.models import Case, CaseStep, Participant, Referral, ReferralRoute, ReferralState
-from tandem.cases.queries import case_facts, get_participant_of
+from tandem.cases.queries import case_facts, get_open_case_of, get_participant_of
 from tandem.cases.rules.lifecycle import TRANSITIONS, State, refusal
 from tandem.core import audit, clock, events
 from tandem.core.audit import AuditContext
@@ -159,6 +159,17 @@ def accept_referral(
     _decide(referral, acting_user, "accept", context)
     if existing is not None and get_participant_of(referral.organisation_id, existing.pk) is None:
         raise CaseRefused(_("Choose a man known to this programme."))
+    if existing is not None:
+        open_case = get_open_case_of(existing)
+        if open_case is not None:
+            # Two open cases of one man would split his risk history and the partner's contact.
+            raise CaseRefused(
+                _(
+                    "He already has an open case (#%(number)s): this referral cannot open a second one. "
+                    "Add what it says to his case as a note, and reject the referral naming that case."
+                )
+                % {"number": open_case.pk}
+            )
     now = clock.now()
     with transaction.atomic():
         participant = existing or Participant.objects.create(

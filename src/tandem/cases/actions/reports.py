@@ -130,7 +130,9 @@ def edit_report(
     changed any more."""
     _may_write(report.case, acting_user, context, "edit", report.pk)
     if report.state != ReportState.DRAFT:
-        raise CaseRefused(_("Only a draft can be changed: this report has gone to the safety review."))
+        raise CaseRefused(
+            _("Only a draft can be changed: this report is “%(state)s”.") % {"state": ReportState(report.state).label}
+        )
     if len(assessment) > MAX_TEXT:
         raise ValidationError({"assessment": _("At most %(count)s characters.") % {"count": MAX_TEXT}})
     with transaction.atomic():
@@ -180,7 +182,12 @@ def review_report(
     case = report.case
     ensure_reviewer(report, acting_user, context)
     if report.state != ReportState.AWAITING_REVIEW:
-        raise CaseRefused(_("This report is not awaiting the safety review: submit it for the review first."))
+        if report.state == ReportState.DRAFT:
+            raise CaseRefused(_("This report is not awaiting the safety review: submit it for the review first."))
+        raise CaseRefused(
+            _("This report's safety review has been answered already: it is “%(state)s”.")
+            % {"state": ReportState(report.state).label}
+        )
     if len(note) > MAX_TEXT:
         raise ValidationError({"note": _("At most %(count)s characters.") % {"count": MAX_TEXT}})
     if not safe and not note.strip():

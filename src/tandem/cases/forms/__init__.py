@@ -25,7 +25,9 @@ class CaseFilter(forms.Form):
     """The filters of the case list; a bad value is ignored with a message, never an error page."""
 
     state = forms.ChoiceField(
-        label=pgettext_lazy("where a record stands", "State"), required=False, choices=[("", _("Every open case")), *State.choices, ("all", _("All"))]
+        label=pgettext_lazy("where a record stands", "State"),
+        required=False,
+        choices=[("", _("Every open case")), *State.choices, ("all", _("All"))],
     )
     flag = forms.ChoiceField(
         label=_("Needing attention"),
@@ -34,7 +36,7 @@ class CaseFilter(forms.Form):
             ("", _("Any case")),
             ("open_work", _("With open work")),
             ("overdue_work", _("With overdue work")),
-            ("risk_rise", _("Risk rose this week")),
+            ("risk_rise", _("Risk rose in the last seven days")),
             ("awaiting_review", _("A report awaits the safety review")),
         ],
     )

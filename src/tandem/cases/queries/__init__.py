@@ -74,6 +74,10 @@ def get_steps(case: Case) -> QuerySet[CaseStep]:
     return CaseStep._base_manager.filter(case_id=case.pk).select_related("taken_by").order_by("taken_at", "pk")
 
 
+def get_open_case_of(participant: Participant) -> Case | None:
+    return Case._base_manager.filter(participant_id=participant.pk).exclude(state=State.CLOSED).first()
+
+
 def get_participant_of(organisation_id: int, participant_id: Any) -> Participant | None:
     return Participant._base_manager.filter(organisation_id=organisation_id, pk=participant_id).first()
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from tandem.cases.models import Case, CaseReport
+from tandem.cases.models import Case, CaseReport, Referral
 from tandem.core.audit import AuditContext
 from tandem.core.roles import Action
 from tandem.core.scoping import access
@@ -41,6 +41,17 @@ def access_report(
 def reports_of(user: Any, case: Case) -> QuerySet[CaseReport]:
     """The reports of a case that ``user`` may see, newest first."""
     return CaseReport.objects.visible_to(user).filter(case_id=case.pk).order_by("-created_at", "-pk")
+
+
+def sent_reports_about(user: Any, referral: Referral) -> list[CaseReport]:
+    """The reports about the man of ``referral`` that ``user`` may read (for a referrer: those
+    sent to her agency), newest first; none before the referral opened a case."""
+    return list(
+        CaseReport.objects.visible_to(user)
+        .filter(case__referral_id=referral.pk)
+        .only("pk", "case_id", "kind", "sent_at", "state")
+        .order_by("-sent_at", "-pk")
+    )
 
 
 def get_case_for_reports(case_id: int) -> Case | None:

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST, require_safe
 from tandem.cases import actions, queries
 from tandem.cases.forms import CaseFilter, MoveForm
 from tandem.cases.models import Case
+from tandem.cases.pages import works_on_cases
 from tandem.cases.panels import panels_for, timeline_for
 from tandem.cases.queries.overview import coordinated, flagged, safety_overview
 from tandem.cases.rules.lifecycle import TRANSITIONS, State, next_steps
 from tandem.core import clock
-from tandem.core.http import audit_context, signed_in_user
+from tandem.core.http import audit_context, say_refusals_aloud, signed_in_user
 from tandem.core.policy import places_of
 
 PAGE_SIZE = 50
@@ -30,6 +31,8 @@ TIMELINE_SHOWN = 30
 @require_safe
 def case_list_view(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
+    if not works_on_cases(user):
+        raise Http404
     filters = CaseFilter(request.GET)
     state, order, flag = "", "", ""
     if filters.is_valid():
@@ -57,6 +60,8 @@ def _roles_here(request: HttpRequest, case: Case) -> frozenset[str]:
 def _render_case(request: HttpRequest, case: Case, *, form: MoveForm | None = None, status: int = 200) -> HttpResponse:
     user = signed_in_user(request)
     steps = next_steps(case.state, _roles_here(request, case))  # type: ignore[arg-type]
+    if not steps:
+        say_refusals_aloud(request, form)
     timeline = timeline_for(user, case)
     whole_timeline = request.GET.get("timeline") == "all"
     context = {

@@ -30,8 +30,10 @@ from tandem.cases.forms.referrals import (
     SendReferralForm,
 )
 from tandem.cases.models import Referral, ReferralState
+from tandem.cases.pages import refers, works_on_cases
 from tandem.cases.queries import referrals as referral_queries
-from tandem.core.http import audit_context, signed_in_user
+from tandem.cases.queries.reports import sent_reports_about
+from tandem.core.http import audit_context, say_refusals_aloud, signed_in_user
 from tandem.core.policy import has_role
 from tandem.core.roles import Action, Role
 from tandem.core.scoping import record_denied
@@ -61,6 +63,8 @@ def _refusal_status(refused: actions.CaseRefused, referral: Referral, version: i
 @require_safe
 def referral_sent_list_view(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
+    if not refers(user):
+        raise Http404
     page = Paginator(referral_queries.sent_referrals(user), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -131,6 +135,8 @@ def referral_view(request: HttpRequest, referral_id: int) -> HttpResponse:
         ),
         "may_resubmit": referral.state == ReferralState.MORE_INFORMATION
         and referral_queries.may_resubmit(user, referral),
+        # The reports the programme sent to her agency about him, as the policy lets her read them.
+        "reports": sent_reports_about(user, referral),
     }
     return render(request, "cases/referral_detail.html", context)
 
@@ -186,6 +192,8 @@ def referral_edit_view(request: HttpRequest, referral_id: int) -> HttpResponse:
 @require_safe
 def referral_inbox_view(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
+    if not works_on_cases(user):
+        raise Http404
     page = Paginator(referral_queries.referrals_to_decide(user), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -252,6 +260,8 @@ def _render_decide(
         "reject": reject or RejectForm(initial=initial, prefix="reject"),
         "ask": ask or AskForm(initial=initial, prefix="ask"),
     }
+    if not context["may_decide"]:
+        say_refusals_aloud(request, accept, reject, ask)
     return render(request, "cases/referral_decide.html", context, status=status)
 
 

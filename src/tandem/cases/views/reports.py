@@ -25,7 +25,7 @@ from tandem.cases.forms.reports import ReportCreateForm, ReportEditForm, ReportR
 from tandem.cases.models import CaseReport, ReportState
 from tandem.cases.queries.reports import access_report, latest_partner_signal
 from tandem.cases.reporting.document import document_context, render_report_pdf, report_filename
-from tandem.core.http import audit_context, signed_in_user
+from tandem.core.http import audit_context, say_refusals_aloud, signed_in_user
 from tandem.core.policy import has_role, organisations_granting
 from tandem.core.roles import Action, Compartment, Role
 from tandem.core.scoping import record_denied
@@ -55,6 +55,8 @@ def _render_report(
         "may_review": staff and has_role(request.user, report.case.organisation_id, Role.COORDINATOR),
         "submit_form": submit_form or ReportSubmitForm(initial={"version": report.version}),
     }
+    if report.state != ReportState.DRAFT or not staff:
+        say_refusals_aloud(request, submit_form)
     return render(request, "cases/report.html", context, status=status)
 
 
