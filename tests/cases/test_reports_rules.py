@@ -168,13 +168,13 @@ def _imports_of(name: str) -> set[str]:
 def import_paths_to(start: tuple[str, ...], forbidden: str) -> list[list[str]]:
     """Every chain of imports from ``start`` that reaches a module under ``forbidden``."""
     came_from: dict[str, str | None] = dict.fromkeys(start)
-    todo = list(start)
-    while todo:
-        module = todo.pop()
+    pending = list(start)
+    while pending:
+        module = pending.pop()
         for imported in _imports_of(module):
             if imported not in came_from:
                 came_from[imported] = module
-                todo.append(imported)
+                pending.append(imported)
     chains = []
     for module in came_from:
         if module == forbidden or module.startswith(forbidden + "."):
