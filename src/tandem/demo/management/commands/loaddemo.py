@@ -35,5 +35,9 @@ class Command(BaseCommand):
             f"Survey rounds {rounds} (the second open until {survey.ROUNDS[-1].closes_on.isoformat()}), "
             f"run by network.analyst; al.coordinator can still answer for {survey.OPEN_FOR_AL_COORDINATOR}."
         )
+        self.stdout.write(
+            "Case work: al.coordinator under Cases, Safety overview and Referrals to decide; "
+            "al.facilitator.w on the cases; al.referrer1 (a court) under Referrals."
+        )
         reviewers = ", ".join(f"{username} reviews {code}" for code, username in surveyed.reviewers.items())
         self.stdout.write(f"  Reviewers in both rounds: {reviewers} (and network.analyst any country).")
