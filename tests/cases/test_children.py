@@ -181,3 +181,14 @@ def test_the_case_page_lists_the_children(world: World) -> None:
     actions.record_child(case=case, details=EIGHT, acting_user=world.facilitator)
     page = signed_in_client(world.facilitator).get(f"/cases/{case.pk}/").content.decode()
     assert "Children" in page and "With the mother" in page
+
+
+def test_a_safeguarding_referral_dated_in_year_one_is_refused_as_a_typing_mistake(world: World) -> None:
+    case = factories.case(world.org)
+    details = actions.ChildDetails(
+        age=6, lives_with="mother", safeguarding_referral_on=date(1, 1, 1), safeguarding_referral_to="CSW"
+    )
+    with pytest.raises(ValidationError) as refused:
+        actions.record_child(case=case, details=details, acting_user=world.coordinator)
+    assert "safeguarding_referral_on" in refused.value.message_dict
+    assert not Child.objects.filter(case=case).exists()

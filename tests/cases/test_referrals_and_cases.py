@@ -321,3 +321,22 @@ def test_a_dropout_without_a_reason_is_refused_and_nothing_moves(world: World, m
 def test_the_gates_read_nothing_recorded_as_no() -> None:
     facts = queries.case_facts(Case(pk=0, organisation_id=0))
     assert (facts.risk_assessed, facts.partner_contact_settled, facts.limitations_explained) == (False, False, False)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"birth_date": date(1, 1, 1)}, "birth_date"),
+        ({"deadline": date(1, 1, 1)}, "deadline"),
+        ({"name": "Marko \u202eciwotep"}, "name"),
+    ],
+)
+def test_a_typing_mistake_in_a_referral_is_refused_naming_the_field(
+    world: World, changes: dict[str, object], field: str
+) -> None:
+    from dataclasses import replace
+
+    with pytest.raises(ValidationError) as refused:
+        referred(world, replace(DETAILS, **changes))  # type: ignore[arg-type]
+    assert field in refused.value.message_dict
+    assert not Referral.objects.exists()

@@ -7,6 +7,7 @@ Events carry ids and states, never a name: ``case.opened``, ``case.started``, ``
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +37,10 @@ ROUTE_OF_AGENCY = {
     OrganisationKind.POLICE: ReferralRoute.POLICE,
 }
 DECIDERS = (Role.COORDINATOR,)
+# Dates before these are typing mistakes (0001 for 2001), not facts about a man in a programme.
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+EARLIEST_DEADLINE = date(2000, 1, 1)
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 MAX_TEXT = 10_000
 
 
@@ -78,6 +83,16 @@ def _check(details: ReferralDetails) -> None:
             errors[field] = _("At most %(count)s characters.") % {"count": MAX_TEXT}
     if details.birth_date is not None and details.birth_date > clock.today():
         errors["birth_date"] = _("The date of birth is in the future.")
+    elif details.birth_date is not None and details.birth_date < EARLIEST_BIRTH_DATE:
+        errors["birth_date"] = _("Check the year of birth: it is before %(year)s.") % {"year": EARLIEST_BIRTH_DATE.year}
+    if details.deadline is not None and details.deadline < EARLIEST_DEADLINE:
+        errors["deadline"] = _("Check the year of the deadline: it is before %(year)s.") % {
+            "year": EARLIEST_DEADLINE.year
+        }
+    for field in ("name", "identity_number"):
+        if BIDI_CONTROLS.search(getattr(details, field)):
+            # Invisible direction marks make one name look like another on the screen.
+            errors[field] = _("Remove the invisible text-direction characters from this field.")
     if errors:
         raise ValidationError(errors)
 

@@ -33,6 +33,9 @@ MAX_LANGUAGE_NEEDS = 2_000
 MAX_REFERRAL_TO = 300
 MAX_CHILD_AGE = 17
 
+# A date before this is a typing mistake (0001 for 2001), not a referral about a living child.
+EARLIEST_RECORD_DATE = date(2000, 1, 1)
+
 
 def ensure_works_on(
     case: Case, acting_user: User, model: type[models.Model], context: AuditContext | None, event: str
@@ -154,6 +157,10 @@ def _check_referral(on: date | None, to: str, errors: dict[str, str], *, require
         errors["safeguarding_referral_on"] = _("Give the date the safeguarding referral was made.")
     elif on > clock.today():
         errors["safeguarding_referral_on"] = _("The date of the safeguarding referral is in the future.")
+    elif on < EARLIEST_RECORD_DATE:
+        errors["safeguarding_referral_on"] = _(
+            "Check the year of the safeguarding referral: it is before %(year)s."
+        ) % {"year": EARLIEST_RECORD_DATE.year}
     if len(to) > MAX_REFERRAL_TO:
         errors["safeguarding_referral_to"] = _too_long(MAX_REFERRAL_TO)
     elif not to.strip():
