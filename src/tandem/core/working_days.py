@@ -8,8 +8,10 @@ fixed and movable feasts (Orthodox and Catholic Easter, Eid, and the rest).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from types import MappingProxyType
 
 import holidays
 from django.utils import timezone
@@ -17,13 +19,22 @@ from django.utils import timezone
 SATURDAY = 5
 
 
-@lru_cache(maxsize=64)
-def _holidays(country_code: str, year: int) -> frozenset[date]:
+@lru_cache(maxsize=128)
+def public_holidays(country_code: str, year: int, subdivision: str | None = None) -> Mapping[date, str]:
+    """The public holidays of a country (or one of its regions) in a year, with their names."""
     try:
-        return frozenset(holidays.country_holidays(country_code, years=year))
+        found = holidays.country_holidays(country_code, subdiv=subdivision, years=year)
     except NotImplementedError:
-        # A country the package does not know: weekends only, rather than no deadline at all.
-        return frozenset()
+        if subdivision is None:
+            # A country the package does not know: none, rather than no deadline or schedule.
+            return MappingProxyType({})
+        # A region the package does not know still keeps its country's national holidays.
+        return public_holidays(country_code, year)
+    return MappingProxyType(dict(found))
+
+
+def _holidays(country_code: str, year: int) -> Mapping[date, str]:
+    return public_holidays(country_code, year)
 
 
 def is_working_day(day: date, country_code: str | None) -> bool:

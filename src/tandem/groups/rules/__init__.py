@@ -1,0 +1,1 @@
+"""Pure rules of group work: no database, no request."""
