@@ -337,12 +337,16 @@ _WAY_TO: dict[str, list[str]] = {
 
 
 def _finish_safety_work(made: Case) -> None:
-    """Close what safety work is still open on the case, as the people doing it would."""
-    from tandem.core.models import WorkItem
+    """Close what safety work is still open on the case, through the work module, as the
+    action that does each piece of work would."""
+    from tandem.core import work
+    from tandem.core.queries import get_open_work_on
 
-    WorkItem.objects.filter(
-        subject_type=Case._meta.label_lower, subject_id=str(made.pk), state=WorkItem.State.OPEN
-    ).update(state=WorkItem.State.DONE, closed_at=clock.now(), fulfilled_by="test")
+    rules = {rule.key: rule for item in get_open_work_on(made) if (rule := work.rule_of(item)) is not None}
+    for rule in rules.values():
+        work.close_work(
+            rule=rule, subject=made, fulfilled_by="test", acting_user=_someone(made.organisation, Role.COORDINATOR)
+        )
 
 
 def _reference(made: Case) -> uuid.UUID:

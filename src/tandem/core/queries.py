@@ -234,6 +234,13 @@ def get_open_work_about(rule: str, subject: models.Model, *, owner: User | None 
     return items.filter(owner=owner) if owner is not None else items
 
 
+def get_open_work_on(subject: models.Model) -> QuerySet[WorkItem]:
+    """All open work about one record, whatever its rule."""
+    return WorkItem._base_manager.filter(
+        subject_type=subject._meta.label_lower, subject_id=str(subject.pk), state=WorkItem.State.OPEN
+    )
+
+
 def get_work_to_escalate(now: Any) -> QuerySet[WorkItem]:
     """Open work that is overdue and has an escalation step left, for the worker."""
     return WorkItem._base_manager.filter(state=WorkItem.State.OPEN, escalate_at__lte=now).order_by()

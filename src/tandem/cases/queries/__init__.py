@@ -12,7 +12,7 @@ from tandem.cases.models import Case, CaseStep, Participant, Referral
 from tandem.cases.rules.lifecycle import CaseFacts, State
 from tandem.cases.rules.matching import Candidate, Person, candidates
 from tandem.core.audit import AuditContext
-from tandem.core.models import WorkItem
+from tandem.core.queries import get_open_work_on
 from tandem.core.roles import Action
 from tandem.core.scoping import access
 from tandem.survivors import queries as survivor_side
@@ -99,9 +99,7 @@ def risk_assessed(case: Case) -> bool:
 def case_facts(case: Case) -> CaseFacts:
     """What the safety gates ask of the case, read now."""
     partner = partner_facts(case)
-    open_work = WorkItem._base_manager.filter(
-        subject_type=Case._meta.label_lower, subject_id=str(case.pk), state=WorkItem.State.OPEN
-    ).exists()
+    open_work = get_open_work_on(case).exists()
     return CaseFacts(
         risk_assessed=risk_assessed(case),
         partner_contact_settled=partner.contact_settled,
