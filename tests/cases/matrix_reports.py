@@ -34,7 +34,8 @@ ROWS = [
         "own",
         signed_in(NOT_FOUND, **WRITERS),
         lambda fx, user: {"case_id": fx.case.pk},
-        data=lambda fx, user: {"kind": "progress"},
+        # A kind with no open draft on the case: a second draft of a kind is refused.
+        data=lambda fx, user: {"kind": "non_compliance"},
     ),
     Row(
         "cases:report_create",

@@ -526,3 +526,12 @@ def test_queries_of_reports_return_no_other_providers_reports(world: World) -> N
     factories.case_report(other)
     assert [r.case_id for r in visible_reports(world.coordinator, mine)] == [mine.pk]
     assert list(visible_reports(world.coordinator, other)) == []
+
+
+def test_a_second_start_of_the_same_kind_of_report_continues_the_open_draft(world: World) -> None:
+    case = factories.case(world.org, agency=world.agency)
+    first = report_actions.create_report(case=case, kind="progress", acting_user=world.coordinator)
+    with pytest.raises(CaseRefused) as refused:
+        report_actions.create_report(case=case, kind="progress", acting_user=world.coordinator)
+    assert f"#{first.pk}" in refused.value.message
+    assert CaseReport.objects.filter(case=case).count() == 1

@@ -55,14 +55,15 @@ def module_fx(module_world: World) -> Fixture:
         platform_admin=platform_admin,
         case=case,
         signal=signal,
-        draft=factories.case_report(case),
+        # The reports that left the draft first: one draft of a kind is open at a time.
         awaiting=factories.case_report(case, state="awaiting_review"),
         held=factories.case_report(case, state="held"),
         sent=factories.case_report(case, state="sent"),
+        draft=factories.case_report(case),
         other_case=other_case,
-        other_draft=factories.case_report(other_case),
         other_awaiting=factories.case_report(other_case, state="awaiting_review"),
         other_sent=factories.case_report(other_case, state="sent"),
+        other_draft=factories.case_report(other_case),
     )
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from tandem.cases.actions import MAX_TEXT, CaseRefused, StaleCase
 from tandem.cases.models import Case, CaseReport, ReportKind, ReportState
-from tandem.cases.queries.reports import latest_partner_signal, report_made_by_rule
+from tandem.cases.queries.reports import get_open_draft, latest_partner_signal, report_made_by_rule
 from tandem.cases.reporting.queries import get_perpetrator_view
 from tandem.cases.reporting.rules import ReportRule
 from tandem.cases.work_rules import report_due, report_due_of
@@ -73,6 +73,13 @@ def create_report(*, case: Case, kind: str, acting_user: User, context: AuditCon
     _may_write(case, acting_user, context, "create")
     if kind not in ReportKind.values:
         raise ValidationError({"kind": _("Choose the kind of report.")})
+    draft = get_open_draft(case, kind)
+    if draft is not None:
+        # A second click on "Start the report" must not leave two drafts nobody can remove.
+        raise CaseRefused(
+            _("A draft of this kind is already open on the case (report #%(number)s): continue it.")
+            % {"number": draft.pk}
+        )
     with transaction.atomic():
         report = CaseReport.objects.create(
             case=case,

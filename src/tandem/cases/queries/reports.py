@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from tandem.cases.models import Case, CaseReport, Referral
+from tandem.cases.models import Case, CaseReport, Referral, ReportState
 from tandem.core.audit import AuditContext
 from tandem.core.roles import Action
 from tandem.core.scoping import access
@@ -41,6 +41,11 @@ def access_report(
 def reports_of(user: Any, case: Case) -> QuerySet[CaseReport]:
     """The reports of a case that ``user`` may see, newest first."""
     return CaseReport.objects.visible_to(user).filter(case_id=case.pk).order_by("-created_at", "-pk")
+
+
+def get_open_draft(case: Case, kind: str) -> CaseReport | None:
+    """The case's draft of ``kind``, if one is open."""
+    return CaseReport._base_manager.filter(case_id=case.pk, kind=kind, state=ReportState.DRAFT).first()
 
 
 def sent_reports_about(user: Any, referral: Referral) -> list[CaseReport]:
