@@ -4,6 +4,7 @@ to the case page, where the records are shown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -40,6 +41,30 @@ def render_refused(
     return render(request, template, {**context, "form": form}, status=status)
 
 
+def submit(
+    request: HttpRequest,
+    template: str,
+    form: forms.Form,
+    context: dict[str, Any],
+    *,
+    act: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Validate the form and take the action with its cleaned data: back to the case page with
+    ``done`` said, or the form again with what to fix (422), or with the refusal (409 / 422)."""
+    if not form.is_valid():
+        return render(request, template, {**context, "form": form}, status=422)
+    try:
+        act(form.cleaned_data)
+    except CaseRefused as refused:
+        return render_refused(request, template, form, refused, context)
+    except ValidationError as invalid:
+        add_errors(form, invalid)
+        return render(request, template, {**context, "form": form}, status=422)
+    messages.success(request, done)
+    return redirect("cases:case", case_id=context["case"].pk)
+
+
 def _case(request: HttpRequest, case_id: int) -> Case:
     return queries.access_case(signed_in_user(request), case_id, action=Action.CHANGE, context=audit_context(request))
 
@@ -59,12 +84,12 @@ def intake_view(request: HttpRequest, case_id: int) -> HttpResponse:
             fields = ("motivation", "denial", "substance_use", "mental_health", "language_needs", "summary")
             form = IntakeForm(initial={"version": intake.version, **{f: getattr(intake, f) for f in fields}})
         return render(request, template, {**context, "form": form})
-    form = IntakeForm(request.POST)
-    if not form.is_valid():
-        return render(request, template, {**context, "form": form}, status=422)
-    data = form.cleaned_data
-    try:
-        actions.record_intake(
+    return submit(
+        request,
+        template,
+        IntakeForm(request.POST),
+        context,
+        act=lambda data: actions.record_intake(
             case=case,
             answers=actions.IntakeAnswers(
                 motivation=data["motivation"],
@@ -77,14 +102,9 @@ def intake_view(request: HttpRequest, case_id: int) -> HttpResponse:
             expected_version=data["version"],
             acting_user=user,
             context=audit_context(request),
-        )
-    except CaseRefused as refused:
-        return render_refused(request, template, form, refused, context)
-    except ValidationError as invalid:
-        add_errors(form, invalid)
-        return render(request, template, {**context, "form": form}, status=422)
-    messages.success(request, _("The intake assessment is recorded."))
-    return redirect("cases:case", case_id=case.pk)
+        ),
+        done=_("The intake assessment is recorded."),
+    )
 
 
 @login_required
@@ -96,24 +116,16 @@ def note_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
     context: dict[str, Any] = {"case": case}
     if request.method != "POST":
         return render(request, template, {**context, "form": NoteForm()})
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        return render(request, template, {**context, "form": form}, status=422)
-    try:
-        actions.add_note(
-            case=case,
-            category=form.cleaned_data["category"],
-            text=form.cleaned_data["text"],
-            acting_user=user,
-            context=audit_context(request),
-        )
-    except CaseRefused as refused:
-        return render_refused(request, template, form, refused, context)
-    except ValidationError as invalid:
-        add_errors(form, invalid)
-        return render(request, template, {**context, "form": form}, status=422)
-    messages.success(request, _("The note is added."))
-    return redirect("cases:case", case_id=case.pk)
+    return submit(
+        request,
+        template,
+        NoteForm(request.POST),
+        context,
+        act=lambda data: actions.add_note(
+            case=case, category=data["category"], text=data["text"], acting_user=user, context=audit_context(request)
+        ),
+        done=_("The note is added."),
+    )
 
 
 @login_required
@@ -125,12 +137,12 @@ def child_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
     context: dict[str, Any] = {"case": case}
     if request.method != "POST":
         return render(request, template, {**context, "form": ChildForm()})
-    form = ChildForm(request.POST)
-    if not form.is_valid():
-        return render(request, template, {**context, "form": form}, status=422)
-    data = form.cleaned_data
-    try:
-        actions.record_child(
+    return submit(
+        request,
+        template,
+        ChildForm(request.POST),
+        context,
+        act=lambda data: actions.record_child(
             case=case,
             details=actions.ChildDetails(
                 age=data["age"],
@@ -141,14 +153,9 @@ def child_add_view(request: HttpRequest, case_id: int) -> HttpResponse:
             ),
             acting_user=user,
             context=audit_context(request),
-        )
-    except CaseRefused as refused:
-        return render_refused(request, template, form, refused, context)
-    except ValidationError as invalid:
-        add_errors(form, invalid)
-        return render(request, template, {**context, "form": form}, status=422)
-    messages.success(request, _("The child is recorded."))
-    return redirect("cases:case", case_id=case.pk)
+        ),
+        done=_("The child is recorded."),
+    )
 
 
 @login_required
@@ -161,21 +168,17 @@ def child_safeguarding_view(request: HttpRequest, case_id: int, child_id: int) -
     context: dict[str, Any] = {"case": case, "child": child}
     if request.method != "POST":
         return render(request, template, {**context, "form": SafeguardingForm()})
-    form = SafeguardingForm(request.POST)
-    if not form.is_valid():
-        return render(request, template, {**context, "form": form}, status=422)
-    try:
-        actions.record_safeguarding_referral(
+    return submit(
+        request,
+        template,
+        SafeguardingForm(request.POST),
+        context,
+        act=lambda data: actions.record_safeguarding_referral(
             child=child,
-            referral_on=form.cleaned_data["safeguarding_referral_on"],
-            referral_to=form.cleaned_data["safeguarding_referral_to"],
+            referral_on=data["safeguarding_referral_on"],
+            referral_to=data["safeguarding_referral_to"],
             acting_user=user,
             context=audit_context(request),
-        )
-    except CaseRefused as refused:
-        return render_refused(request, template, form, refused, context)
-    except ValidationError as invalid:
-        add_errors(form, invalid)
-        return render(request, template, {**context, "form": form}, status=422)
-    messages.success(request, _("The safeguarding referral is recorded."))
-    return redirect("cases:case", case_id=case.pk)
+        ),
+        done=_("The safeguarding referral is recorded."),
+    )
