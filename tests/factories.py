@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -431,3 +431,98 @@ def case_report(
         expected_version=report.version,
         acting_user=coordinator,
     )
+
+
+# --- Group work -----------------------------------------------------------------------------
+
+
+def facilitator(provider: Organisation, gender: str = "woman", *, person: User | None = None, **fields: Any) -> Any:
+    """A facilitator profile of ``provider`` for a new facilitator (or ``person``), saved by
+    the provider's coordinator."""
+    from tandem.groups.actions import planning
+
+    who = person or member(provider, Role.FACILITATOR, with_device=False)
+    return planning.save_facilitator(
+        organisation=provider,
+        person=who,
+        details=planning.ProfileDetails(gender=gender, **fields),
+        expected_version=0,
+        acting_user=_someone(provider, Role.COORDINATOR),
+    )
+
+
+def group(
+    provider: Organisation,
+    *,
+    team: list[Any] | None = None,
+    start_date: date | None = None,
+    intake: str = "closed",
+    capacity: int = 12,
+    name: str = "Tuesday group",
+    override_reason: str = "",
+) -> Any:
+    """A group planned by the provider's coordinator, on the shipped curriculum, with a woman and
+    a man facilitating unless ``team`` says otherwise; its first week is ``start_date`` (by
+    default four weeks ago, so that its first sessions can be recorded)."""
+    from tandem.groups.actions import planning
+
+    chosen = team if team is not None else [facilitator(provider, "woman"), facilitator(provider, "man")]
+    return planning.plan_group(
+        organisation=provider,
+        plan=planning.GroupPlan(
+            name=name,
+            curriculum="tandem-generic-1",
+            intake=intake,
+            venue="Community centre, room 2",
+            weekday=1,
+            start_time=time(17, 30),
+            start_date=start_date or clock.today() - timedelta(days=28),
+            capacity=capacity,
+            language="sq",
+        ),
+        facilitator_ids=[profile.pk for profile in chosen],
+        override=bool(override_reason),
+        override_reason=override_reason,
+        acting_user=_someone(provider, Role.COORDINATOR),
+    )
+
+
+def waiting_case(provider: Organisation, **details: Any) -> Case:
+    """A suitable man waiting for a group, with everything the start gate asks for recorded."""
+    made = case(provider, state=CaseState.WAITING, **details)
+    risk_assessment(made)
+    partner_side_ready(made)
+    made.refresh_from_db()
+    return made
+
+
+def allocated(provider: Organisation, placed_in: Any, **details: Any) -> Any:
+    """A man placed in ``placed_in`` by the provider's coordinator (his membership)."""
+    from tandem.groups.actions import allocation
+
+    made = waiting_case(provider, **details)
+    return allocation.allocate(
+        case=made, group=placed_in, expected_version=made.version, acting_user=_someone(provider, Role.COORDINATOR)
+    )
+
+
+def session_recorded(session: Any, codes: dict[int, str] | None = None, *, by: User | None = None) -> Any:
+    """The session recorded as held, every man expected there attended unless ``codes`` (by
+    membership id) says otherwise."""
+    from tandem.groups import queries as group_queries
+    from tandem.groups.actions import attendance
+
+    marks = [
+        attendance.Mark(membership_id=m.pk, code=(codes or {}).get(m.pk, "attended"))
+        for m in group_queries.members_at(session)
+    ]
+    attendance.record_session(
+        session=session,
+        held=True,
+        marks=marks,
+        expected_version=session.version,
+        submission=None,
+        acting_user=by or _someone(session.group.organisation, Role.COORDINATOR),
+    )
+    session.refresh_from_db()
+    return session

@@ -27,6 +27,7 @@ class Trigger(models.TextChoices):
     RELEASE = "release", _("Release from custody")
     COURT_DATE = "court_date", _("A court date")
     PARTNER_CONCERN = "partner_concern", _("A concern reported by the partner's side")
+    GROUP_CONCERN = "group_concern", _("A concern for the partner's safety raised in group")
 
 
 class Level(models.TextChoices):

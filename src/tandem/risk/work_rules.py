@@ -30,6 +30,7 @@ from tandem.risk.models import Occasion, Trigger
 CASE_OPENED = "case.opened"
 CASE_NOT_SUITABLE = "case.not_suitable"
 CASE_NEW_INCIDENT = "case.new_incident"
+PARTNER_CONCERN = "attendance.partner_concern"  # emitted by group work
 CASE_COMPLETED = "case.completed"
 CASE_DROPPED_OUT = "case.dropped_out"
 CASE_EXCLUDED = "case.excluded"
@@ -48,6 +49,10 @@ def _intake_form(item: WorkItem) -> str:
 
 def _incident_form(item: WorkItem) -> str:
     return _assessment_form(item, occasion=Occasion.TRIGGER, trigger=Trigger.NEW_INCIDENT)
+
+
+def _concern_form(item: WorkItem) -> str:
+    return _assessment_form(item, occasion=Occasion.TRIGGER, trigger=Trigger.GROUP_CONCERN)
 
 
 def _exit_form(item: WorkItem) -> str:
@@ -80,6 +85,20 @@ REASSESS_AFTER_INCIDENT = register(
         due=WorkingDays(2),
         priority=WorkItem.Priority.HIGH,
         link=_incident_form,
+    )
+)
+
+# What a man says or does in the room can be the first sign of danger at home: a facilitator's
+# concern for his partner's safety is looked at by the coordinators within a day.
+REASSESS_AFTER_CONCERN = register(
+    WorkRule(
+        key="risk.reassess_after_group_concern",
+        escalation=CASE_ESCALATION,
+        title=_("Assess the risk in case #%(case)s again: a facilitator raised a concern for the partner's safety"),
+        due=Hours(24),
+        priority=WorkItem.Priority.HIGH,
+        escalate_every=Hours(24),
+        link=_concern_form,
     )
 )
 
@@ -146,6 +165,12 @@ DUE_ASSESSMENTS: tuple[DueAssessment, ...] = (
         counts_before_event=False,
     ),
     DueAssessment(
+        REASSESS_AFTER_CONCERN,
+        opened_by=frozenset({PARTNER_CONCERN}),
+        occasions=frozenset({Occasion.TRIGGER}),
+        counts_before_event=False,
+    ),
+    DueAssessment(
         EXIT_ASSESSMENT,
         opened_by=frozenset({CASE_COMPLETED, CASE_DROPPED_OUT, CASE_EXCLUDED}),
         occasions=frozenset({Occasion.EXIT}),
@@ -166,4 +191,10 @@ OPENED_BY_EVENT = _by_event("opened_by")
 CANCELLED_BY_EVENT = _by_event("cancelled_by")
 
 # Every rule of risk work, for the case page's panel.
-RISK_RULES = (INTAKE_ASSESSMENT.key, REASSESS_AFTER_INCIDENT.key, EXIT_ASSESSMENT.key, ESCALATION.key)
+RISK_RULES = (
+    INTAKE_ASSESSMENT.key,
+    REASSESS_AFTER_INCIDENT.key,
+    REASSESS_AFTER_CONCERN.key,
+    EXIT_ASSESSMENT.key,
+    ESCALATION.key,
+)

@@ -262,17 +262,11 @@ def _close_referral(
     return referral
 
 
-def move_case(
-    *,
-    case: Case,
-    event: str,
-    expected_version: int,
-    acting_user: User,
-    reason: str = "",
-    context: AuditContext | None = None,
-) -> Case:
-    """Take one step of the case's lifecycle, if the person may take it from the case's state
-    and its safety gates pass; two people moving the same case at once cannot both succeed."""
+def check_move(*, case: Case, event: str, acting_user: User, context: AuditContext | None = None) -> None:
+    """Refuse, with the reason on the record, a step the person may not take now: for the
+    actions of other domains that take a step together with their own change (a man allocated
+    to a group starts in the programme), checked before their transaction begins so that the
+    refusal stays on the record."""
     roles = {place.role for place in places_of(acting_user) if place.organisation_id == case.organisation_id}
     found = refusal(event, case.state, frozenset(roles), case_facts(case))
     if found is not None:
@@ -289,6 +283,20 @@ def move_case(
                 detail={"event": event, "state": case.state, "gate": found.gate},
             )
         raise CaseRefused(found.message, found.gate)
+
+
+def move_case(
+    *,
+    case: Case,
+    event: str,
+    expected_version: int,
+    acting_user: User,
+    reason: str = "",
+    context: AuditContext | None = None,
+) -> Case:
+    """Take one step of the case's lifecycle, if the person may take it from the case's state
+    and its safety gates pass; two people moving the same case at once cannot both succeed."""
+    check_move(case=case, event=event, acting_user=acting_user, context=context)
     transition = TRANSITIONS[event]
     if transition.needs_reason and not reason.strip():
         raise ValidationError({"reason": _("Give the reason for this step.")})

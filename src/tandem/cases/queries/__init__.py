@@ -105,4 +105,13 @@ def case_facts(case: Case) -> CaseFacts:
         partner_contact_settled=partner.contact_settled,
         limitations_explained=partner.limitations_explained,
         open_safety_work=open_work,
+        short_of_dosage=short_of_dosage(case),
     )
+
+
+def short_of_dosage(case: Case) -> bool:
+    """Whether the man is in a group and his attendance does not yet complete its curriculum
+    (group work records it)."""
+    from tandem.groups.queries import short_of_dosage as group_side
+
+    return group_side(case)

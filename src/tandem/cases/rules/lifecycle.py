@@ -49,6 +49,9 @@ class CaseFacts:
     partner_contact_settled: bool = False  # contact offered to her, or why it is impossible (survivor side)
     limitations_explained: bool = False  # the programme's limits explained to her (survivor side)
     open_safety_work: bool = True  # safety work items still open (unknown counts as open)
+    # A man placed in a group whose attendance does not meet his curriculum's rule for
+    # completion (group work reads it); a man never placed in a group has none to fall short of.
+    short_of_dosage: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,15 @@ NO_OPEN_SAFETY_WORK = Gate(
     "no_open_safety_work",
     lambda facts: not facts.open_safety_work,
     _("Safety work on this case is still open: finish it before the case is closed."),
+)
+
+DOSAGE_MET = Gate(
+    "dosage_met",
+    lambda facts: not facts.short_of_dosage,
+    _(
+        "His attendance does not yet meet the curriculum's rule for completion: see the sessions and "
+        "catch-ups still needed on his group's page."
+    ),
 )
 
 # The people who hold the case: an organisation's administrator manages its members and
@@ -132,7 +144,14 @@ TRANSITIONS: Mapping[str, Transition] = dict(
             gates=(RISK_ASSESSED, PARTNER_CONTACT, LIMITATIONS_EXPLAINED),
             emits="case.started",
         ),
-        _move("complete", {State.IN_PROGRAMME}, State.COMPLETED, _("Record the completion"), emits="case.completed"),
+        _move(
+            "complete",
+            {State.IN_PROGRAMME},
+            State.COMPLETED,
+            _("Record the completion"),
+            gates=(DOSAGE_MET,),
+            emits="case.completed",
+        ),
         _move(
             "exclude",
             {State.WAITING, State.IN_PROGRAMME},

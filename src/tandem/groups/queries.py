@@ -1,0 +1,345 @@
+"""Reads of group work, through ``core``'s policy: ``access_*`` fetch one record for a person or
+answer 404 (and record the refused attempt); ``get_*`` and the facts read without a check, for
+the actions and for case work's gates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from tandem.cases.models import Case
+from tandem.cases.rules.lifecycle import State
+from tandem.core import clock
+from tandem.core.audit import AuditContext
+from tandem.core.policy import has_role
+from tandem.core.roles import Action, Role
+from tandem.core.scoping import access
+from tandem.groups.models import (
+    Attendance,
+    CatchUp,
+    CatchUpState,
+    FacilitatorNote,
+    FacilitatorProfile,
+    Group,
+    GroupFacilitator,
+    GroupSession,
+    GroupState,
+    Membership,
+    MembershipState,
+    NonAssociation,
+    SessionFacilitator,
+    SessionState,
+)
+from tandem.groups.rules import attendance as attendance_rules, curriculum as curricula, nonassociation
+from tandem.groups.rules.cofacilitation import Facilitator
+
+# --- One record, for a person ------------------------------------------------------------------
+
+
+def access_group(
+    user: Any, group_id: Any, *, action: Action = Action.VIEW, context: AuditContext | None = None
+) -> Group:
+    return access(Group, user, group_id, action=action, context=context)
+
+
+def access_session(
+    user: Any, group: Group, session_id: Any, *, action: Action = Action.VIEW, context: AuditContext | None = None
+) -> GroupSession:
+    return access(
+        GroupSession,
+        user,
+        session_id,
+        action=action,
+        context=context,
+        queryset=GroupSession.objects.filter(group_id=group.pk).select_related("group"),
+    )
+
+
+def access_membership(
+    user: Any, group: Group, membership_id: Any, *, action: Action = Action.VIEW, context: AuditContext | None = None
+) -> Membership:
+    return access(
+        Membership,
+        user,
+        membership_id,
+        action=action,
+        context=context,
+        queryset=Membership.objects.filter(group_id=group.pk).select_related("case__participant"),
+    )
+
+
+def access_catch_up(
+    user: Any, group: Group, catch_up_id: Any, *, action: Action = Action.VIEW, context: AuditContext | None = None
+) -> CatchUp:
+    return access(
+        CatchUp,
+        user,
+        catch_up_id,
+        action=action,
+        context=context,
+        queryset=CatchUp.objects.filter(membership__group_id=group.pk).select_related("membership"),
+    )
+
+
+def access_facilitator(
+    user: Any, profile_id: Any, *, action: Action = Action.VIEW, context: AuditContext | None = None
+) -> FacilitatorProfile:
+    return access(
+        FacilitatorProfile,
+        user,
+        profile_id,
+        action=action,
+        context=context,
+        queryset=FacilitatorProfile.objects.select_related("user"),
+    )
+
+
+# --- Lists --------------------------------------------------------------------------------------
+
+
+def groups_visible_to(user: Any, *, state: str = "") -> QuerySet[Group]:
+    found: QuerySet[Group] = Group.objects.visible_to(user)
+    if state:
+        found = found.filter(state=state)
+    return found.annotate(
+        member_count=Count("members", filter=Q(members__state=MembershipState.ACTIVE), distinct=True)
+    ).order_by("state", "start_date", "pk")
+
+
+def facilitators_of(organisation_id: int) -> QuerySet[FacilitatorProfile]:
+    return (
+        FacilitatorProfile._base_manager.filter(organisation_id=organisation_id)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+
+
+def active_facilitators_of(organisation_id: int) -> QuerySet[FacilitatorProfile]:
+    return facilitators_of(organisation_id).filter(active=True)
+
+
+def profile_of(user: Any, organisation_id: int) -> FacilitatorProfile | None:
+    return FacilitatorProfile._base_manager.filter(organisation_id=organisation_id, user_id=user.pk).first()
+
+
+def profiles_of_user(user: Any) -> QuerySet[FacilitatorProfile]:
+    """The person's own facilitator profiles, one per provider she runs groups for."""
+    return FacilitatorProfile._base_manager.filter(user_id=user.pk).select_related("user")
+
+
+def notes_about(user: Any, profile: FacilitatorProfile) -> list[FacilitatorNote]:
+    """Supervision and continuity notes about a facilitator: for the provider's coordinators and
+    for herself, never for her colleagues."""
+    if profile.user_id != user.pk and not has_role(user, profile.organisation_id, Role.COORDINATOR):
+        return []
+    return list(FacilitatorNote._base_manager.filter(facilitator_id=profile.pk).select_related("written_by"))
+
+
+def waitlist(user: Any) -> QuerySet[Case]:
+    """The men the person may see who are suitable and wait for a group, longest waiting first."""
+    return (
+        Case.objects.visible_to(user)
+        .filter(state=State.WAITING)
+        .select_related("participant")
+        .order_by("state_since", "pk")
+    )
+
+
+def open_groups_for(case: Case) -> QuerySet[Group]:
+    """The provider's groups a man may still be placed in: planned, or running with rolling intake."""
+    return (
+        Group._base_manager.filter(organisation_id=case.organisation_id)
+        .filter(Q(state=GroupState.PLANNED) | Q(state=GroupState.RUNNING, intake="rolling"))
+        .annotate(member_count=Count("members", filter=Q(members__state=MembershipState.ACTIVE), distinct=True))
+        .order_by("start_date", "pk")
+    )
+
+
+# --- A group's parts ---------------------------------------------------------------------------
+
+
+def curriculum_of(group: Group) -> curricula.Curriculum:
+    return curricula.shipped_curriculum(group.curriculum)
+
+
+def sessions_of(group: Group) -> list[GroupSession]:
+    return list(
+        GroupSession._base_manager.filter(group_id=group.pk)
+        .prefetch_related("facilitators__facilitator__user")
+        .order_by("number")
+    )
+
+
+def team_of(group: Group) -> list[FacilitatorProfile]:
+    return [
+        row.facilitator
+        for row in GroupFacilitator._base_manager.filter(group_id=group.pk).select_related("facilitator__user")
+    ]
+
+
+def session_team(session: GroupSession) -> list[SessionFacilitator]:
+    return list(
+        SessionFacilitator._base_manager.filter(session_id=session.pk)
+        .select_related("facilitator__user")
+        .order_by("cover", "pk")
+    )
+
+
+def as_rule_team(profiles: list[FacilitatorProfile]) -> list[Facilitator]:
+    return [Facilitator(person_id=profile.pk, gender=profile.gender) for profile in profiles]  # type: ignore[arg-type]
+
+
+def members_of(group: Group, *, active_only: bool = False) -> list[Membership]:
+    found = Membership._base_manager.filter(group_id=group.pk).select_related("case__participant")
+    if active_only:
+        found = found.filter(state=MembershipState.ACTIVE)
+    return list(found.order_by("state", "joined_at", "pk"))
+
+
+def members_at(session: GroupSession) -> list[Membership]:
+    """The men expected at a session: in the group by its number, and not gone before it began."""
+    return list(
+        Membership._base_manager.filter(group_id=session.group_id, first_session__lte=session.number)
+        .filter(Q(state=MembershipState.ACTIVE) | Q(ended_at__gt=session.start))
+        .select_related("case__participant")
+        .order_by("joined_at", "pk")
+    )
+
+
+def attendance_at(session: GroupSession) -> dict[int, Attendance]:
+    """The session's attendance by membership."""
+    return {row.membership_id: row for row in Attendance._base_manager.filter(session_id=session.pk)}
+
+
+def catch_ups_of(group: Group) -> list[CatchUp]:
+    return list(
+        CatchUp._base_manager.filter(membership__group_id=group.pk)
+        .select_related("membership__case__participant", "facilitator__user")
+        .order_by("start", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class MemberProgress:
+    membership: Membership
+    dosage: curricula.Dosage
+    completes: bool
+    missing_catch_ups: list[curricula.Session]
+    tally: attendance_rules.Tally
+
+
+def progress_of(group: Group, memberships: list[Membership]) -> dict[int, MemberProgress]:
+    """Each man's dosage and record in the group, by membership, in two queries."""
+    curriculum = curriculum_of(group)
+    codes: dict[int, dict[int, str]] = {m.pk: {} for m in memberships}
+    for membership_id, number, code in Attendance._base_manager.filter(
+        membership_id__in=codes, session__state=SessionState.HELD
+    ).values_list("membership_id", "session__number", "code"):
+        codes[membership_id][number] = code
+    made_up: dict[int, set[int]] = {m.pk: set() for m in memberships}
+    for membership_id, number in CatchUp._base_manager.filter(
+        membership_id__in=codes, state=CatchUpState.ATTENDED
+    ).values_list("membership_id", "number"):
+        made_up[membership_id].add(number)
+    found: dict[int, MemberProgress] = {}
+    for membership in memberships:
+        counted = attendance_rules.sessions_counted(codes[membership.pk], made_up[membership.pk])
+        counted = frozenset(number for number in counted if 1 <= number <= len(curriculum.sessions))
+        found[membership.pk] = MemberProgress(
+            membership=membership,
+            dosage=curricula.dosage(curriculum, counted),
+            completes=curricula.completes(curriculum, counted),
+            missing_catch_ups=[
+                session
+                for session in curricula.missed_catch_ups(curriculum, counted)
+                if session.number >= membership.first_session
+            ],
+            tally=attendance_rules.tally(codes[membership.pk].values()),
+        )
+    return found
+
+
+def get_membership_of(case: Case) -> Membership | None:
+    """The man's current place in a group, or the last one he had."""
+    return (
+        Membership._base_manager.filter(case_id=case.pk).select_related("group").order_by("-joined_at", "-pk").first()
+    )
+
+
+def short_of_dosage(case: Case) -> bool:
+    """Case work's completion gate: a man in a group whose attendance does not yet meet its
+    curriculum's rule. A man never placed in a group has no group dosage to fall short of."""
+    membership = (
+        Membership._base_manager.filter(case_id=case.pk, state=MembershipState.ACTIVE).select_related("group").first()
+    )
+    if membership is None:
+        return False
+    return not progress_of(membership.group, [membership])[membership.pk].completes
+
+
+def attendance_status_for_referrer(case: Case) -> attendance_rules.Tally | None:
+    """What a referrer reads of a man's group: how many sessions were held since he joined and
+    how he attended them, in counts; never a note, a concern or another man."""
+    membership = get_membership_of(case)
+    if membership is None:
+        return None
+    return progress_of(membership.group, [membership])[membership.pk].tally
+
+
+# --- Non-associations ---------------------------------------------------------------------------
+
+
+def non_associations_of(case: Case) -> list[nonassociation.NonAssociation]:
+    """Every non-association binding the man, whichever of the two cases holds it."""
+    rows = NonAssociation._base_manager.filter(Q(case_id=case.pk) | Q(other_case_id=case.pk))
+    return [
+        nonassociation.NonAssociation(case_id=row.case_id, other_case_id=row.other_case_id, kind=row.kind)  # type: ignore[arg-type]
+        for row in rows
+    ]
+
+
+def recorded_non_associations(user: Any, case: Case) -> list[NonAssociation]:
+    """The non-associations recorded on or about a case, for a reader already let into it."""
+    return list(
+        NonAssociation._base_manager.filter(Q(case_id=case.pk) | Q(other_case_id=case.pk))
+        .select_related("case__participant", "other_case__participant")
+        .order_by("recorded_at", "pk")
+    )
+
+
+def other_cases_visible(user: Any, case_ids: list[int]) -> dict[int, nonassociation.OtherCase]:
+    """The cases among ``case_ids`` the reader may see, with what she may be told of them."""
+    return {
+        other.pk: nonassociation.OtherCase(name=other.participant.name, reference=f"#{other.pk}")
+        for other in Case.objects.visible_to(user).filter(pk__in=case_ids).select_related("participant")
+    }
+
+
+# --- A facilitator's sessions --------------------------------------------------------------------
+
+
+def sessions_run_by(profile: FacilitatorProfile, *, since: datetime | None = None) -> QuerySet[GroupSession]:
+    found = GroupSession._base_manager.filter(facilitators__facilitator_id=profile.pk).select_related("group")
+    if since is not None:
+        found = found.filter(end__gte=since)
+    return found.order_by("start", "pk")
+
+
+def catch_ups_run_by(profile: FacilitatorProfile, *, since: datetime | None = None) -> QuerySet[CatchUp]:
+    found = CatchUp._base_manager.filter(facilitator_id=profile.pk).select_related("membership__group")
+    if since is not None:
+        found = found.filter(start__gte=since)
+    return found.order_by("start", "pk")
+
+
+def upcoming_sessions_for(user: Any, *, limit: int = 10) -> list[GroupSession]:
+    """The person's own next sessions, across the providers she runs groups for."""
+    return list(
+        GroupSession._base_manager.filter(facilitators__facilitator__user_id=user.pk, end__gte=clock.now())
+        .exclude(state=SessionState.CANCELLED)
+        .select_related("group")
+        .order_by("start", "pk")[:limit]
+    )
