@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("tandem.core.urls")),
     path("programmes/", include("tandem.mapping.urls")),
     path("cases/", include("tandem.cases.urls")),
+    path("groups/", include("tandem.groups.urls")),
     path("platform-admin/", admin.site.urls),
 ]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from tandem.cases.models import Case
@@ -130,6 +131,10 @@ class Group(ScopedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def weekday_name(self) -> str:
+        return str(WEEKDAYS[self.weekday])
 
 
 class GroupFacilitator(ScopedModel):

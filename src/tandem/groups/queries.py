@@ -8,17 +8,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from tandem.cases.models import Case
 from tandem.cases.rules.lifecycle import State
 from tandem.core import clock
 from tandem.core.audit import AuditContext
+from tandem.core.models import Membership as OrganisationMembership
 from tandem.core.policy import has_role
-from tandem.core.roles import Action, Role
+from tandem.core.queries import hash_token
+from tandem.core.roles import Action, OrganisationKind, Role
 from tandem.core.scoping import access
 from tandem.groups.models import (
     Attendance,
+    CalendarFeed,
     CatchUp,
     CatchUpState,
     FacilitatorNote,
@@ -343,3 +347,102 @@ def upcoming_sessions_for(user: Any, *, limit: int = 10) -> list[GroupSession]:
         .select_related("group")
         .order_by("start", "pk")[:limit]
     )
+
+
+# --- Facilitators' pages and calendar feeds ------------------------------------------------------
+
+
+def facilitators_visible_to(user: Any, *, since: datetime) -> QuerySet[FacilitatorProfile]:
+    """The facilitators of the providers the person works in as programme staff, each with the
+    number of sessions she ran that were held since ``since``."""
+    found: QuerySet[FacilitatorProfile] = FacilitatorProfile.objects.visible_to(user)
+    return (
+        found.select_related("user", "organisation")
+        .annotate(
+            sessions_run=Count(
+                "sessions",
+                filter=Q(sessions__session__state=SessionState.HELD, sessions__session__start__gte=since),
+            )
+        )
+        .order_by("organisation__name", "organisation_id", "user__first_name", "user__last_name", "pk")
+    )
+
+
+def staff_without_profile(organisation_ids: list[int]) -> list[OrganisationMembership]:
+    """The providers' facilitators and coordinators who have no facilitator profile there yet,
+    for a coordinator of those providers to choose from."""
+    has_profile = FacilitatorProfile._base_manager.filter(
+        organisation_id=OuterRef("organisation_id"), user_id=OuterRef("user_id")
+    )
+    return list(
+        OrganisationMembership._base_manager.filter(
+            organisation_id__in=organisation_ids,
+            organisation__kind=OrganisationKind.PROGRAMME_PROVIDER,
+            role__in=(Role.FACILITATOR, Role.COORDINATOR),
+            user__is_active=True,
+        )
+        .exclude(Exists(has_profile))
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__first_name", "user__last_name", "pk")
+    )
+
+
+def reads_notes_about(user: Any, profile: FacilitatorProfile) -> bool:
+    """Whether the person reads the supervision and continuity notes about a facilitator (the
+    rule of ``notes_about``): the provider's coordinators and she herself."""
+    return profile.user_id == user.pk or has_role(user, profile.organisation_id, Role.COORDINATOR)
+
+
+def upcoming_sessions_of(profile: FacilitatorProfile, *, limit: int = 10) -> list[GroupSession]:
+    """The facilitator's next sessions at her provider that are still to take place."""
+    return list(
+        sessions_run_by(profile, since=clock.now())
+        .exclude(state=SessionState.CANCELLED)
+        .select_related("group")[:limit]
+    )
+
+
+def lock_profile(profile: FacilitatorProfile) -> None:
+    """Hold the profile's row until the transaction ends, so that two changes of her calendar
+    address cannot interleave."""
+    FacilitatorProfile._base_manager.select_for_update().filter(pk=profile.pk).values_list("pk").first()
+
+
+def live_feed_of(profile: FacilitatorProfile) -> CalendarFeed | None:
+    return (
+        CalendarFeed._base_manager.filter(facilitator_id=profile.pk, revoked_at__isnull=True)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def live_feeds_of(profiles: list[FacilitatorProfile]) -> dict[int, CalendarFeed]:
+    """The live calendar address of each profile that has one, by profile."""
+    return {
+        feed.facilitator_id: feed
+        for feed in CalendarFeed._base_manager.filter(
+            facilitator_id__in=[profile.pk for profile in profiles], revoked_at__isnull=True
+        ).order_by("created_at", "pk")
+    }
+
+
+def feed_by_token(token: str) -> CalendarFeed:
+    """The live calendar address whose secret is ``token``, with its facilitator. The address is
+    the permission (a calendar app cannot sign in), so it answers 404 once it is stopped or
+    replaced, and as soon as she no longer runs groups, her account is closed or she is no
+    longer one of the provider's facilitators or coordinators."""
+    feed = (
+        CalendarFeed._base_manager.filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .select_related("facilitator__user")
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    profile = feed.facilitator
+    if not (
+        profile.active
+        and profile.user.is_active
+        and has_role(profile.user, profile.organisation_id, Role.FACILITATOR, Role.COORDINATOR)
+    ):
+        raise Http404
+    return feed

@@ -106,6 +106,9 @@ class ProgressForReferrer:
     words: str
     since: datetime
     ending: str  # how the programme ended for him, once it has; "" before
+    # His attendance in counts, from group work, once he is placed in a group: never a note,
+    # a concern or anything about another man.
+    attendance: Any = None
 
 
 def get_progress_for_referrer(referral: Referral) -> ProgressForReferrer | None:
@@ -128,7 +131,14 @@ def get_progress_for_referrer(referral: Referral) -> ProgressForReferrer | None:
         if last is not None:
             event, to_state = last
             ending = str(NOT_SUITABLE_WORDS if event == NOT_SUITABLE else REFERRER_WORDS[to_state])
-    return ProgressForReferrer(words=str(REFERRER_WORDS[state]), since=found["state_since"], ending=ending)
+    from tandem.groups.queries import attendance_status_for_referrer
+
+    return ProgressForReferrer(
+        words=str(REFERRER_WORDS[state]),
+        since=found["state_since"],
+        ending=ending,
+        attendance=attendance_status_for_referrer(Case(pk=found["pk"])),
+    )
 
 
 def may_resubmit(user: Any, referral: Referral) -> bool:

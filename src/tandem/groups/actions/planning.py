@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, to_locale
 
 from tandem.core import audit, clock
 from tandem.core.audit import AuditContext
@@ -183,7 +183,7 @@ def _check_plan(plan: GroupPlan) -> curricula.Curriculum:
         errors["curriculum"] = _("Choose one of the curricula.")
     else:
         found = curricula.shipped_curriculum(plan.curriculum)
-        if plan.language not in found.languages:
+        if to_locale(plan.language) not in found.languages:
             errors["language"] = _("Choose a language the curriculum is written in.")
     if errors or found is None:
         raise ValidationError(errors)
