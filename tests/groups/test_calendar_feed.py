@@ -31,12 +31,12 @@ MAN = "Arben Kanarinaj"
 @pytest.fixture
 def her(world: World) -> FacilitatorProfile:
     """The world's facilitator, with a profile at the provider."""
-    return factories.facilitator(world.org, "woman", person=world.facilitator)  # type: ignore[no-any-return]
+    return factories.facilitator(world.org, "woman", person=world.facilitator)
 
 
 @pytest.fixture
 def her_group(world: World, her: FacilitatorProfile) -> Group:
-    return factories.group(world.org, team=[her, factories.facilitator(world.org, "man")])  # type: ignore[no-any-return]
+    return factories.group(world.org, team=[her, factories.facilitator(world.org, "man")])
 
 
 def feed_url(token: str) -> str:
@@ -159,7 +159,9 @@ def test_an_unknown_address_finds_nothing(world: World) -> None:
 
 def test_the_address_stops_working_when_she_leaves_the_organisation(world: World, her: FacilitatorProfile) -> None:
     token = make(her)
-    remove_member(membership=Place.objects.get(user=world.facilitator, organisation=world.org), acting_user=world.org_admin)
+    remove_member(
+        membership=Place.objects.get(user=world.facilitator, organisation=world.org), acting_user=world.org_admin
+    )
     assert fetch(token).status_code == 404
 
 
@@ -234,7 +236,7 @@ def test_the_feed_keeps_sixty_days_of_the_past_and_no_more(world: World, her: Fa
     shown = events(fetch(make(her)))
     sessions = queries.sessions_of(started_long_ago)
     cutoff = clock.now() - timedelta(days=60)
-    assert {uid for uid in shown} == {f"session-{s.pk}@tandem" for s in sessions if s.end >= cutoff}
+    assert set(shown) == {f"session-{s.pk}@tandem" for s in sessions if s.end >= cutoff}
     assert any(s.end < cutoff for s in sessions)
 
 

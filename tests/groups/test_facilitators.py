@@ -239,9 +239,10 @@ def test_the_list_reads_the_database_as_often_with_more_facilitators_and_session
     assert (before, after) == (LIST_QUERIES, LIST_QUERIES)
 
 
-# The session, the user, her places, the site's wording, the facilitators and the header's
-# test for "My calendar".
-LIST_QUERIES = 6
+# The session (read, and saved in a savepoint), the user, her authenticator, her places, the
+# facilitators with their sessions counted, the header's test for "My calendar", her open work
+# and the site's wording.
+LIST_QUERIES = 11
 
 
 # --- In the header ---------------------------------------------------------------------------------
