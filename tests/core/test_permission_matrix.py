@@ -20,6 +20,7 @@ from tandem.mapping.models import AnswerStatus, ImportJob, Programme, SurveyAnsw
 from tests import factories
 from tests.cases.matrix import CASE_ROWS
 from tests.conftest import World
+from tests.groups.matrix import ALL_ROWS as GROUP_ROWS
 from tests.mapping.test_directory import programme
 from tests.matrix_check import check_row
 from tests.permission_matrix import (
@@ -42,7 +43,8 @@ def registered_url_names(resolvers: list[Any] | None = None, namespace: str = ""
 
 def declared(name: str) -> bool:
     return any(
-        row.name == name or (row.name.endswith(":*") and name.startswith(row.name[:-1])) for row in MATRIX + CASE_ROWS
+        row.name == name or (row.name.endswith(":*") and name.startswith(row.name[:-1]))
+        for row in MATRIX + CASE_ROWS + GROUP_ROWS
     )
 
 
@@ -53,7 +55,9 @@ def test_every_registered_url_has_a_row_in_the_permission_matrix() -> None:
 
 def test_every_row_of_the_matrix_names_a_registered_url() -> None:
     names = registered_url_names()
-    stale = sorted({row.name for row in MATRIX + CASE_ROWS if not row.name.endswith(":*") and row.name not in names})
+    stale = sorted(
+        {row.name for row in MATRIX + CASE_ROWS + GROUP_ROWS if not row.name.endswith(":*") and row.name not in names}
+    )
     assert stale == []
 
 

@@ -74,3 +74,14 @@ def latest_report(case: Any) -> Any:
     from tandem.cases.models import CaseReport
 
     return CaseReport._base_manager.filter(case=case).order_by("-created_at", "-pk").first()
+
+
+def has_groups(provider: Organisation) -> bool:
+    from tandem.groups.models import Group
+
+    return Group._base_manager.filter(organisation=provider).exists()
+
+
+def programme_of(provider: Organisation) -> int | None:
+    """The provider's first programme in the registry, which its groups deliver."""
+    return Programme.objects.filter(provider=provider).order_by("pk").values_list("pk", flat=True).first()

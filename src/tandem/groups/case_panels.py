@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -28,15 +27,7 @@ def _works_on(reader: User, case: Case) -> bool:
 
 
 def _flagged(reader: User, case: Case) -> list[Attendance]:
-    def read() -> list[Attendance]:
-        return list(
-            Attendance._base_manager.filter(membership__case_id=case.pk)
-            .filter(Q(concern=True) | Q(code=Code.UNACCEPTABLE_ABSENCE))
-            .select_related("session__group")
-            .order_by("pk")
-        )
-
-    found: list[Attendance] = shared_read(reader, case, "group_flags", read)
+    found: list[Attendance] = shared_read(reader, case, "group_flags", lambda: queries.flagged_attendance(case))
     return found
 
 

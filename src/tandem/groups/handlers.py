@@ -6,6 +6,7 @@ from __future__ import annotations
 from tandem.cases.models import Case
 from tandem.core import audit, events
 from tandem.core.models import Event
+from tandem.groups import queries
 from tandem.groups.actions.allocation import end_membership
 
 ENDINGS = {
@@ -19,7 +20,7 @@ ENDINGS = {
 def leave_group(event: Event) -> None:
     if event.subject_type != Case._meta.label_lower:
         return
-    case = Case._base_manager.filter(pk=event.subject_id).first()
+    case = queries.get_case(event.subject_id)
     if case is None:
         return
     if end_membership(case, ENDINGS[event.kind]):

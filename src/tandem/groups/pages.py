@@ -6,9 +6,10 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from tandem.cases.pages import works_on_cases
+from tandem.cases.pages import coordinates, works_on_cases
 from tandem.core.navigation import Page, register
-from tandem.groups import queries
+from tandem.core.policy import organisations_with_role
+from tandem.core.roles import Role
 
 register(
     Page(
@@ -33,9 +34,10 @@ register(
 
 
 def runs_groups(user: Any) -> bool:
-    """A person with a facilitator profile, whose sessions her calendar can show. Only programme
-    staff are asked, so that nobody else's pages read the database for it."""
-    return works_on_cases(user) and queries.profiles_of_user(user).exists()
+    """Programme staff who may run sessions: facilitators and coordinators of a provider. Told by
+    their roles alone, so that no page reads the database for the link; the calendar page says
+    so when a person has no sessions to subscribe to."""
+    return bool(organisations_with_role(user, Role.FACILITATOR, Role.COORDINATOR))
 
 
 register(
@@ -46,5 +48,20 @@ register(
         description=_("Subscribe your calendar app to the group sessions and catch-ups you run."),
         shown_to=runs_groups,
         order=26,
+    )
+)
+
+
+register(
+    Page(
+        key="group_fidelity",
+        label=_("Fidelity of group work"),
+        url_name="groups:fidelity",
+        description=_(
+            "Whether the groups ran as planned: sessions delivered, mixed teams, group size, dosage, "
+            "completion and dropout, with charts, as a page, a PDF or a CSV."
+        ),
+        shown_to=coordinates,
+        order=24,
     )
 )

@@ -446,3 +446,56 @@ def feed_by_token(token: str) -> CalendarFeed:
     ):
         raise Http404
     return feed
+
+
+# --- For the actions, the handlers and the case page ------------------------------------------
+
+
+def flagged_attendance(case: Case) -> list[Attendance]:
+    """The man's unacceptable absences and the concerns raised about him in sessions, oldest first."""
+    return list(
+        Attendance._base_manager.filter(membership__case_id=case.pk)
+        .filter(Q(concern=True) | Q(code=attendance_rules.Code.UNACCEPTABLE_ABSENCE))
+        .select_related("session__group")
+        .order_by("session__start", "pk")
+    )
+
+
+def get_case(case_id: Any) -> Case | None:
+    return Case._base_manager.filter(pk=case_id).first()
+
+
+def recorded_numbers(group: Group) -> set[int]:
+    """The numbers of the group's sessions already recorded, held or not."""
+    return set(
+        GroupSession._base_manager.filter(group_id=group.pk)
+        .exclude(state=SessionState.PLANNED)
+        .values_list("number", flat=True)
+    )
+
+
+def session_states(group: Group) -> set[str]:
+    return set(GroupSession._base_manager.filter(group_id=group.pk).values_list("state", flat=True))
+
+
+def schedule_of(group: Group) -> list[GroupSession]:
+    """The group's sessions that are still to take place or took place, in order."""
+    return list(
+        GroupSession._base_manager.filter(group_id=group.pk).exclude(state=SessionState.CANCELLED).order_by("number")
+    )
+
+
+def plain_sessions_of(group: Group) -> list[GroupSession]:
+    return list(GroupSession._base_manager.filter(group_id=group.pk).order_by("number"))
+
+
+def other_open_cases(user: Any, case: Case, *, limit: int = 500) -> QuerySet[Case]:
+    """The other open cases of the man's provider that the person may see, newest first."""
+    return (
+        Case.objects.visible_to(user)
+        .filter(organisation_id=case.organisation_id)
+        .exclude(pk=case.pk)
+        .exclude(state=State.CLOSED)
+        .select_related("participant")
+        .order_by("-opened_at", "-pk")[:limit]
+    )

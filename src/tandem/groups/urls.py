@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.groups.views import allocation, facilitators, groups, sessions
+from tandem.groups.views import allocation, facilitators, fidelity, groups, sessions
 
 app_name = "groups"
 
@@ -32,4 +32,7 @@ urlpatterns = [
     path("calendar/", facilitators.calendar_view, name="calendar"),
     path("calendar/<str:token>.ics", facilitators.calendar_feed_view, name="calendar_feed"),
     # -- fidelity reports --
+    path("fidelity/", fidelity.fidelity_view, name="fidelity"),
+    path("fidelity/pdf/", fidelity.fidelity_pdf_view, name="fidelity_pdf"),
+    path("fidelity/csv/", fidelity.fidelity_csv_view, name="fidelity_csv"),
 ]

@@ -22,13 +22,11 @@ from tandem.groups import queries
 from tandem.groups.actions import PLANNERS, GroupRefused, require_role
 from tandem.groups.models import (
     Group,
-    GroupSession,
     GroupState,
     Intake,
     Membership,
     MembershipState,
     NonAssociation,
-    SessionState,
 )
 from tandem.groups.rules import curriculum as curricula, nonassociation
 from tandem.groups.rules.nonassociation import NonAssociationKind
@@ -69,11 +67,7 @@ def record_non_association(
 def _first_session(group: Group, curriculum: curricula.Curriculum) -> int:
     """The session a man allocated now joins at: the first, in a group that has not begun; in
     a running rolling group, the next entry point not yet recorded."""
-    recorded = set(
-        GroupSession._base_manager.filter(group_id=group.pk)
-        .exclude(state=SessionState.PLANNED)
-        .values_list("number", flat=True)
-    )
+    recorded = queries.recorded_numbers(group)
     if not recorded:
         return 1
     if group.intake != Intake.ROLLING:

@@ -127,7 +127,7 @@ def record_session(
             )
         session.version, session.state, session.submission = expected_version + 1, state, submission
         session.recorded_by, session.recorded_at = acting_user, now
-        before = {row.membership_id: row for row in Attendance._base_manager.filter(session_id=session.pk)}
+        before = queries.attendance_at(session)
         raised: list[tuple[str, Membership]] = []
         if not held:
             Attendance._base_manager.filter(session_id=session.pk).delete()

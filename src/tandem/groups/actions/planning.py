@@ -267,7 +267,7 @@ def plan_group(
             for session in planned.sessions
         )
         if not all(session.pk for session in sessions):
-            sessions = list(GroupSession.objects.filter(group=group))
+            sessions = queries.plain_sessions_of(group)
         SessionFacilitator.objects.bulk_create(
             SessionFacilitator(session=session, facilitator=p) for session in sessions for p in profiles
         )
@@ -338,10 +338,7 @@ def move_session(
     require_role(acting_user, group.organisation_id, PLANNERS, session, context, what="session_move")
     if session.state != SessionState.PLANNED:
         raise GroupRefused(_("This session is already recorded; it can no longer move."), rule="recorded")
-    others = [
-        schedule.PlannedSession(number=s.number, start=s.start, end=s.end)
-        for s in GroupSession._base_manager.filter(group_id=group.pk).exclude(state=SessionState.CANCELLED)
-    ]
+    others = [schedule.PlannedSession(number=s.number, start=s.start, end=s.end) for s in queries.schedule_of(group)]
     if not any(planned.number == session.number for planned in others):
         others.append(schedule.PlannedSession(number=session.number, start=session.start, end=session.end))
     result = schedule.move_session(others, session.number, new_start)
@@ -366,7 +363,7 @@ def move_session(
 def set_group_state(group: Group) -> None:
     """Running from its first recorded session, finished when none is left to record. Called in
     the transaction of the action that recorded a session."""
-    states = set(GroupSession._base_manager.filter(group_id=group.pk).values_list("state", flat=True))
+    states = queries.session_states(group)
     if SessionState.PLANNED not in states:
         target = GroupState.FINISHED
     elif states - {SessionState.PLANNED}:

@@ -121,9 +121,13 @@ class Sessions(_Summable):
         return _share(self.mixed, self.held)
 
     @property
-    def continuity_rate(self) -> float | None:
+    def own_team(self) -> int:
         """Held sessions led by the group's own team, nobody standing in."""
-        return _share(self.held - self.covered, self.held)
+        return self.held - self.covered
+
+    @property
+    def continuity_rate(self) -> float | None:
+        return _share(self.own_team, self.held)
 
     @property
     def average_expected(self) -> float | None:

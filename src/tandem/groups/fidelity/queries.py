@@ -20,8 +20,8 @@ from tandem.groups.models import (
     CatchUp,
     CatchUpState,
     Group,
-    GroupState,
     GroupSession,
+    GroupState,
     Membership,
     SessionFacilitator,
     SessionState,
@@ -82,12 +82,13 @@ def fidelity_groups(scope: Scope) -> list[dict[str, Any]]:
     """The groups with a session or a man in the period, by name: what each row of the report names."""
     sessions = _sessions(scope).filter(group_id=OuterRef("pk"))
     members = _memberships(scope).filter(group_id=OuterRef("pk"))
-    return list(
-        Group._base_manager.filter(_groups_q(scope))
+    return [
+        dict(row)
+        for row in Group._base_manager.filter(_groups_q(scope))
         .filter(Exists(sessions) | Exists(members))
         .values("pk", "name", "state", "curriculum", "programme_id", "programme__name")
         .order_by("name", "pk")
-    )
+    ]
 
 
 def session_counts_by_group(scope: Scope, now: datetime) -> list[dict[str, Any]]:

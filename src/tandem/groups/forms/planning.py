@@ -59,7 +59,7 @@ class GroupForm(OverrideFields):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     facilitators = TeamField(
         label=_("Facilitators"),
-        queryset=FacilitatorProfile.objects.none(),
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("At least two, among them at least one woman and one man."),
     )
@@ -94,7 +94,7 @@ class TeamForm(OverrideFields):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     facilitators = TeamField(
         label=_("Facilitators of this session"),
-        queryset=FacilitatorProfile.objects.none(),
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "At least two, among them at least one woman and one man. Anyone outside the group's team is cover."
@@ -130,7 +130,9 @@ class CatchUpForm(forms.Form):
     number = forms.TypedChoiceField(label=_("Session to make up"), coerce=int)
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
-    facilitator = forms.ModelChoiceField(label=_("Facilitator"), queryset=FacilitatorProfile.objects.none())
+    facilitator: forms.ModelChoiceField[FacilitatorProfile] = forms.ModelChoiceField(
+        label=_("Facilitator"), queryset=None
+    )
 
     def __init__(self, *args: Any, numbers: list[tuple[int, str]], team: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

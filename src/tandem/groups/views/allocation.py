@@ -13,8 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.cases import queries as case_queries
 from tandem.cases.actions import CaseRefused, StaleCase
-from tandem.cases.models import Case
-from tandem.cases.rules.lifecycle import State
 from tandem.core import clock
 from tandem.core.http import audit_context, signed_in_user
 from tandem.core.policy import organisations_granting
@@ -83,15 +81,7 @@ def non_association_view(request: HttpRequest, case_id: int) -> HttpResponse:
     user = signed_in_user(request)
     context = audit_context(request)
     case = case_queries.access_case(user, case_id, action=Action.CHANGE, context=context)
-    others = [
-        (other.pk, f"#{other.pk} {other.participant.name}")
-        for other in Case.objects.visible_to(user)
-        .filter(organisation_id=case.organisation_id)
-        .exclude(pk=case.pk)
-        .exclude(state=State.CLOSED)
-        .select_related("participant")
-        .order_by("-opened_at", "-pk")[:500]
-    ]
+    others = [(other.pk, f"#{other.pk} {other.participant.name}") for other in queries.other_open_cases(user, case)]
     template = "groups/non_association_form.html"
     page: dict[str, Any] = {"case": case, "recorded": queries.recorded_non_associations(user, case)}
     if request.method != "POST":

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -31,10 +31,18 @@ from tandem.core.models import Organisation
 from tandem.core.policy import organisations_with_role
 from tandem.core.roles import Role
 from tandem.core.spreadsheets import csv_writer
-from tandem.groups.fidelity import BANDS, Band, FidelityFigures, Scope, Sessions, fidelity, queries
+from tandem.groups.fidelity import BANDS, Band, FidelityFigures, Men, Scope, Sessions, fidelity, queries
 from tandem.groups.fidelity.actions import record_fidelity_export
 from tandem.groups.models import GroupState
-from tandem.reports.charts import Bar, Group as ChartGroup, Stack, bar_chart, format_value, grouped_bar_chart, stacked_bar
+from tandem.reports.charts import (
+    Bar,
+    Group as ChartGroup,
+    Stack,
+    bar_chart,
+    format_value,
+    grouped_bar_chart,
+    stacked_bar,
+)
 from tandem.reports.pdf import html_to_pdf
 from tandem.reports.svg import as_image
 
@@ -60,33 +68,29 @@ class FidelityFilter(forms.Form):
         label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(
-        self, data: Any, *, groups: list[tuple[int, str, date]], programmes: list[tuple[int, str]]
-    ) -> None:
+    def __init__(self, data: Any, *, groups: list[tuple[int, str, date]], programmes: list[tuple[int, str]]) -> None:
         super().__init__(data)
-        group_field = self.fields["group"]
-        assert isinstance(group_field, forms.TypedChoiceField)
-        group_field.choices = [
+        cast(forms.TypedChoiceField, self.fields["group"]).choices = [
             ("", _("All groups")),
             *[
                 (pk, _("%(name)s (from %(date)s)") % {"name": name, "date": date_format(first, "SHORT_DATE_FORMAT")})
                 for pk, name, first in groups
             ],
         ]
-        programme_field = self.fields["programme"]
-        assert isinstance(programme_field, forms.TypedChoiceField)
-        programme_field.choices = [("", _("All programmes")), *programmes]
+        cast(forms.TypedChoiceField, self.fields["programme"]).choices = [("", _("All programmes")), *programmes]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        start, end, year = cleaned.get("start"), cleaned.get("end"), cleaned.get("year")
         if self.has_error("start") or self.has_error("end") or self.has_error("year"):
             return cleaned
-        if start is not None or end is not None:
-            start = start or end.replace(month=1, day=1)
+        start: date | None = cleaned.get("start")
+        end: date | None = cleaned.get("end")
+        if start is not None:
             end = end or start.replace(month=12, day=31)
+        elif end is not None:
+            start = end.replace(month=1, day=1)
         else:
-            year = year or clock.today().year
+            year = cleaned.get("year") or clock.today().year
             start, end = date(year, 1, 1), date(year, 12, 31)
         if end < start:
             self.add_error("end", _("The end of the period comes before its start."))
@@ -211,8 +215,7 @@ def charts_of(figures: FidelityFigures) -> dict[str, SafeString]:
                 categories=[_("Held"), _("Did not take place"), _("Not recorded")],
                 title=_("Sessions due each month"),
                 description=_(
-                    "For each month, the sessions that were due: held, recorded as not taking place, "
-                    "or never recorded."
+                    "For each month, the sessions that were due: held, recorded as not taking place, or never recorded."
                 ),
                 small_label=_("No session due"),
             )
@@ -238,7 +241,11 @@ def charts_of(figures: FidelityFigures) -> dict[str, SafeString]:
         "team": as_image(
             bar_chart(
                 [
-                    Bar(_("Sessions delivered"), _hundred(sessions.delivery_rate), note=_of(sessions.held, sessions.due)),
+                    Bar(
+                        _("Sessions delivered"),
+                        _hundred(sessions.delivery_rate),
+                        note=_of(sessions.held, sessions.due),
+                    ),
                     Bar(
                         _("Led by a woman and a man"),
                         _hundred(sessions.mixed_rate),
@@ -247,7 +254,7 @@ def charts_of(figures: FidelityFigures) -> dict[str, SafeString]:
                     Bar(
                         _("Led by the group's own team"),
                         _hundred(sessions.continuity_rate),
-                        note=_of(sessions.held - sessions.covered, sessions.held),
+                        note=_of(sessions.own_team, sessions.held),
                     ),
                 ],
                 title=_("Delivery and co-facilitation"),
@@ -454,7 +461,7 @@ def csv_rows(figures: FidelityFigures) -> list[list[Any]]:
     scope = figures.scope
     states = dict(GroupState.choices)
 
-    def line(name: str, programme: str, state: str, s: Sessions, men: Any, dosage: tuple[int, ...]) -> list[Any]:
+    def line(*, name: str, programme: str, state: str, s: Sessions, men: Men, dosage: tuple[int, ...]) -> list[Any]:
         hundred = [_hundred(rate) for rate in (s.delivery_rate, s.mixed_rate, s.continuity_rate)]
         return [
             name,
@@ -490,11 +497,12 @@ def csv_rows(figures: FidelityFigures) -> list[list[Any]]:
 
     rows: list[list[Any]] = [list(GROUP_HEADER)]
     for row in figures.groups:
+        state = str(states.get(row.state, row.state))
         rows.append(
-            line(row.name, row.programme, str(states.get(row.state, row.state)), row.sessions, row.men, row.dosage)
+            line(name=row.name, programme=row.programme, state=state, s=row.sessions, men=row.men, dosage=row.dosage)
         )
     totals = tuple(sum(row.dosage[i] for row in figures.groups) for i in range(BANDS))
-    rows.append(line(_("All groups"), "", "", figures.sessions, figures.men, totals))
+    rows.append(line(name=_("All groups"), programme="", state="", s=figures.sessions, men=figures.men, dosage=totals))
     rows.append([])
     rows.append(list(MONTH_HEADER))
     for month in figures.months:
@@ -517,7 +525,7 @@ def csv_rows(figures: FidelityFigures) -> list[list[Any]]:
 @login_required
 @require_safe
 def fidelity_csv_view(request: HttpRequest) -> HttpResponse:
-    asked, scope = _exported_scope(request)
+    scope = _exported_scope(request)[1]
     rows = csv_rows(fidelity(scope))
     record_fidelity_export(
         scope=scope,

@@ -18,7 +18,8 @@ from tandem.core.roles import Action, Compartment, OrganisationKind, Role
 from tandem.groups import queries
 from tandem.groups.actions import planning
 from tandem.groups.forms.planning import GroupForm
-from tandem.groups.models import Group, GroupState
+from tandem.core import clock
+from tandem.groups.models import Group, GroupState, SessionState
 from tandem.groups.views import FORM_METHODS, act
 
 
@@ -144,13 +145,17 @@ def render_group(request: HttpRequest, group: Group, *, status: int = 200) -> Ht
             "curriculum": curriculum,
             "schedule": [(session, curriculum.session(session.number)) for session in sessions],
             "team": queries.team_of(group),
+            # Sessions that have taken place and wait for their attendance, at the top of the
+            # page: the facilitator on her phone after the session looks for nothing else.
+            "to_record": [s for s in sessions if s.state == SessionState.PLANNED and s.start <= clock.now()],
             "members": [progress[m.pk] for m in members],
             "catch_ups": queries.catch_ups_of(group),
             "coordinator": coordinator,
             "waiting": waiting,
             "places_left": max(group.capacity - sum(1 for m in members if m.state == "active"), 0),
             # A closed group takes men until it begins; a rolling one while it runs.
-            "open": group.state == GroupState.PLANNED or (group.state == GroupState.RUNNING and group.intake == "rolling"),
+            "open": group.state == GroupState.PLANNED
+            or (group.state == GroupState.RUNNING and group.intake == "rolling"),
         },
         status=status,
     )

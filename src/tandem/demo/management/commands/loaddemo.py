@@ -3,17 +3,18 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from tandem.core import events
-from tandem.demo import cases, registry, survey, world
+from tandem.demo import cases, groups, registry, survey, world
 
 
 class Command(BaseCommand):
     help = "Load the deterministic synthetic demo world (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        sign_ins = world.build()
+        sign_ins = groups.with_sign_ins(world.build())
         registry.build()
         surveyed = survey.build()
         cases.build()
+        groups.build()
         # What the worker would do next: the answers waiting for review become the reviewers' work.
         while events.deliver_pending():
             pass
@@ -38,6 +39,10 @@ class Command(BaseCommand):
         self.stdout.write(
             "Case work: al.coordinator under Cases, Safety overview and Referrals to decide; "
             "al.facilitator.w on the cases; al.referrer1 (a court) under Referrals."
+        )
+        self.stdout.write(
+            "Group work: al.coordinator under Groups (a finished, a running and a planned group; Men waiting "
+            "for a group), Facilitators and Fidelity of group work; al.facilitator.w records her sessions."
         )
         reviewers = ", ".join(f"{username} reviews {code}" for code, username in surveyed.reviewers.items())
         self.stdout.write(f"  Reviewers in both rounds: {reviewers} (and network.analyst any country).")
