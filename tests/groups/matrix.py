@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests import factories
-from tests.permission_matrix import ACTED, NOT_FOUND, OK, REFUSED, Row, signed_in
+from tests.permission_matrix import ACTED, NOT_FOUND, OK, REFUSED, Row, everyone, signed_in
 
 STAFF_READ = {"facilitator": OK, "coordinator": OK}
 STAFF_ACT = {"facilitator": ACTED, "coordinator": ACTED}
@@ -157,5 +157,84 @@ ROWS: list[Row] = [
     Row("groups:non_association_add", "POST", "other", signed_in(NOT_FOUND), _other_case, data=non_association),
 ]
 
+
+def _profile(fx: Any, user: Any) -> dict[str, Any]:
+    return {"profile_id": fx.woman.pk}
+
+
+def _other_profile(fx: Any, user: Any) -> dict[str, Any]:
+    return {"profile_id": fx.other_profile.pk}
+
+
+def new_profile(fx: Any, user: Any) -> dict[str, Any]:
+    from tandem.core.models import Membership
+    from tandem.core.roles import Role
+
+    person = factories.member(fx.world.org, Role.FACILITATOR, with_device=False)
+    # The form chooses among the provider's places (memberships) without a profile.
+    place = Membership.objects.get(user=person, organisation=fx.world.org)
+    return {"version": 0, "person": place.pk, "gender": "woman", "active": "on"}
+
+
+def profile(fx: Any, user: Any) -> dict[str, Any]:
+    return {"version": fx.woman.version, "gender": "woman", "trained_on": "2024-03-01", "active": "on"}
+
+
+def note(fx: Any, user: Any) -> dict[str, Any]:
+    return {"kind": "supervision", "text": "Discussed how to answer minimising in session 4."}
+
+
+def own_calendar(fx: Any, user: Any) -> dict[str, Any]:
+    found = fx.profiles_of.get(getattr(user, "pk", None))
+    return {"action": "make", "profile": found.pk if found else ""}
+
+
+# Facilitators' profiles and notes are staff records of the provider: its programme staff read
+# them, its coordinators change them. A calendar address is made by the facilitator herself;
+# the feed answers anyone who holds a live address (a calendar app cannot sign in) and no one
+# else.
+FACILITATOR_ROWS: list[Row] = [
+    Row("groups:facilitator_list", "GET", "none", signed_in(NOT_FOUND, **OWN_LISTS)),
+    Row("groups:facilitator_new", "GET", "none", signed_in(NOT_FOUND, coordinator=OK, outsider=OK)),
+    Row(
+        "groups:facilitator_new",
+        "POST",
+        "none",
+        signed_in(NOT_FOUND, coordinator=ACTED, outsider=REFUSED),
+        data=new_profile,
+    ),
+    Row("groups:facilitator", "GET", "own", signed_in(NOT_FOUND, **STAFF_READ), _profile),
+    Row("groups:facilitator", "GET", "other", signed_in(NOT_FOUND), _other_profile),
+    Row("groups:facilitator_edit", "GET", "own", signed_in(NOT_FOUND, **STAFF_READ), _profile),
+    Row("groups:facilitator_edit", "GET", "other", signed_in(NOT_FOUND), _other_profile),
+    Row("groups:facilitator_edit", "POST", "own", signed_in(NOT_FOUND, **PLANNER_ACTS), _profile, data=profile),
+    Row("groups:facilitator_edit", "POST", "other", signed_in(NOT_FOUND), _other_profile, data=profile),
+    Row("groups:facilitator_note_add", "GET", "own", signed_in(NOT_FOUND, **STAFF_READ), _profile),
+    Row("groups:facilitator_note_add", "GET", "other", signed_in(NOT_FOUND), _other_profile),
+    Row("groups:facilitator_note_add", "POST", "own", signed_in(NOT_FOUND, **PLANNER_ACTS), _profile, data=note),
+    Row("groups:facilitator_note_add", "POST", "other", signed_in(NOT_FOUND), _other_profile, data=note),
+    Row("groups:facilitator_feed_revoke", "POST", "own", signed_in(NOT_FOUND, **PLANNER_ACTS), _profile),
+    Row("groups:facilitator_feed_revoke", "POST", "other", signed_in(NOT_FOUND), _other_profile),
+    Row("groups:calendar", "GET", "none", signed_in(NOT_FOUND, **OWN_LISTS)),
+    Row(
+        "groups:calendar",
+        "POST",
+        "none",
+        signed_in(NOT_FOUND, facilitator=ACTED, coordinator=ACTED, outsider=REFUSED),
+        data=own_calendar,
+    ),
+    Row("groups:calendar_feed", "GET", "own", everyone(OK), lambda fx, user: {"token": fx.feed_token}),
+    Row("groups:calendar_feed", "GET", "other", everyone(NOT_FOUND), lambda fx, user: {"token": "no-such-address"}),
+]
+
+# The fidelity figures of a provider's groups, and their PDF and CSV: for its coordinators (a
+# coordinator of another provider sees her own provider's); a group of another provider named
+# in the address is nowhere for anyone.
+FIDELITY_ROWS: list[Row] = []
+for _name in ("groups:fidelity", "groups:fidelity_pdf", "groups:fidelity_csv"):
+    FIDELITY_ROWS += [
+        Row(_name, "GET", "none", signed_in(NOT_FOUND, coordinator=OK, outsider=OK)),
+    ]
+
 # Every row of group work, for the core's test that every URL has one.
-ALL_ROWS: list[Row] = [*ROWS]
+ALL_ROWS: list[Row] = [*ROWS, *FACILITATOR_ROWS, *FIDELITY_ROWS]

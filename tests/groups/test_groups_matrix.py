@@ -12,10 +12,10 @@ from tandem.core import clock
 from tandem.core.models import User
 from tandem.core.roles import OrganisationKind, Role
 from tandem.groups import queries
-from tandem.groups.actions import attendance
+from tandem.groups.actions import attendance, feeds
 from tests import factories
 from tests.conftest import World
-from tests.groups.matrix import ROWS
+from tests.groups.matrix import ALL_ROWS as ROWS
 from tests.matrix_check import check_row
 from tests.permission_matrix import PERSONAS, Row
 
@@ -39,6 +39,9 @@ class Fixture:
     other_session: Any
     other_membership: Any
     other_catch_up: Any
+    other_profile: Any
+    profiles_of: dict[int, Any]  # the persona's own facilitator profile, by user id
+    feed_token: str  # a live calendar address of another facilitator than the persona
 
     def user(self, persona: str) -> User | None:
         if persona == "anonymous":
@@ -64,7 +67,10 @@ def module_fx(module_world: World) -> Fixture:
     platform_admin = factories.platform_admin("groups_matrix_admin")
     factories.totp_device(platform_admin)
     woman, man = factories.facilitator(world.org, "woman"), factories.facilitator(world.org, "man")
-    factories.facilitator(world.org, "man", person=world.facilitator)
+    own = factories.facilitator(world.org, "man", person=world.facilitator)
+    coordinating = factories.facilitator(world.org, "woman", person=world.coordinator)
+    # The woman's calendar address is live, for the feed and for a coordinator to stop.
+    token = feeds.make_feed(profile=woman, acting_user=woman.user)
     cover = factories.facilitator(world.org, "man")
     group = factories.group(world.org, team=[woman, man])
     membership = factories.allocated(world.org, group)
@@ -92,6 +98,9 @@ def module_fx(module_world: World) -> Fixture:
         other_session=queries.sessions_of(other_group)[0],
         other_membership=other_membership,
         other_catch_up=_catch_up(other_membership, queries.team_of(other_group)[0], other_coordinator),
+        other_profile=queries.team_of(other_group)[0],
+        profiles_of={world.facilitator.pk: own, world.coordinator.pk: coordinating},
+        feed_token=token,
     )
 
 

@@ -19,6 +19,7 @@ groups, sessions and men there are; this module only adds them up.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
@@ -58,6 +59,11 @@ class Scope:
         """The first moment after the period."""
         return _midnight(self.end + timedelta(days=1))
 
+    def month_ends(self) -> list[datetime]:
+        """The moment each month of the period ends: the next month's first midnight, and
+        ``until`` for the last."""
+        return [_midnight(month) for month in self.months()[1:]] + [self.until]
+
     def months(self) -> list[date]:
         """The first day of each month the period touches, in order."""
         found, month = [], self.start.replace(day=1)
@@ -80,15 +86,11 @@ def _share(part: int, whole: int) -> float | None:
 class _Summable:
     """Counts that add up field by field: a group's, a month's, all groups'."""
 
-    def __add__(self, other: Self) -> Self:
-        return type(self)(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})  # type: ignore[arg-type]
-
     @classmethod
     def total(cls, items: Iterable[Self]) -> Self:
-        found = cls()
-        for item in items:
-            found = found + item
-        return found
+        found = list(items)
+        names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+        return cls(**{name: sum(getattr(item, name) for item in found) for name in names})
 
 
 @dataclass(frozen=True)
@@ -264,13 +266,6 @@ def _sessions_of(row: Mapping[str, Any]) -> Sessions:
     return Sessions(**{f.name: row.get(f.name, 0) for f in fields(Sessions)})
 
 
-def _month_of(value: date | datetime) -> date:
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.date().replace(day=1)
-    return value.replace(day=1)
-
-
 def fidelity(scope: Scope) -> FidelityFigures:
     """The fidelity figures of ``scope``, in five queries whatever its size."""
     now = clock.now()
@@ -279,26 +274,28 @@ def fidelity(scope: Scope) -> FidelityFigures:
     by_group = {row["group_id"]: row for row in queries.session_counts_by_group(scope, now)}
     for row in queries.attendance_counts_by_group(scope):
         by_group.setdefault(row["session__group_id"], {}).update(expected=row["expected"], present=row["present"])
-    by_month = {_month_of(row["month"]): row for row in queries.counts_by_month(scope, now)}
-    men: dict[int, Men] = {}
+    by_month = {row["month"]: row for row in queries.counts_by_month(scope, now)}
+    men: dict[int, Counter[str]] = {}
     dosage: dict[int, list[int]] = {}
+    edges = {minimum: band_edges(minimum) for _sessions, minimum in lengths.values() if minimum}
     since, until = scope.since, scope.until
     for group_id, curriculum, ended_as, ended_at, attended, made_up in queries.membership_counts(
         scope, {name: sessions for name, (sessions, _minimum) in lengths.items()}
     ):
         minimum = lengths.get(curriculum, (0, 0))[1]
         counted = attended + made_up
-        ended_here = ended_at is not None and since <= ended_at < until
-        outcome = ended_as if ended_here and ended_as in ENDINGS else ""
-        man = Men(
-            in_groups=1,
-            reached_minimum=int(minimum > 0 and counted >= minimum),
-            ended=int(ended_here),
-            **{ending: int(outcome == ending) for ending in ENDINGS},
-        )
-        men[group_id] = men.get(group_id, Men()) + man
-        bands = dosage.setdefault(group_id, [0] * BANDS)
-        bands[band_of(counted, minimum) if minimum else 0] += 1
+        tally = men.get(group_id)
+        if tally is None:
+            tally = men[group_id] = Counter()
+            dosage[group_id] = [0] * BANDS
+        tally["in_groups"] += 1
+        if minimum and counted >= minimum:
+            tally["reached_minimum"] += 1
+        if ended_at is not None and since <= ended_at < until:
+            tally["ended"] += 1
+            if ended_as in ENDINGS:
+                tally[ended_as] += 1
+        dosage[group_id][sum(counted >= edge for edge in edges[minimum]) if minimum else 0] += 1
     rows = [
         GroupRow(
             group_id=group["pk"],
@@ -307,7 +304,7 @@ def fidelity(scope: Scope) -> FidelityFigures:
             programme=group["programme__name"] or "",
             curriculum=group["curriculum"],
             sessions=_sessions_of(by_group.get(group["pk"], {})),
-            men=men.get(group["pk"], Men()),
+            men=Men(**men.get(group["pk"], Counter())),
             dosage=tuple(dosage.get(group["pk"], [0] * BANDS)),
         )
         for group in groups
@@ -319,7 +316,7 @@ def fidelity(scope: Scope) -> FidelityFigures:
         computed_at=now,
         sessions=Sessions.total(row.sessions for row in rows),
         men=Men.total(row.men for row in rows),
-        months=[Month(month, _sessions_of(by_month.get(month, {}))) for month in scope.months()],
+        months=[Month(month, _sessions_of(by_month.get(index, {}))) for index, month in enumerate(scope.months())],
         bands=bands_for(totals, minimums),
         groups=rows,
         minimums=tuple(sorted(minimums)),

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from tandem.groups.models import (
     Attendance,
@@ -133,26 +133,47 @@ def attendance_counts_by_group(scope: Scope) -> list[dict[str, Any]]:
 
 
 def counts_by_month(scope: Scope, now: datetime) -> list[dict[str, Any]]:
-    """Per month of the period: the sessions by what became of them, and the men expected and
-    present at those held."""
+    """Per month of the period (``month``: its place in ``scope.months()``): the sessions by
+    what became of them, and the men expected and present at those held."""
+    # The month is told by comparing with the months' ends in the installation's time zone:
+    # plain SQL, where truncating each date would run a function per row (in Python on SQLite).
+    ends = scope.month_ends()[:-1]
+    month = Case(
+        *[When(start__lt=end, then=Value(index)) for index, end in enumerate(ends)],
+        default=Value(len(ends)),
+        output_field=IntegerField(),
+    )
+    held = Attendance._base_manager.filter(session_id=OuterRef("pk"))
     return list(
         _sessions(scope)
-        .annotate(month=TruncMonth("start"))
+        .annotate(
+            month=month,
+            men=Subquery(_count(held), output_field=IntegerField()),
+            came=Subquery(_count(held.filter(code__in=ATTENDED)), output_field=IntegerField()),
+        )
         .values("month")
         .annotate(
-            held=Count("pk", filter=Q(state=SessionState.HELD), distinct=True),
-            cancelled=Count("pk", filter=Q(state=SessionState.CANCELLED), distinct=True),
-            unrecorded=Count("pk", filter=Q(state=SessionState.PLANNED, end__lt=now), distinct=True),
-            expected=Count("attendance", filter=Q(state=SessionState.HELD)),
-            present=Count("attendance", filter=Q(state=SessionState.HELD, attendance__code__in=ATTENDED)),
+            held=Count("pk", filter=Q(state=SessionState.HELD)),
+            cancelled=Count("pk", filter=Q(state=SessionState.CANCELLED)),
+            unrecorded=Count("pk", filter=Q(state=SessionState.PLANNED, end__lt=now)),
+            expected=Coalesce(Sum("men", filter=Q(state=SessionState.HELD)), 0),
+            present=Coalesce(Sum("came", filter=Q(state=SessionState.HELD)), 0),
         )
         .order_by("month")
     )
 
 
+def _count(rows: Any) -> Any:
+    """A correlated subquery counting ``rows``."""
+    return rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+
+
 def _within_curriculum(path: str, lengths: Mapping[str, int]) -> Any:
     """The number of sessions of the curriculum of the group at ``path``: a session number
-    beyond it is a recording fault and counts for nobody's dosage (as in ``queries.progress_of``)."""
+    beyond it is a recording fault and counts for nobody's dosage (as in ``queries.progress_of``).
+    When every group follows the same curriculum, the number is the same for all."""
+    if len(set(lengths.values())) == 1:
+        return Value(next(iter(lengths.values())))
     return Case(
         *[When(**{f"{path}curriculum": name}, then=Value(length)) for name, length in sorted(lengths.items())],
         default=Value(0),

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tandem.core import clock
 from tandem.core.http import audit_context, signed_in_user
 from tandem.core.models import Organisation
 from tandem.core.policy import has_role, organisations_granting, organisations_with_role
@@ -18,7 +19,6 @@ from tandem.core.roles import Action, Compartment, OrganisationKind, Role
 from tandem.groups import queries
 from tandem.groups.actions import planning
 from tandem.groups.forms.planning import GroupForm
-from tandem.core import clock
 from tandem.groups.models import Group, GroupState, SessionState
 from tandem.groups.views import FORM_METHODS, act
 

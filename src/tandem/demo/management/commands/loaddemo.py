@@ -40,9 +40,9 @@ class Command(BaseCommand):
             "Case work: al.coordinator under Cases, Safety overview and Referrals to decide; "
             "al.facilitator.w on the cases; al.referrer1 (a court) under Referrals."
         )
+        reviewers = ", ".join(f"{username} reviews {code}" for code, username in surveyed.reviewers.items())
+        self.stdout.write(f"  Reviewers in both rounds: {reviewers} (and network.analyst any country).")
         self.stdout.write(
             "Group work: al.coordinator under Groups (a finished, a running and a planned group; Men waiting "
             "for a group), Facilitators and Fidelity of group work; al.facilitator.w records her sessions."
         )
-        reviewers = ", ".join(f"{username} reviews {code}" for code, username in surveyed.reviewers.items())
-        self.stdout.write(f"  Reviewers in both rounds: {reviewers} (and network.analyst any country).")
