@@ -417,7 +417,7 @@ def test_the_csv_neutralises_a_group_name_a_spreadsheet_would_run(story: Story) 
     client = signed_in_client(story.world.coordinator)
     scope = story.scope()
     with clock.frozen(story.now):
-        response = client.get("/groups/fidelity/csv/", {"start": scope.start, "end": scope.end})
+        response = client.get("/groups/fidelity/csv/", {"start": str(scope.start), "end": str(scope.end)})
     assert response.status_code == 200
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
@@ -431,7 +431,7 @@ def test_the_csv_has_a_row_per_group_then_all_groups(story: Story) -> None:
     client = signed_in_client(story.world.coordinator)
     scope = story.scope()
     with clock.frozen(story.now):
-        response = client.get("/groups/fidelity/csv/", {"start": scope.start, "end": scope.end})
+        response = client.get("/groups/fidelity/csv/", {"start": str(scope.start), "end": str(scope.end)})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
     header = rows[0]
     by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:4]}
@@ -447,7 +447,7 @@ def test_the_pdf_is_a_pdf_and_its_export_is_on_the_record(story: Story) -> None:
     client = signed_in_client(story.world.coordinator)
     scope = story.scope()
     with clock.frozen(story.now):
-        response = client.get("/groups/fidelity/pdf/", {"start": scope.start, "end": scope.end})
+        response = client.get("/groups/fidelity/pdf/", {"start": str(scope.start), "end": str(scope.end)})
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")

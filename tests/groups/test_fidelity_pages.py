@@ -22,9 +22,9 @@ from tests.conftest import World, signed_in_client
 pytestmark = pytest.mark.django_db
 
 # The session, the person, her authenticator, her places and her providers; the groups and
-# programmes to choose from; the five queries of the figures; the menu's and the layout's three
-# (her facilitator profile, her open work, the site's wording); the session saved (three statements).
-PAGE_QUERIES = 18
+# programmes to choose from; the five queries of the figures; the layout's two (her open work,
+# the site's wording); the session saved (three statements).
+PAGE_QUERIES = 17
 PAGE, PDF, CSV = "/groups/fidelity/", "/groups/fidelity/pdf/", "/groups/fidelity/csv/"
 
 

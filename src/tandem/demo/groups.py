@@ -262,6 +262,10 @@ class Placed:
     telling: Telling
     membership: Membership
     codes: dict[int, str]
+    left: bool = False  # his case ended and he left the group
+
+    def expected_at(self, session: GroupSession) -> bool:
+        return not self.left and self.membership.first_session <= session.number
 
     @property
     def case(self) -> Case:
@@ -462,10 +466,9 @@ class GroupWork:
 
     def record(self, session: GroupSession, men: list[Placed], concern: Placed | None = None) -> None:
         """The session recorded as held the evening it was, by a facilitator who ran it."""
-        expected = {m.pk for m in group_queries.members_at(session)}
         marks = []
         for man in men:
-            if man.membership.pk not in expected:
+            if not man.expected_at(session):
                 continue
             code = man.codes.get(session.number, Code.ATTENDED)
             flagged = man is concern
@@ -566,7 +569,7 @@ class GroupWork:
     def end(self, man: Placed, ending: str, moment: datetime) -> None:
         """The man's case ends; an exit assessment follows, and the report the ending calls for
         is written, reviewed and sent."""
-        telling = man.telling
+        telling, man.left = man.telling, True
         reason = ENDINGS.get(ending, "")
         telling.case = _then(
             moment,

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import formats
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 
 from tandem.cases.models import Case
 from tandem.cases.panels import Entry, Panel, register_panel, register_timeline, shared_read
@@ -62,7 +62,7 @@ def group_timeline(reader: User, case: Case) -> Iterable[Entry]:
             yield Entry(
                 session.start,
                 "group",
-                _("Group"),
+                pgettext("a men's group", "Group"),
                 _("Unacceptable absence from session %(number)d of %(group)s (%(date)s).")
                 % {"number": session.number, "group": session.group.name, "date": when},
                 link=link,
@@ -71,7 +71,7 @@ def group_timeline(reader: User, case: Case) -> Iterable[Entry]:
             yield Entry(
                 session.start,
                 "group",
-                _("Group"),
+                pgettext("a men's group", "Group"),
                 _("Concern for the partner's safety raised in session %(number)d of %(group)s (%(date)s).")
                 % {"number": session.number, "group": session.group.name, "date": when},
                 text=row.concern_note,

@@ -22,7 +22,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext as _, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext as _, gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_safe
 
 from tandem.core import clock
@@ -55,7 +55,9 @@ class FidelityFilter(forms.Form):
     """``?group=&programme=&year=`` or ``?start=&end=``: the report's groups and period. A
     group or programme must be the provider's own; without dates, the calendar year."""
 
-    group = forms.TypedChoiceField(label=gettext_lazy("Group"), required=False, coerce=int, empty_value=None)
+    group = forms.TypedChoiceField(
+        label=pgettext_lazy("a men's group", "Group"), required=False, coerce=int, empty_value=None
+    )
     programme = forms.TypedChoiceField(label=gettext_lazy("Programme"), required=False, coerce=int, empty_value=None)
     year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=2000, max_value=2100)
     start = forms.DateField(
