@@ -18,7 +18,7 @@ from tests import factories
 from tests.conftest import World
 
 
-def _record(session, marks, *, by, submission=None, version=None, held=True):  # type: ignore[no-untyped-def]
+def _record(session, marks, *, by, submission=None, version=None, held=True):
     return attendance.record_session(
         session=session,
         held=held,

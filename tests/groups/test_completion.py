@@ -17,7 +17,7 @@ from tests import factories
 from tests.conftest import World
 
 
-def _finished_group(world: World, missed: set[int]):  # type: ignore[no-untyped-def]
+def _finished_group(world: World, missed: set[int]):
     planned = factories.group(world.org, start_date=clock.today() - timedelta(days=7 * 30))
     member = factories.allocated(world.org, planned)
     for session in queries.sessions_of(planned):

@@ -21,7 +21,7 @@ def _count(world: World, url: str) -> int:
     return len(captured)
 
 
-def _group_with(world: World, men: int):  # type: ignore[no-untyped-def]
+def _group_with(world: World, men: int):
     planned = factories.group(world.org, capacity=12)
     for _ in range(men):
         factories.allocated(world.org, planned)

@@ -499,3 +499,9 @@ def other_open_cases(user: Any, case: Case, *, limit: int = 500) -> QuerySet[Cas
         .select_related("participant")
         .order_by("-opened_at", "-pk")[:limit]
     )
+
+
+def lock_group(group: Group) -> None:
+    """Hold the group's row until the transaction ends: two allocations to one group at once
+    are made one after the other, each seeing the other's man (capacity, non-associations)."""
+    list(Group._base_manager.select_for_update().filter(pk=group.pk).values_list("pk", flat=True))

@@ -126,6 +126,8 @@ def allocate(
     first = _first_session(group, queries.curriculum_of(group))
     case_actions.check_move(case=case, event="start_programme", acting_user=acting_user, context=context)
     with transaction.atomic():
+        queries.lock_group(group)
+        _check_again(case, group)
         case_actions.move_case(
             case=case,
             event="start_programme",
@@ -150,6 +152,19 @@ def allocate(
             detail={"group": group.pk, "case": case.pk, "first_session": first},
         )
     return membership
+
+
+def _check_again(case: Case, group: Group) -> None:
+    """Capacity and non-associations, read again under the group's lock: someone may have
+    placed a man in the group since the first check."""
+    members = queries.members_of(group, active_only=True)
+    if len(members) >= group.capacity:
+        raise GroupRefused(_("This group has just become full. Choose another group."), rule="capacity")
+    if nonassociation.conflicts(case.pk, [m.case_id for m in members], queries.non_associations_of(case)):
+        raise GroupRefused(
+            _("A man just placed in this group must be kept apart from this man. Choose another group."),
+            rule="non_association",
+        )
 
 
 def end_membership(case: Case, ended_as: str) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -187,6 +187,8 @@ def plan_catch_up(
         raise GroupRefused(_("He is no longer in this group."), rule="ended")
     if not membership.first_session <= number <= len(curriculum.sessions):
         errors["number"] = _("Choose a session of the curriculum from the one he joined at.")
+    if not membership.joined_at - timedelta(days=1) <= start <= clock.now() + timedelta(days=366):
+        errors["start"] = _("Choose a day after he joined the group and within a year from today.")
     if facilitator.organisation_id != group.organisation_id or not facilitator.active:
         errors["facilitator"] = _("Choose a facilitator of this programme.")
     if errors:

@@ -341,6 +341,9 @@ def move_session(
     others = [schedule.PlannedSession(number=s.number, start=s.start, end=s.end) for s in queries.schedule_of(group)]
     if not any(planned.number == session.number for planned in others):
         others.append(schedule.PlannedSession(number=session.number, start=session.start, end=session.end))
+    today = clock.today()
+    if not group.start_date - timedelta(days=7) <= new_start.date() <= today + timedelta(days=3 * 366):
+        raise ValidationError({"start": _("Choose a day between the group's first week and three years from today.")})
     result = schedule.move_session(others, session.number, new_start)
     if isinstance(result, schedule.MoveRefused):
         raise ValidationError({"start": result.message})
