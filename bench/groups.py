@@ -134,16 +134,22 @@ def raw_fidelity(scope: Any, now: datetime) -> dict[str, list[tuple[Any, ...]]]:
     base = [scope.organisation_id, scope.programme_id]
     in_period = "s.start >= %s AND s.start < %s AND NOT (s.state = 'planned' AND g.state = 'cancelled')"
     attended = "('attended', 'late')"
-    team = (
-        "EXISTS (SELECT 1 FROM groups_sessionfacilitator sf JOIN groups_facilitatorprofile f "
-        "ON f.id = sf.facilitator_id WHERE sf.session_id = s.id AND f.gender = '{gender}')"
-    )
-    cover = "EXISTS (SELECT 1 FROM groups_sessionfacilitator sf WHERE sf.session_id = s.id AND sf.cover)"
     # The month of a session by comparing with the months' ends, as the fastest hand-written SQL
     # would; truncating each date runs a function per row (in Python on SQLite).
     ends = scope.month_ends()[:-1]
     month_sql = "CASE " + " ".join(f"WHEN s.start < %s THEN {i}" for i in range(len(ends))) + f" ELSE {len(ends)} END"
     month_params = [ops.adapt_datetimefield_value(end) for end in ends]
+    led = (
+        "s.id IN (SELECT sf.session_id FROM groups_sessionfacilitator sf "
+        "JOIN groups_groupsession s2 ON s2.id = sf.session_id JOIN groups_group g2 ON g2.id = s2.group_id "
+        "{join} WHERE g2.organisation_id = %s AND g2.programme_id = %s AND s2.start >= %s AND s2.start < %s "
+        "AND {condition})"
+    )
+    by_gender = "JOIN groups_facilitatorprofile f ON f.id = sf.facilitator_id"
+    with_woman = led.format(join=by_gender, condition="f.gender = 'woman'")
+    with_man = led.format(join=by_gender, condition="f.gender = 'man'")
+    with_cover = led.format(join="", condition="sf.cover")
+    team_params = [*base, since, until]
     statements: dict[str, tuple[str, list[Any]]] = {
         "groups": (
             "SELECT g.id, g.name, g.state, g.curriculum, g.programme_id, p.name FROM groups_group g "
@@ -154,53 +160,48 @@ def raw_fidelity(scope: Any, now: datetime) -> dict[str, list[tuple[Any, ...]]]:
             [*base, since, until, until, since],
         ),
         "sessions": (
-            "SELECT s.group_id, COUNT(*), "
+            f"SELECT s.group_id, {month_sql} AS month, COUNT(*), "
             "SUM(CASE WHEN s.state = 'held' THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN s.state = 'cancelled' THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN s.state = 'planned' AND s.\"end\" < %s THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN s.state = 'planned' AND s.\"end\" >= %s THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN s.state = 'held' AND s.override_reason = '' AND {team.format(gender='woman')} "
-            f"AND {team.format(gender='man')} THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN s.state = 'held' AND s.override_reason = '' AND {with_woman} AND {with_man} "
+            "THEN 1 ELSE 0 END), "
             "SUM(CASE WHEN s.state = 'held' AND s.override_reason <> '' THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN s.state = 'held' AND {cover} THEN 1 ELSE 0 END) "
+            f"SUM(CASE WHEN s.state = 'held' AND {with_cover} THEN 1 ELSE 0 END) "
             "FROM groups_groupsession s JOIN groups_group g ON g.id = s.group_id "
-            f"WHERE {where} AND {in_period} GROUP BY s.group_id ORDER BY s.group_id",
-            [moment, moment, *base, since, until],
+            f"WHERE {where} AND {in_period} GROUP BY s.group_id, month",
+            [*month_params, moment, moment, *team_params, *team_params, *team_params, *base, since, until],
         ),
         "attendance": (
-            f"SELECT s.group_id, COUNT(*), SUM(CASE WHEN a.code IN {attended} THEN 1 ELSE 0 END) "
+            f"SELECT s.group_id, {month_sql} AS month, COUNT(*), "
+            f"SUM(CASE WHEN a.code IN {attended} THEN 1 ELSE 0 END) "
             "FROM groups_attendance a JOIN groups_groupsession s ON s.id = a.session_id "
             "JOIN groups_group g ON g.id = s.group_id "
             f"WHERE {where} AND s.state = 'held' AND s.start >= %s AND s.start < %s "
-            "GROUP BY s.group_id ORDER BY s.group_id",
-            [*base, since, until],
-        ),
-        "months": (
-            "SELECT month, SUM(held), SUM(cancelled), SUM(unrecorded), SUM(expected), SUM(present) FROM ("
-            f"SELECT {month_sql} AS month, "
-            "CASE WHEN s.state = 'held' THEN 1 ELSE 0 END AS held, "
-            "CASE WHEN s.state = 'cancelled' THEN 1 ELSE 0 END AS cancelled, "
-            "CASE WHEN s.state = 'planned' AND s.\"end\" < %s THEN 1 ELSE 0 END AS unrecorded, "
-            "(SELECT COUNT(*) FROM groups_attendance a WHERE a.session_id = s.id) AS expected, "
-            f"(SELECT COUNT(*) FROM groups_attendance a WHERE a.session_id = s.id AND a.code IN {attended}) "
-            "AS present "
-            f"FROM groups_groupsession s JOIN groups_group g ON g.id = s.group_id WHERE {where} AND {in_period}"
-            ") AS per_session GROUP BY month ORDER BY month",
-            [*month_params, moment, *base, since, until],
+            "GROUP BY s.group_id, month",
+            [*month_params, *base, since, until],
         ),
         "men": (
-            "SELECT m.group_id, g.curriculum, m.ended_as, m.ended_at, "
-            "(SELECT COUNT(*) FROM groups_attendance a JOIN groups_groupsession s ON s.id = a.session_id "
-            f"WHERE a.membership_id = m.id AND s.state = 'held' AND s.start < %s AND a.code IN {attended} "
-            "AND s.number <= 26), "
-            "(SELECT COUNT(DISTINCT c.number) FROM groups_catchup c WHERE c.membership_id = m.id "
-            "AND c.state = 'attended' AND c.start < %s AND c.number BETWEEN 1 AND 26 AND NOT EXISTS ("
-            "SELECT 1 FROM groups_attendance a JOIN groups_groupsession s ON s.id = a.session_id "
-            "WHERE a.membership_id = m.id AND s.number = c.number AND s.state = 'held' AND s.start < %s "
-            f"AND a.code IN {attended})) "
+            "SELECT m.id, m.group_id, g.curriculum, m.ended_as, m.ended_at, COUNT(s.id) "
             "FROM groups_membership m JOIN groups_group g ON g.id = m.group_id "
-            f"WHERE {where} AND m.joined_at < %s AND (m.ended_at IS NULL OR m.ended_at >= %s)",
-            [until, until, until, *base, until, since],
+            f"LEFT JOIN groups_attendance a ON a.membership_id = m.id AND a.code IN {attended} "
+            "LEFT JOIN groups_groupsession s ON s.id = a.session_id AND s.state = 'held' AND s.start < %s "
+            "AND s.number <= 26 "
+            f"WHERE {where} AND m.joined_at < %s AND (m.ended_at IS NULL OR m.ended_at >= %s) "
+            "GROUP BY m.id, m.group_id, g.curriculum, m.ended_as, m.ended_at",
+            [until, *base, until, since],
+        ),
+        "made_up": (
+            "SELECT c.membership_id, COUNT(DISTINCT c.number) FROM groups_catchup c "
+            "JOIN groups_membership m ON m.id = c.membership_id JOIN groups_group g ON g.id = m.group_id "
+            f"WHERE {where} AND m.joined_at < %s AND (m.ended_at IS NULL OR m.ended_at >= %s) "
+            "AND c.state = 'attended' AND c.start < %s AND c.number BETWEEN 1 AND 26 AND NOT EXISTS ("
+            "SELECT 1 FROM groups_groupsession s JOIN groups_attendance a ON a.session_id = s.id "
+            "WHERE s.group_id = m.group_id AND s.number = c.number AND a.membership_id = c.membership_id "
+            f"AND s.state = 'held' AND s.start < %s AND a.code IN {attended}) "
+            "GROUP BY c.membership_id",
+            [*base, until, since, until, until],
         ),
     }
     found: dict[str, list[tuple[Any, ...]]] = {}
@@ -209,6 +210,19 @@ def raw_fidelity(scope: Any, now: datetime) -> dict[str, list[tuple[Any, ...]]]:
             cursor.execute(sql, params)
             found[name] = cursor.fetchall()
     return found
+
+
+def raw_bands(raw: dict[str, list[tuple[Any, ...]]]) -> list[int]:
+    """The dosage bands from the raw rows, against the shipped curriculum's minimum."""
+    from tandem.groups.fidelity import BANDS, band_of
+    from tandem.groups.rules.curriculum import shipped_curriculum
+
+    minimum = shipped_curriculum(CURRICULUM).minimum_sessions
+    made_up = dict(raw["made_up"])
+    bands = [0] * BANDS
+    for row in raw["men"]:
+        bands[band_of(row[5] + made_up.get(row[0], 0), minimum)] += 1
+    return bands
 
 
 def fidelity_floor_view(request: Any) -> Any:
@@ -655,19 +669,18 @@ def build_world(args: argparse.Namespace, rng: random.Random) -> World:
 
 
 def measured_session(world: World, args: argparse.Namespace) -> tuple[Any, Any]:
-    """The last held session within the curriculum of the running group of the programme
-    measured whose men are all still in it."""
+    """The last held session within the curriculum of a running group of the programme measured
+    whose men are all still in it, with the most sessions behind it (at least eight, as far as
+    there is one)."""
     from django.db.models import Count, Q
 
     from tandem.groups.models import Group, GroupSession
 
-    group = (
-        Group._base_manager.filter(programme_id=world.programmes[0].pk, state="running")
-        .annotate(active=Count("members", filter=Q(members__state="active")))
-        .filter(active=args.men)
-        .order_by("-start_date")
-        .first()
-    ) or Group._base_manager.filter(programme_id=world.programmes[0].pk, state="running").order_by("-start_date")[0]
+    running = Group._base_manager.filter(programme_id=world.programmes[0].pk, state="running").annotate(
+        active=Count("members", filter=Q(members__state="active"), distinct=True),
+        held=Count("sessions", filter=Q(sessions__state="held", sessions__number__lte=26), distinct=True),
+    )
+    group = running.filter(active=args.men, held__gte=8).order_by("-held").first() or running.order_by("-held")[0]
     session = (
         GroupSession._base_manager.filter(group_id=group.pk, state="held", number__lte=26).order_by("-number").first()
     )
@@ -756,9 +769,13 @@ def measure(args: argparse.Namespace, rng: random.Random, world: World) -> dict[
     raw = raw_fidelity(scope, clock.now())
     agree = {
         "groups": len(computed.groups) == len(raw["groups"]),
-        "sessions_held": computed.sessions.held == sum(row[2] for row in raw["sessions"]),
-        "men_expected": computed.sessions.expected == sum(row[1] for row in raw["attendance"]),
+        "sessions_held": computed.sessions.held == sum(row[3] for row in raw["sessions"]),
+        "sessions_mixed": computed.sessions.mixed == sum(row[7] for row in raw["sessions"]),
+        "sessions_covered": computed.sessions.covered == sum(row[9] for row in raw["sessions"]),
+        "men_expected": computed.sessions.expected == sum(row[2] for row in raw["attendance"]),
+        "men_present": computed.sessions.present == sum(row[3] for row in raw["attendance"]),
         "men": computed.men.in_groups == len(raw["men"]),
+        "dosage": [band.count for band in computed.bands] == raw_bands(raw),
     }
     log(f"the figures: {len(computed.groups)} groups, {computed.sessions.held} sessions held, "
         f"{computed.men.in_groups} men; raw SQL agrees: {agree}")  # fmt: skip

@@ -22,7 +22,7 @@ from tandem.core.models import AuditEntry, Organisation, User
 from tandem.groups import queries
 from tandem.groups.actions import allocation, attendance, planning
 from tandem.groups.fidelity import Band, Scope, band_of, bands_for, fidelity
-from tandem.groups.models import FacilitatorProfile, Group, GroupSession, Membership
+from tandem.groups.models import FacilitatorProfile, Group, GroupSession, Membership, SessionFacilitator
 from tandem.mapping.models import Programme
 from tests import factories
 from tests.conftest import World, signed_in_client
@@ -230,6 +230,20 @@ def test_an_override_kept_on_a_session_counts_against_the_rate_whatever_its_team
     scope = Scope(organisation_id=world.org.pk, group_id=group.pk, start=local_day(first.start), end=clock.today())
     sessions = fidelity(scope).sessions
     assert (sessions.held, sessions.mixed, sessions.overridden) == (1, 0, 1)
+
+
+def test_a_session_led_without_a_man_is_not_mixed_even_without_an_override(world: World) -> None:
+    # The actions never save such a team without a reason; the figures read the team itself.
+    man = factories.facilitator(world.org, "man")
+    group = planned(
+        world.org, [factories.facilitator(world.org, "woman"), man], coordinator=world.coordinator, weeks_ago=3
+    )
+    first = queries.sessions_of(group)[0]
+    SessionFacilitator._base_manager.filter(session_id=first.pk, facilitator_id=man.pk).delete()
+    factories.session_recorded(first)
+    scope = Scope(organisation_id=world.org.pk, group_id=group.pk, start=local_day(first.start), end=clock.today())
+    sessions = fidelity(scope).sessions
+    assert (sessions.held, sessions.mixed, sessions.overridden) == (1, 0, 0)
 
 
 def test_a_group_planned_under_an_override_has_no_mixed_session(story: Story) -> None:

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
-from typing import Any, Self
+from typing import Self
 
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from tandem.groups.fidelity import queries
 from tandem.groups.rules import curriculum as curricula
 
 ENDINGS = ("completed", "dropped_out", "excluded", "transferred")
+SESSION_COUNTS = ("scheduled", "held", "cancelled", "unrecorded", "upcoming", "mixed", "overridden", "covered")
 BANDS = 5  # the dosage bands: quarters of the way to the minimum, and the minimum reached
 
 
@@ -262,28 +263,32 @@ def _curriculum_lengths(names: Iterable[str]) -> dict[str, tuple[int, int]]:
     return found
 
 
-def _sessions_of(row: Mapping[str, Any]) -> Sessions:
-    return Sessions(**{f.name: row.get(f.name, 0) for f in fields(Sessions)})
-
-
 def fidelity(scope: Scope) -> FidelityFigures:
     """The fidelity figures of ``scope``, in five queries whatever its size."""
     now = clock.now()
     groups = queries.fidelity_groups(scope)
     lengths = _curriculum_lengths(group["curriculum"] for group in groups)
-    by_group = {row["group_id"]: row for row in queries.session_counts_by_group(scope, now)}
-    for row in queries.attendance_counts_by_group(scope):
-        by_group.setdefault(row["session__group_id"], {}).update(expected=row["expected"], present=row["present"])
-    by_month = {row["month"]: row for row in queries.counts_by_month(scope, now)}
+    by_group: dict[int, Counter[str]] = {}
+    by_month: dict[int, Counter[str]] = {}
+    for row in queries.session_counts(scope, now):
+        counts = {name: row[name] for name in SESSION_COUNTS}
+        by_group.setdefault(row["group_id"], Counter()).update(counts)
+        by_month.setdefault(row["month"], Counter()).update(counts)
+    for row in queries.attendance_counts(scope):
+        counts = {"expected": row["expected"], "present": row["present"]}
+        by_group.setdefault(row["session__group_id"], Counter()).update(counts)
+        by_month.setdefault(row["month"], Counter()).update(counts)
     men: dict[int, Counter[str]] = {}
     dosage: dict[int, list[int]] = {}
     edges = {minimum: band_edges(minimum) for _sessions, minimum in lengths.values() if minimum}
     since, until = scope.since, scope.until
-    for group_id, curriculum, ended_as, ended_at, attended, made_up in queries.membership_counts(
-        scope, {name: sessions for name, (sessions, _minimum) in lengths.items()}
+    sessions_of_curricula = {name: sessions for name, (sessions, _minimum) in lengths.items()}
+    made_up = queries.made_up_counts(scope, sessions_of_curricula)
+    for membership_id, group_id, curriculum, ended_as, ended_at, attended in queries.membership_counts(
+        scope, sessions_of_curricula
     ):
         minimum = lengths.get(curriculum, (0, 0))[1]
-        counted = attended + made_up
+        counted = attended + made_up.get(membership_id, 0)
         tally = men.get(group_id)
         if tally is None:
             tally = men[group_id] = Counter()
@@ -303,7 +308,7 @@ def fidelity(scope: Scope) -> FidelityFigures:
             state=group["state"],
             programme=group["programme__name"] or "",
             curriculum=group["curriculum"],
-            sessions=_sessions_of(by_group.get(group["pk"], {})),
+            sessions=Sessions(**by_group.get(group["pk"], Counter())),
             men=Men(**men.get(group["pk"], Counter())),
             dosage=tuple(dosage.get(group["pk"], [0] * BANDS)),
         )
@@ -316,7 +321,7 @@ def fidelity(scope: Scope) -> FidelityFigures:
         computed_at=now,
         sessions=Sessions.total(row.sessions for row in rows),
         men=Men.total(row.men for row in rows),
-        months=[Month(month, _sessions_of(by_month.get(index, {}))) for index, month in enumerate(scope.months())],
+        months=[Month(month, Sessions(**by_month.get(index, Counter()))) for index, month in enumerate(scope.months())],
         bands=bands_for(totals, minimums),
         groups=rows,
         minimums=tuple(sorted(minimums)),

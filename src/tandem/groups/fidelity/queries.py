@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 
 from tandem.groups.models import (
     Attendance,
@@ -91,34 +90,64 @@ def fidelity_groups(scope: Scope) -> list[dict[str, Any]]:
     ]
 
 
-def session_counts_by_group(scope: Scope, now: datetime) -> list[dict[str, Any]]:
-    """Per group: the sessions of the period by what became of them, and of those held, how
-    many had a woman and a man without an override, an override, and a stand-in (cover)."""
-    team = SessionFacilitator._base_manager.filter(session_id=OuterRef("pk"))
+def _sessions_led(scope: Scope, **condition: Any) -> Any:
+    """The ids of the sessions of the period whose team has someone meeting ``condition``."""
+    return (
+        SessionFacilitator._base_manager.filter(
+            _groups_q(scope, "session__group__"),
+            session__start__gte=scope.since,
+            session__start__lt=scope.until,
+            **condition,
+        )
+        .order_by()
+        .values("session_id")
+    )
+
+
+def _month(scope: Scope, path: str = "") -> Any:
+    """A session's month, as its place in ``scope.months()``, from its start at ``path``.
+
+    Told by comparing with the months' ends in the installation's time zone: plain SQL, where
+    truncating each date would run a function per row (in Python, on SQLite)."""
+    ends = scope.month_ends()[:-1]
+    return Case(
+        *[When(**{f"{path}start__lt": end}, then=Value(index)) for index, end in enumerate(ends)],
+        default=Value(len(ends)),
+        output_field=IntegerField(),
+    )
+
+
+def session_counts(scope: Scope, now: datetime) -> list[dict[str, Any]]:
+    """Per group and month: the sessions of the period by what became of them, and of those
+    held, how many had a woman and a man without an override, an override, and a stand-in
+    (cover)."""
+    # Who led the sessions is read once for the period (a subquery the database keeps), not
+    # looked up session by session: that would be planned as thousands of small scans.
     held = Q(state=SessionState.HELD)
-    with_woman = Exists(team.filter(facilitator__gender=Gender.WOMAN))
-    with_man = Exists(team.filter(facilitator__gender=Gender.MAN))
-    with_cover = Exists(team.filter(cover=True))
+    with_woman = Q(pk__in=_sessions_led(scope, facilitator__gender=Gender.WOMAN))
+    with_man = Q(pk__in=_sessions_led(scope, facilitator__gender=Gender.MAN))
+    with_cover = Q(pk__in=_sessions_led(scope, cover=True))
     return list(
         _sessions(scope)
-        .values("group_id")
+        .annotate(month=_month(scope))
+        .values("group_id", "month")
         .annotate(
             scheduled=Count("pk"),
             held=Count("pk", filter=held),
             cancelled=Count("pk", filter=Q(state=SessionState.CANCELLED)),
             unrecorded=Count("pk", filter=Q(state=SessionState.PLANNED, end__lt=now)),
             upcoming=Count("pk", filter=Q(state=SessionState.PLANNED, end__gte=now)),
-            mixed=Count("pk", filter=held & Q(override_reason="") & Q(with_woman) & Q(with_man)),
+            mixed=Count("pk", filter=held & Q(override_reason="") & with_woman & with_man),
             overridden=Count("pk", filter=held & ~Q(override_reason="")),
-            covered=Count("pk", filter=held & Q(with_cover)),
+            covered=Count("pk", filter=held & with_cover),
         )
-        .order_by("group_id")
+        .order_by()
     )
 
 
-def attendance_counts_by_group(scope: Scope) -> list[dict[str, Any]]:
-    """Per group: the men expected at its held sessions (one attendance row each) and those who
-    came and took part."""
+def attendance_counts(scope: Scope) -> list[dict[str, Any]]:
+    """Per group and month: the men expected at the held sessions (one attendance row each)
+    and those who came and took part."""
     return list(
         Attendance._base_manager.filter(
             _groups_q(scope, "session__group__"),
@@ -126,46 +155,11 @@ def attendance_counts_by_group(scope: Scope) -> list[dict[str, Any]]:
             session__start__gte=scope.since,
             session__start__lt=scope.until,
         )
-        .values("session__group_id")
+        .annotate(month=_month(scope, "session__"))
+        .values("session__group_id", "month")
         .annotate(expected=Count("pk"), present=Count("pk", filter=Q(code__in=ATTENDED)))
-        .order_by("session__group_id")
+        .order_by()
     )
-
-
-def counts_by_month(scope: Scope, now: datetime) -> list[dict[str, Any]]:
-    """Per month of the period (``month``: its place in ``scope.months()``): the sessions by
-    what became of them, and the men expected and present at those held."""
-    # The month is told by comparing with the months' ends in the installation's time zone:
-    # plain SQL, where truncating each date would run a function per row (in Python on SQLite).
-    ends = scope.month_ends()[:-1]
-    month = Case(
-        *[When(start__lt=end, then=Value(index)) for index, end in enumerate(ends)],
-        default=Value(len(ends)),
-        output_field=IntegerField(),
-    )
-    held = Attendance._base_manager.filter(session_id=OuterRef("pk"))
-    return list(
-        _sessions(scope)
-        .annotate(
-            month=month,
-            men=Subquery(_count(held), output_field=IntegerField()),
-            came=Subquery(_count(held.filter(code__in=ATTENDED)), output_field=IntegerField()),
-        )
-        .values("month")
-        .annotate(
-            held=Count("pk", filter=Q(state=SessionState.HELD)),
-            cancelled=Count("pk", filter=Q(state=SessionState.CANCELLED)),
-            unrecorded=Count("pk", filter=Q(state=SessionState.PLANNED, end__lt=now)),
-            expected=Coalesce(Sum("men", filter=Q(state=SessionState.HELD)), 0),
-            present=Coalesce(Sum("came", filter=Q(state=SessionState.HELD)), 0),
-        )
-        .order_by("month")
-    )
-
-
-def _count(rows: Any) -> Any:
-    """A correlated subquery counting ``rows``."""
-    return rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
 
 
 def _within_curriculum(path: str, lengths: Mapping[str, int]) -> Any:
@@ -182,49 +176,48 @@ def _within_curriculum(path: str, lengths: Mapping[str, int]) -> Any:
 
 
 def membership_counts(scope: Scope, lengths: Mapping[str, int]) -> list[tuple[Any, ...]]:
-    """One row per man in the groups in the period: (group id, curriculum, ended as, ended at,
-    sessions attended in his group, other sessions made up in a catch-up), both counted up to
-    the end of the period, as ``queries.progress_of`` counts them."""
-    attended = (
-        Attendance._base_manager.filter(
-            membership_id=OuterRef("pk"),
-            session__state=SessionState.HELD,
-            session__start__lt=scope.until,
-            code__in=ATTENDED,
-            session__number__lte=_within_curriculum("session__group__", lengths),
-        )
-        .order_by()
-        .values("membership_id")
-        .annotate(n=Count("pk"))
-        .values("n")
+    """One row per man in the groups in the period: (membership id, group id, curriculum, ended
+    as, ended at, sessions he attended in his group up to the end of the period), as
+    ``queries.progress_of`` counts them."""
+    # One join, aggregated: a subquery per man would be planned as thousands of small scans,
+    # estimated dear enough on PostgreSQL to be compiled (JIT) at every call.
+    attended = Q(
+        attendance__code__in=ATTENDED,
+        attendance__session__state=SessionState.HELD,
+        attendance__session__start__lt=scope.until,
+        attendance__session__number__lte=_within_curriculum("group__", lengths),
     )
+    return list(
+        _memberships(scope)
+        .values_list("pk", "group_id", "group__curriculum", "ended_as", "ended_at")
+        .annotate(attended=Count("attendance", filter=attended))
+        .order_by()
+    )
+
+
+def made_up_counts(scope: Scope, lengths: Mapping[str, int]) -> dict[int, int]:
+    """By membership, of the men in the groups in the period: the sessions made up in a catch-up
+    up to the end of the period that he had not attended in his group (each counted once)."""
     in_group = Attendance._base_manager.filter(
-        membership_id=OuterRef("membership_id"),
+        session__group_id=OuterRef("membership__group_id"),
         session__number=OuterRef("number"),
+        membership_id=OuterRef("membership_id"),
         session__state=SessionState.HELD,
         session__start__lt=scope.until,
         code__in=ATTENDED,
     )
-    made_up = (
+    return dict(
         CatchUp._base_manager.filter(
-            membership_id=OuterRef("pk"),
+            _groups_q(scope, "membership__group__"),
+            membership__joined_at__lt=scope.until,
             state=CatchUpState.ATTENDED,
             start__lt=scope.until,
             number__gte=1,
             number__lte=_within_curriculum("membership__group__", lengths),
         )
+        .filter(Q(membership__ended_at__isnull=True) | Q(membership__ended_at__gte=scope.since))
         .exclude(Exists(in_group))
-        .order_by()
-        .values("membership_id")
+        .values_list("membership_id")
         .annotate(n=Count("number", distinct=True))
-        .values("n")
-    )
-    return list(
-        _memberships(scope)
-        .annotate(
-            attended=Coalesce(Subquery(attended, output_field=IntegerField()), 0),
-            made_up=Coalesce(Subquery(made_up, output_field=IntegerField()), 0),
-        )
-        .values_list("group_id", "group__curriculum", "ended_as", "ended_at", "attended", "made_up")
         .order_by()
     )

@@ -72,14 +72,21 @@ class FidelityFilter(forms.Form):
 
     def __init__(self, data: Any, *, groups: list[tuple[int, str, date]], programmes: list[tuple[int, str]]) -> None:
         super().__init__(data)
-        cast(forms.TypedChoiceField, self.fields["group"]).choices = [
-            ("", _("All groups")),
-            *[
-                (pk, _("%(name)s (from %(date)s)") % {"name": name, "date": date_format(first, "SHORT_DATE_FORMAT")})
-                for pk, name, first in groups
+        self.options: dict[str, list[tuple[int | str, str]]] = {
+            "group": [
+                ("", _("All groups")),
+                *[
+                    (
+                        pk,
+                        _("%(name)s (from %(date)s)") % {"name": name, "date": date_format(first, "SHORT_DATE_FORMAT")},
+                    )
+                    for pk, name, first in groups
+                ],
             ],
-        ]
-        cast(forms.TypedChoiceField, self.fields["programme"]).choices = [("", _("All programmes")), *programmes]
+            "programme": [("", _("All programmes")), *programmes],
+        }
+        for name, options in self.options.items():
+            cast(forms.TypedChoiceField, self.fields[name]).choices = options
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -360,12 +367,25 @@ def fidelity_view(request: HttpRequest) -> HttpResponse:
         "organisation": asked.organisation,
         "organisations": asked.organisations,
         "form": asked.form,
+        "selects": [_select(asked.form, "group"), _select(asked.form, "programme")],
+        "selected_names": ("group", "programme"),
         "query": asked.query(),
     }
     if asked.scope is None:
         return render(request, "groups/fidelity.html", context, status=422)
     context.update(report_context(asked, fidelity(asked.scope)))
     return render(request, "groups/fidelity.html", context)
+
+
+def _select(form: FidelityFilter, name: str) -> dict[str, Any]:
+    """A choice of the filter as (value, label, selected) options: a provider may have a
+    thousand groups, and Django's widgets draw each option through a template of its own."""
+    field = form[name]
+    chosen = str(field.value() or "")
+    return {
+        "field": field,
+        "options": [(str(value), label, str(value) == chosen) for value, label in form.options[name]],
+    }
 
 
 def _filename(scope: Scope, extension: str) -> str:
