@@ -61,11 +61,12 @@ def test_the_rules_are_a_table_of_events_and_the_work_they_open() -> None:
     assert {kind: [due.rule.key for due in dues] for kind, dues in OPENED_BY_EVENT.items()} == {
         "case.opened": ["risk.intake_assessment"],
         "case.new_incident": ["risk.reassess_after_incident"],
+        "attendance.partner_concern": ["risk.reassess_after_group_concern"],
         "case.completed": ["risk.exit_assessment"],
         "case.dropped_out": ["risk.exit_assessment"],
         "case.excluded": ["risk.exit_assessment"],
     }
-    assert len(DUE_ASSESSMENTS) == 3
+    assert len(DUE_ASSESSMENTS) == 4
 
 
 def test_an_opened_case_waits_for_its_intake_assessment(albanian_provider: Organisation) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -78,7 +79,7 @@ def require_role(
 def checked_text(value: str, field: str, *, required: bool = False, message: str = "") -> str:
     text = value.strip()
     if required and not text:
-        raise ValidationError({field: message or _("This field is required.")})
+        raise ValidationError({field: message or str(forms.Field.default_error_messages["required"])})
     if len(text) > MAX_TEXT:
         raise ValidationError({field: _("At most %(count)s characters.") % {"count": MAX_TEXT}})
     return text
