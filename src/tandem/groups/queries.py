@@ -58,7 +58,7 @@ def access_session(
         session_id,
         action=action,
         context=context,
-        queryset=GroupSession.objects.filter(group_id=group.pk).select_related("group"),
+        queryset=GroupSession.objects.filter(group_id=group.pk).select_related("group", "recorded_by"),
     )
 
 
@@ -209,6 +209,18 @@ def members_at(session: GroupSession) -> list[Membership]:
         Membership._base_manager.filter(group_id=session.group_id, first_session__lte=session.number)
         .filter(Q(state=MembershipState.ACTIVE) | Q(ended_at__gt=session.start))
         .select_related("case__participant")
+        # Only what the attendance form shows: a man's case holds many encrypted fields, and a
+        # session's page should not decrypt them all for a name.
+        .only(
+            "group_id",
+            "case_id",
+            "first_session",
+            "joined_at",
+            "state",
+            "ended_at",
+            "case__participant_id",
+            "case__participant__name",
+        )
         .order_by("joined_at", "pk")
     )
 

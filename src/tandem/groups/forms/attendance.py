@@ -6,12 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from tandem.groups.actions import MAX_TEXT
 from tandem.groups.actions.attendance import Mark
+from tandem.groups.forms.attendance_rows import Labels, Row, draw
 from tandem.groups.models import Attendance, Membership
 from tandem.groups.rules.attendance import Code
+
+# A plain list: Django normalises an enumeration's choices on every field made from it, and a
+# session's form makes one per man.
+CODE_CHOICES = list(Code.choices)
 
 
 class AttendanceForm(forms.Form):
@@ -28,10 +34,14 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args: Any, members: list[Membership], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.members = members
+        if not self.is_bound:
+            # A form being drawn takes its values from ``initial`` (see ``rows``); the men's
+            # fields are needed only to clean what is sent.
+            return
         for member in members:
             prefix = f"m{member.pk}"
             self.fields[f"{prefix}_code"] = forms.ChoiceField(
-                label=_("Attendance"), choices=Code.choices, widget=forms.RadioSelect, required=False
+                label=_("Attendance"), choices=CODE_CHOICES, widget=forms.RadioSelect, required=False
             )
             self.fields[f"{prefix}_note"] = forms.CharField(
                 label=_("Participation"),
@@ -64,12 +74,30 @@ class AttendanceForm(forms.Form):
             )
         return initial
 
-    def rows(self) -> list[tuple[Membership, list[forms.BoundField]]]:
-        """Each man with his four fields, in the order the page shows them."""
-        return [
-            (member, [self[f"m{member.pk}_{name}"] for name in ("code", "note", "concern", "concern_note")])
-            for member in self.members
-        ]
+    def _value(self, name: str) -> Any:
+        return self[name].value() if self.is_bound else self.initial.get(name)
+
+    def rows(self) -> list[SafeString]:
+        """Each man's fieldset, drawn with his values and errors, in the order of the group."""
+        errors = self.errors if self.is_bound else {}
+        codes = [(str(value), str(label)) for value, label in CODE_CHOICES]
+        labels = Labels.current()
+        drawn = []
+        for member in self.members:
+            prefix = f"m{member.pk}"
+            row = Row(
+                member=member,
+                prefix=prefix,
+                code=str(self._value(f"{prefix}_code") or ""),
+                note=str(self._value(f"{prefix}_note") or ""),
+                concern=bool(self._value(f"{prefix}_concern")),
+                concern_note=str(self._value(f"{prefix}_concern_note") or ""),
+                code_errors=list(errors.get(f"{prefix}_code", [])),
+                note_errors=list(errors.get(f"{prefix}_note", [])),
+                concern_note_errors=list(errors.get(f"{prefix}_concern_note", [])),
+            )
+            drawn.append(draw(row, codes, labels, MAX_TEXT))
+        return drawn
 
     def marks(self) -> list[Mark]:
         data = self.cleaned_data
