@@ -110,3 +110,58 @@ def test_a_facilitator_may_not_allocate(world: World) -> None:
     man = factories.waiting_case(world.org)
     with pytest.raises(GroupRefused):
         allocation.allocate(case=man, group=planned, expected_version=man.version, acting_user=world.facilitator)
+
+
+def test_a_non_association_learnt_after_both_men_were_placed_opens_work_to_separate_them(world: World) -> None:
+    from tandem.core.models import WorkItem
+
+    planned = factories.group(world.org)
+    first = factories.allocated(world.org, planned)
+    second = factories.allocated(world.org, planned)
+    allocation.record_non_association(
+        case=first.case, other_case=second.case, kind="relatives", acting_user=world.coordinator
+    )
+    item = WorkItem.objects.get(rule="groups.separate_men")
+    assert item.team_role == "coordinator" and item.state == WorkItem.State.OPEN
+    assert item.params["group"] == planned.pk
+    assert queries.pairs_kept_apart(queries.members_of(planned)) == [(first.case_id, second.case_id)]
+
+
+def test_the_work_to_separate_two_men_closes_when_one_of_them_leaves_the_group(world: World) -> None:
+    from tandem.core.models import WorkItem
+
+    planned = factories.group(world.org)
+    first = factories.allocated(world.org, planned)
+    second = factories.allocated(world.org, planned)
+    allocation.record_non_association(
+        case=first.case, other_case=second.case, kind="relatives", acting_user=world.coordinator
+    )
+    allocation.end_membership(second.case, "excluded")
+    assert WorkItem.objects.get(rule="groups.separate_men").state == WorkItem.State.DONE
+    assert queries.pairs_kept_apart(queries.members_of(planned)) == []
+
+
+def test_a_non_association_between_men_in_different_groups_opens_no_work(world: World) -> None:
+    from tandem.core.models import WorkItem
+
+    first = factories.allocated(world.org, factories.group(world.org))
+    second = factories.allocated(world.org, factories.group(world.org))
+    allocation.record_non_association(
+        case=first.case, other_case=second.case, kind="relatives", acting_user=world.coordinator
+    )
+    assert not WorkItem.objects.filter(rule="groups.separate_men").exists()
+
+
+def test_the_recorded_non_associations_name_the_other_man_only_to_a_reader_who_may_see_his_case(
+    world: World,
+) -> None:
+    planned = factories.group(world.org)
+    first = factories.allocated(world.org, planned, name="Arben Kola")
+    second = factories.waiting_case(world.org)
+    allocation.record_non_association(
+        case=second, other_case=first.case, kind="relatives", acting_user=world.coordinator
+    )
+    [told] = queries.recorded_non_associations(world.coordinator, second)
+    assert (told.other_case_id, told.other_name) == (first.case_id, "Arben Kola")
+    [hidden] = queries.recorded_non_associations(world.outsider, second)
+    assert hidden.other_name == ""

@@ -112,3 +112,49 @@ def test_a_referrer_may_not_record_attendance(world: World) -> None:
     member = factories.allocated(world.org, planned)
     with pytest.raises(GroupRefused):
         _record(queries.sessions_of(planned)[0], [Mark(member.pk, "attended")], by=world.referrer)
+
+
+def test_a_session_whose_record_was_acted_on_cannot_be_wiped_out_as_not_held(world: World) -> None:
+    planned = factories.group(world.org)
+    member = factories.allocated(world.org, planned)
+    session = queries.sessions_of(planned)[0]
+    _record(session, [Mark(member.pk, "unacceptable_absence")], by=world.facilitator)
+    session.refresh_from_db()
+    with pytest.raises(GroupRefused) as refused:
+        _record(session, [], by=world.facilitator, held=False)
+    assert refused.value.rule == "acted_on"
+    assert Attendance.objects.filter(session=session).count() == 1
+
+
+def test_a_session_recorded_by_mistake_may_be_recorded_as_not_held(world: World) -> None:
+    planned = factories.group(world.org)
+    member = factories.allocated(world.org, planned)
+    session = queries.sessions_of(planned)[0]
+    _record(session, [Mark(member.pk, "attended")], by=world.facilitator)
+    session.refresh_from_db()
+    assert _record(session, [], by=world.facilitator, held=False) is True
+    assert not Attendance.objects.filter(session=session).exists()
+
+
+def test_a_catch_up_form_sent_twice_plans_one_catch_up(world: World) -> None:
+    from datetime import timedelta
+
+    from tandem.groups.models import CatchUp
+
+    planned = factories.group(world.org)
+    member = factories.allocated(world.org, planned)
+
+    def plan() -> None:
+        attendance.plan_catch_up(
+            membership=member,
+            number=3,
+            start=clock.now() + timedelta(days=2),
+            facilitator=queries.team_of(planned)[0],
+            acting_user=world.coordinator,
+        )
+
+    plan()
+    with pytest.raises(ValidationError) as invalid:
+        plan()
+    assert "already planned" in invalid.value.message_dict["number"][0]
+    assert CatchUp.objects.filter(membership=member).count() == 1

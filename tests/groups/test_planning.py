@@ -144,3 +144,20 @@ def test_moving_a_session_past_the_next_one_is_refused_with_the_day_to_choose(wo
             acting_user=world.coordinator,
         )
     assert "start" in invalid.value.message_dict
+
+
+def test_the_move_page_says_what_is_wrong_with_the_day_beside_the_day(world: World) -> None:
+    from django.urls import reverse
+
+    from tests.conftest import signed_in_client
+
+    planned = factories.group(world.org, start_date=clock.today())
+    sessions = queries.sessions_of(planned)
+    too_late = sessions[7].start.astimezone(clock.now().tzinfo)
+    response = signed_in_client(world.coordinator).post(
+        reverse("groups:session_move", args=[planned.pk, sessions[4].pk]),
+        {"version": sessions[4].version, "day": too_late.date().isoformat(), "time": "18:00"},
+    )
+    assert response.status_code == 422
+    assert "day" in response.context["form"].errors
+    assert "start" not in response.context["form"].errors

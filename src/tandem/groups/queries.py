@@ -317,13 +317,60 @@ def non_associations_of(case: Case) -> list[nonassociation.NonAssociation]:
     ]
 
 
-def recorded_non_associations(user: Any, case: Case) -> list[NonAssociation]:
+@dataclass(frozen=True)
+class RecordedNonAssociation:
+    """A non-association as a reader of one man's case is told it: the other man by his case
+    number, and by name only when she may see his case."""
+
+    other_case_id: int
+    other_name: str
+    kind: str
+    recorded_at: datetime
+
+
+def recorded_non_associations(user: Any, case: Case) -> list[RecordedNonAssociation]:
     """The non-associations recorded on or about a case, for a reader already let into it."""
-    return list(
-        NonAssociation._base_manager.filter(Q(case_id=case.pk) | Q(other_case_id=case.pk))
-        .select_related("case__participant", "other_case__participant")
-        .order_by("recorded_at", "pk")
+    rows = list(
+        NonAssociation._base_manager.filter(Q(case_id=case.pk) | Q(other_case_id=case.pk)).order_by("recorded_at", "pk")
     )
+    others = [row.other_case_id if row.case_id == case.pk else row.case_id for row in rows]
+    visible = other_cases_visible(user, others)
+    return [
+        RecordedNonAssociation(
+            other_case_id=other,
+            other_name=visible[other].name if other in visible else "",
+            kind=row.get_kind_display(),
+            recorded_at=row.recorded_at,
+        )
+        for row, other in zip(rows, others, strict=True)
+    ]
+
+
+def non_association_records_of(case_id: int) -> list[NonAssociation]:
+    """The records binding a man, for the actions that open and close the work they make."""
+    return list(NonAssociation._base_manager.filter(Q(case_id=case_id) | Q(other_case_id=case_id)))
+
+
+def pairs_kept_apart(members: list[Membership]) -> list[tuple[int, int]]:
+    """Pairs of men in the group now who must be kept apart (recorded after both were placed)."""
+    active = [m.case_id for m in members if m.state == MembershipState.ACTIVE]
+    return sorted(
+        NonAssociation._base_manager.filter(case_id__in=active, other_case_id__in=active)
+        .values_list("case_id", "other_case_id")
+        .distinct()
+    )
+
+
+def shared_group(case_id: int, other_case_id: int) -> Group | None:
+    """The group both men are in now, if they are in one."""
+    groups = {
+        m.case_id: m.group
+        for m in Membership._base_manager.filter(
+            case_id__in=[case_id, other_case_id], state=MembershipState.ACTIVE
+        ).select_related("group")
+    }
+    first, second = groups.get(case_id), groups.get(other_case_id)
+    return first if first is not None and second is not None and first.pk == second.pk else None
 
 
 def other_cases_visible(user: Any, case_ids: list[int]) -> dict[int, nonassociation.OtherCase]:
@@ -517,3 +564,18 @@ def lock_group(group: Group) -> None:
     """Hold the group's row until the transaction ends: two allocations to one group at once
     are made one after the other, each seeing the other's man (capacity, non-associations)."""
     list(Group._base_manager.select_for_update().filter(pk=group.pk).values_list("pk", flat=True))
+
+
+def lock_membership(membership: Membership) -> None:
+    """Hold the man's place in the group until the transaction ends: a form sent twice plans
+    one catch-up, the second seeing the first."""
+    list(Membership._base_manager.select_for_update().filter(pk=membership.pk).values_list("pk", flat=True))
+
+
+def planned_catch_up(membership: Membership, number: int) -> CatchUp | None:
+    """The catch-up of a curriculum session already planned for the man and not yet recorded."""
+    return (
+        CatchUp._base_manager.filter(membership_id=membership.pk, number=number, state=CatchUpState.PLANNED)
+        .order_by("start")
+        .first()
+    )

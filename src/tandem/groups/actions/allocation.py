@@ -18,6 +18,8 @@ from tandem.cases.rules.lifecycle import State
 from tandem.core import audit, clock
 from tandem.core.audit import AuditContext
 from tandem.core.models import User
+from tandem.core.roles import Role
+from tandem.core.work import close_work, open_work
 from tandem.groups import queries
 from tandem.groups.actions import PLANNERS, GroupRefused, require_role
 from tandem.groups.models import (
@@ -30,6 +32,7 @@ from tandem.groups.models import (
 )
 from tandem.groups.rules import curriculum as curricula, nonassociation
 from tandem.groups.rules.nonassociation import NonAssociationKind
+from tandem.groups.work_rules import SEPARATE_MEN
 
 
 def record_non_association(
@@ -61,6 +64,19 @@ def record_non_association(
             context=context,
             detail={"case": case.pk, "other_case": other_case.pk, "kind": kind},
         )
+        together = queries.shared_group(case.pk, other_case.pk)
+        if together is not None:
+            # Learnt after both were placed: the record stands, and the coordinators must act.
+            open_work(
+                rule=SEPARATE_MEN,
+                organisation=together.organisation,
+                subject=record,
+                params={"case": case.pk, "other_case": other_case.pk, "group": together.pk, "name": together.name},
+                team_role=Role.COORDINATOR,
+                compartment=NonAssociation.compartment,
+                acting_user=acting_user,
+                context=context,
+            )
     return record
 
 
@@ -169,7 +185,12 @@ def _check_again(case: Case, group: Group) -> None:
 
 def end_membership(case: Case, ended_as: str) -> int:
     """The man's case ended (completed, excluded, dropped out, transferred): he leaves his
-    group. For the handler of case work's events; doing it twice changes nothing."""
-    return Membership._base_manager.filter(case_id=case.pk, state=MembershipState.ACTIVE).update(
-        state=MembershipState.ENDED, ended_as=ended_as, ended_at=clock.now()
-    )
+    group, and no man must be kept apart from him there any more. For the handler of case
+    work's events; doing it twice changes nothing."""
+    with transaction.atomic():
+        ended = Membership._base_manager.filter(case_id=case.pk, state=MembershipState.ACTIVE).update(
+            state=MembershipState.ENDED, ended_as=ended_as, ended_at=clock.now()
+        )
+        for record in queries.non_association_records_of(case.pk):
+            close_work(rule=SEPARATE_MEN, subject=record, fulfilled_by="groups.membership.ended", acting_user=None)
+    return ended

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tandem.core import audit, clock, events
@@ -105,6 +107,17 @@ def record_session(
     expected = {m.pk: m for m in queries.members_at(session)}
     if held:
         _check_marks(marks, expected)
+    elif any(rules.raises_events(row.code, row.concern) for row in queries.attendance_at(session).values()):
+        # A concern or an unacceptable absence has already been acted on (the partner's side,
+        # the referrer's report): it is corrected man by man, never wiped out with the session.
+        raise GroupRefused(
+            _(
+                "This session's record holds a concern for a partner's safety or an unacceptable absence, "
+                "which others have already acted on. Correct the men's marks instead of recording that the "
+                "session did not take place."
+            ),
+            rule="acted_on",
+        )
     with transaction.atomic():
         state = SessionState.HELD if held else SessionState.CANCELLED
         now = clock.now()
@@ -194,6 +207,18 @@ def plan_catch_up(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        queries.lock_membership(membership)
+        already = queries.planned_catch_up(membership, number)
+        if already is not None:
+            raise ValidationError(
+                {
+                    "number": _(
+                        "A catch-up of session %(number)d is already planned for him on %(day)s. Record that one, "
+                        "or choose another session."
+                    )
+                    % {"number": number, "day": date_format(timezone.localtime(already.start), "DATE_FORMAT")}
+                }
+            )
         catch_up = CatchUp.objects.create(
             membership=membership,
             number=number,

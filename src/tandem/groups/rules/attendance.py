@@ -73,6 +73,11 @@ def change(before: tuple[str, bool] | None, after: tuple[str, bool]) -> Change:
     )
 
 
+def raises_events(code: str, concern: bool) -> bool:
+    """Whether a man's mark is one others act on (an unacceptable absence, a concern)."""
+    return code == Code.UNACCEPTABLE_ABSENCE or concern
+
+
 def sessions_counted(attended_numbers: Mapping[int, str], made_up: Iterable[int]) -> frozenset[int]:
     """The curriculum's session numbers that count for his dosage: those of his group's sessions
     he attended, and those he made up in a catch-up."""

@@ -93,6 +93,16 @@ def non_association_view(request: HttpRequest, case_id: int) -> HttpResponse:
         allocation.record_non_association(
             case=case, other_case=other, kind=data["kind"], acting_user=user, context=context
         )
+        together = queries.shared_group(case.pk, other.pk)
+        if together is not None:
+            messages.warning(
+                request,
+                _(
+                    "The two men are both in group %(group)s now. The coordinators have work to decide "
+                    "how to separate them before the next session."
+                )
+                % {"group": together.name},
+            )
 
     return act(
         request,

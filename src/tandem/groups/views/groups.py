@@ -149,6 +149,7 @@ def render_group(request: HttpRequest, group: Group, *, status: int = 200) -> Ht
             # page: the facilitator on her phone after the session looks for nothing else.
             "to_record": [s for s in sessions if s.state == SessionState.PLANNED and s.start <= clock.now()],
             "members": [progress[m.pk] for m in members],
+            "kept_apart": queries.pairs_kept_apart(members),
             "catch_ups": queries.catch_ups_of(group),
             "coordinator": coordinator,
             "waiting": waiting,

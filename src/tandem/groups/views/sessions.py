@@ -175,16 +175,22 @@ def session_move_view(request: HttpRequest, group_id: int, session_id: int) -> H
         return render(request, template, {**page, "form": form})
 
     def move(data: dict[str, Any]) -> None:
-        planning.move_session(
-            session=session,
-            new_start=_at(data["day"], data["time"]),
-            expected_version=data["version"],
-            acting_user=user,
-            context=context,
-        )
+        try:
+            planning.move_session(
+                session=session,
+                new_start=_at(data["day"], data["time"]),
+                expected_version=data["version"],
+                acting_user=user,
+                context=context,
+            )
+        except ValidationError as invalid:
+            # The schedule rule's message is about the day the person chose.
+            raise ValidationError(
+                {("day" if field == "start" else field): errors for field, errors in invalid.message_dict.items()}
+            ) from None
 
     form = MoveForm(request.POST)
-    response = act(
+    return act(
         request,
         template,
         form,
@@ -193,10 +199,6 @@ def session_move_view(request: HttpRequest, group_id: int, session_id: int) -> H
         done=_("Session %(number)d is moved; the other sessions keep their dates.") % {"number": session.number},
         then=lambda: redirect("groups:group", group_id=group.pk),
     )
-    # The schedule rule's message is about the day the person chose.
-    if "start" in form.errors and "day" in form.fields:
-        form.errors["day"] = form.errors.pop("start")
-    return response
 
 
 @login_required
