@@ -49,8 +49,8 @@ def _session_context(user: Any, group: Group, session: GroupSession) -> dict[str
 def session_view(request: HttpRequest, group_id: int, session_id: int) -> HttpResponse:
     user = signed_in_user(request)
     context = audit_context(request)
-    group = queries.access_group(user, group_id, context=context)
-    session = queries.access_session(user, group, session_id, context=context)
+    session = queries.access_session_in(user, group_id, session_id, context=context)
+    group = session.group
     members = queries.members_at(session)
     recorded = queries.attendance_at(session)
     page = _session_context(user, group, session)
