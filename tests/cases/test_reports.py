@@ -17,7 +17,7 @@ from django.urls import reverse
 from tandem.cases.actions import CaseRefused, StaleCase, reports as report_actions
 from tandem.cases.handlers import make_reports_due
 from tandem.cases.models import Case, CaseReport, ReportKind, ReportState
-from tandem.cases.reporting.rules import UNACCEPTABLE_ABSENCE
+from tandem.cases.reporting.rules import ABSENCE_WITHDRAWN, UNACCEPTABLE_ABSENCE
 from tandem.cases.rules.lifecycle import State
 from tandem.core import clock, events
 from tandem.core.models import AuditEntry, Event, Organisation, User, WorkItem
@@ -146,6 +146,37 @@ def test_a_third_unacceptable_absence_makes_no_second_report() -> None:
         absence(case)
     events.deliver_pending()
     assert len(reports_of(case)) == 1
+
+
+def withdrawal(case: Case) -> Event:
+    with transaction.atomic():
+        return events.emit(ABSENCE_WITHDRAWN, subject=case, organisation=case.organisation_id)
+
+
+def test_an_absence_corrected_before_the_second_makes_no_report() -> None:
+    case = factories.case(factories.organisation(), agency=agency(), state=State.IN_PROGRAMME)
+    absence(case)
+    withdrawal(case)
+    absence(case)
+    events.deliver_pending()
+    assert reports_of(case) == []
+
+
+def test_correcting_one_of_two_absences_withdraws_the_draft_report_and_its_work() -> None:
+    case = factories.case(factories.organisation(), agency=agency(), state=State.IN_PROGRAMME)
+    absence(case)
+    absence(case)
+    events.deliver_pending()
+    assert len(reports_of(case)) == 1
+    withdrawal(case)
+    events.deliver_pending()
+    assert reports_of(case) == []
+    assert [w.state for w in report_work(case)] == [WorkItem.State.CANCELLED]
+    # A later absence brings the count to two again: the report is due again, with its work.
+    absence(case)
+    events.deliver_pending()
+    assert len(reports_of(case)) == 1
+    assert [w.state for w in report_work(case)].count(WorkItem.State.OPEN) == 1
 
 
 def test_absences_are_counted_per_case() -> None:

@@ -126,14 +126,17 @@ def test_a_session_whose_record_was_acted_on_cannot_be_wiped_out_as_not_held(wor
     assert Attendance.objects.filter(session=session).count() == 1
 
 
-def test_a_session_recorded_by_mistake_may_be_recorded_as_not_held(world: World) -> None:
+def test_a_session_recorded_as_not_held_keeps_its_record_uncounted(world: World) -> None:
     planned = factories.group(world.org)
     member = factories.allocated(world.org, planned)
     session = queries.sessions_of(planned)[0]
     _record(session, [Mark(member.pk, "attended")], by=world.facilitator)
     session.refresh_from_db()
     assert _record(session, [], by=world.facilitator, held=False) is True
-    assert not Attendance.objects.filter(session=session).exists()
+    assert queries.progress_of(planned, [member])[member.pk].tally.attended == 0
+    session.refresh_from_db()
+    # Recorded as held again, the men's record comes back as it was.
+    assert queries.attendance_at(session)[member.pk].code == "attended"
 
 
 def test_a_catch_up_form_sent_twice_plans_one_catch_up(world: World) -> None:
@@ -158,3 +161,15 @@ def test_a_catch_up_form_sent_twice_plans_one_catch_up(world: World) -> None:
         plan()
     assert "already planned" in invalid.value.message_dict["number"][0]
     assert CatchUp.objects.filter(membership=member).count() == 1
+
+
+def test_an_unacceptable_absence_corrected_to_another_code_is_withdrawn_once(world: World) -> None:
+    planned = factories.group(world.org)
+    member = factories.allocated(world.org, planned)
+    session = queries.sessions_of(planned)[0]
+    _record(session, [Mark(member.pk, "unacceptable_absence")], by=world.facilitator)
+    session.refresh_from_db()
+    _record(session, [Mark(member.pk, "attended")], by=world.facilitator)
+    session.refresh_from_db()
+    _record(session, [Mark(member.pk, "attended")], by=world.facilitator)
+    assert Event.objects.filter(kind="attendance.absence_withdrawn", subject_id=member.case_id).count() == 1

@@ -528,7 +528,7 @@ def feed_by_token(token: str) -> CalendarFeed:
 def flagged_attendance(case: Case) -> list[Attendance]:
     """The man's unacceptable absences and the concerns raised about him in sessions, oldest first."""
     return list(
-        Attendance._base_manager.filter(membership__case_id=case.pk)
+        Attendance._base_manager.filter(membership__case_id=case.pk, session__state=SessionState.HELD)
         .filter(Q(concern=True) | Q(code=attendance_rules.Code.UNACCEPTABLE_ABSENCE))
         .select_related("session__group")
         .order_by("session__start", "pk")

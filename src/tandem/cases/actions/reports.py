@@ -22,7 +22,12 @@ from django.utils.translation import gettext as _
 
 from tandem.cases.actions import MAX_TEXT, CaseRefused, StaleCase
 from tandem.cases.models import Case, CaseReport, ReportKind, ReportState
-from tandem.cases.queries.reports import get_open_draft, latest_partner_signal, report_made_by_rule
+from tandem.cases.queries.reports import (
+    draft_made_by_rule,
+    get_open_draft,
+    latest_partner_signal,
+    report_made_by_rule,
+)
 from tandem.cases.reporting.queries import get_perpetrator_view
 from tandem.cases.reporting.rules import ReportRule
 from tandem.cases.work_rules import report_due, report_due_of
@@ -33,7 +38,7 @@ from tandem.core.policy import has_role
 from tandem.core.roles import Action, Compartment, Role
 from tandem.core.scoping import record_denied
 from tandem.core.versions import save_if_unchanged
-from tandem.core.work import close_work, open_work
+from tandem.core.work import cancel_work, close_work, open_work
 
 REPORT_SENT = "case.report_sent"
 WRITERS = (Role.FACILITATOR, Role.COORDINATOR)
@@ -120,9 +125,22 @@ def open_report_by_rule(*, case: Case, rule: ReportRule, event: Event) -> CaseRe
             start=event.occurred_at,
             country_code=country,
             compartment=Compartment.PROGRAMME,
-            key=f"{work.key}:{case.pk}",
+            key=f"{work.key}:{case.pk}:{report.pk}",
         )
     return report
+
+
+def withdraw_report_by_rule(*, case: Case, rule: ReportRule, event: Event) -> bool:
+    """The draft that ``rule`` made on the case, withdrawn with its work: what made it due was
+    corrected. A report already put to the safety review or sent stays; its reviewer decides."""
+    report = draft_made_by_rule(case, rule.key)
+    if report is None:
+        return False
+    with transaction.atomic():
+        _record("cases.report.withdrawn", report, None, audit.WORKER, rule=rule.key, event=event.pk)
+        cancel_work(rule=report_due(rule), subject=case, reason=event.kind, acting_user=None)
+        report.delete()
+    return True
 
 
 def edit_report(

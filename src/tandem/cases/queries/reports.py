@@ -70,6 +70,11 @@ def report_made_by_rule(case: Case, rule_key: str) -> bool:
     return CaseReport._base_manager.filter(case_id=case.pk, rule=rule_key).exists()
 
 
+def draft_made_by_rule(case: Case, rule_key: str) -> CaseReport | None:
+    """The report the rule made on the case, while it is still a draft."""
+    return CaseReport._base_manager.filter(case_id=case.pk, rule=rule_key, state=ReportState.DRAFT).first()
+
+
 def latest_partner_signal(user: Any, case: Case, *, context: AuditContext | None = None) -> Any:
     """The newest safety signal about the case's partner that ``user`` may read (a coordinator
     of the provider), or None; the reading is audited by the survivor side."""

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tandem.cases.models import Case, CaseStep
-from tandem.cases.reporting.rules import UNACCEPTABLE_ABSENCE
+from tandem.cases.reporting.rules import ABSENCE_WITHDRAWN, UNACCEPTABLE_ABSENCE
 from tandem.cases.reporting.view import REASONS_SHOWN, PerpetratorView, StepFact
 from tandem.core import clock
 from tandem.core.models import Event
@@ -49,7 +49,7 @@ def get_perpetrator_view(case: Case) -> PerpetratorView:
             )
             for step in steps
         ),
-        unacceptable_absences=count_events_on_case(found.pk, UNACCEPTABLE_ABSENCE),
+        unacceptable_absences=current_absences(found.pk),
         made_at=clock.now(),
     )
 
@@ -65,3 +65,10 @@ def count_events_on_case(case_id: int, kind: str, *, up_to: Event | None = None)
     if up_to is not None:
         found = found.filter(pk__lte=up_to.pk)
     return found.count()
+
+
+def current_absences(case_id: int, *, up_to: Event | None = None) -> int:
+    """The man's unacceptable absences that still stand: those recorded, less those corrected."""
+    return count_events_on_case(case_id, UNACCEPTABLE_ABSENCE, up_to=up_to) - count_events_on_case(
+        case_id, ABSENCE_WITHDRAWN, up_to=up_to
+    )

@@ -33,6 +33,8 @@ RULES_FILE = Path(__file__).resolve().parent.parent / "report_rules.json"
 # Group work emits this for each absence it judges unacceptable, with the case as the event's
 # subject or as ``payload["case"]``.
 UNACCEPTABLE_ABSENCE = "attendance.unacceptable_absence"
+# ... and this when such an absence is corrected to another code: it counts no more.
+ABSENCE_WITHDRAWN = "attendance.absence_withdrawn"
 CASE_EVENTS = frozenset(t.emits for t in TRANSITIONS.values() if t.emits)
 EVENTS = CASE_EVENTS | {UNACCEPTABLE_ABSENCE}
 

@@ -40,6 +40,7 @@ from tandem.groups.rules.attendance import Code
 
 UNACCEPTABLE_ABSENCE = "attendance.unacceptable_absence"
 PARTNER_CONCERN = "attendance.partner_concern"
+ABSENCE_WITHDRAWN = "attendance.absence_withdrawn"
 
 
 class AlreadyRecorded(StaleRecord):
@@ -142,8 +143,8 @@ def record_session(
         session.recorded_by, session.recorded_at = acting_user, now
         before = queries.attendance_at(session)
         raised: list[tuple[str, Membership]] = []
-        if not held:
-            Attendance._base_manager.filter(session_id=session.pk).delete()
+        # A session recorded as not held keeps the men's rows (nothing counts them while it is
+        # not held): recorded as held again, its record comes back as it was.
         for mark in marks if held else []:
             old = before.get(mark.membership_id)
             change = rules.change((old.code, old.concern) if old else None, (mark.code, mark.concern))
@@ -161,6 +162,8 @@ def record_session(
                 raised.append((UNACCEPTABLE_ABSENCE, membership))
             if change.newly_concerned:
                 raised.append((PARTNER_CONCERN, membership))
+            if change.unacceptable_withdrawn:
+                raised.append((ABSENCE_WITHDRAWN, membership))
         set_group_state(group)
         audit.record(
             "groups.session.recorded",

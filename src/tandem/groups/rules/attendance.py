@@ -59,6 +59,8 @@ class Change:
 
     newly_unacceptable: bool  # an unacceptable absence that was not one before: emit it once
     newly_concerned: bool  # a concern for the partner that was not flagged before
+    # An unacceptable absence corrected to another code: case work counts it no more.
+    unacceptable_withdrawn: bool = False
 
 
 def change(before: tuple[str, bool] | None, after: tuple[str, bool]) -> Change:
@@ -70,6 +72,7 @@ def change(before: tuple[str, bool] | None, after: tuple[str, bool]) -> Change:
     return Change(
         newly_unacceptable=new_code == Code.UNACCEPTABLE_ABSENCE and old_code != Code.UNACCEPTABLE_ABSENCE,
         newly_concerned=new_concern and not old_concern,
+        unacceptable_withdrawn=old_code == Code.UNACCEPTABLE_ABSENCE and new_code != Code.UNACCEPTABLE_ABSENCE,
     )
 
 
