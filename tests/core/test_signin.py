@@ -198,6 +198,12 @@ def test_signing_out_is_audited(client: Client, world: World) -> None:
     assert AuditEntry.objects.filter(action="signout", actor=world.coordinator).exists()
 
 
+def test_signing_out_clears_what_pages_kept_in_the_browser(client: Client, world: World) -> None:
+    sign_in(client, world.coordinator)
+    response = client.post("/signout/")
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
 def test_sign_out_needs_a_post(client: Client, world: World) -> None:
     sign_in(client, world.coordinator)
     assert client.get("/signout/").status_code == 405

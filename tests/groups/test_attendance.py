@@ -146,11 +146,12 @@ def test_a_catch_up_form_sent_twice_plans_one_catch_up(world: World) -> None:
 
     planned = factories.group(world.org)
     member = factories.allocated(world.org, planned)
+    factories.session_recorded(queries.sessions_of(planned)[0], {member.pk: "acceptable_absence"})
 
     def plan() -> None:
         attendance.plan_catch_up(
             membership=member,
-            number=3,
+            number=1,
             start=clock.now() + timedelta(days=2),
             facilitator=queries.team_of(planned)[0],
             acting_user=world.coordinator,
@@ -173,3 +174,22 @@ def test_an_unacceptable_absence_corrected_to_another_code_is_withdrawn_once(wor
     session.refresh_from_db()
     _record(session, [Mark(member.pk, "attended")], by=world.facilitator)
     assert Event.objects.filter(kind="attendance.absence_withdrawn", subject_id=member.case_id).count() == 1
+
+
+@pytest.mark.parametrize("number", [1, 2, 20])
+def test_only_a_held_session_he_missed_can_be_made_up(world: World, number: int) -> None:
+    from datetime import timedelta
+
+    planned = factories.group(world.org)
+    member = factories.allocated(world.org, planned)
+    # Session 1 he attended; session 2 was not held; session 20 lies ahead.
+    factories.session_recorded(queries.sessions_of(planned)[0])
+    with pytest.raises(ValidationError) as invalid:
+        attendance.plan_catch_up(
+            membership=member,
+            number=number,
+            start=clock.now() + timedelta(days=2),
+            facilitator=queries.team_of(planned)[0],
+            acting_user=world.coordinator,
+        )
+    assert "number" in invalid.value.message_dict

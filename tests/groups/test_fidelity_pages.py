@@ -95,6 +95,16 @@ def test_a_period_ending_before_it_starts_is_refused_with_a_message(fx: Fixture)
     assert "figures" not in response.context
 
 
+@pytest.mark.parametrize("period", [{"start": "0001-01-01", "end": "0001-12-31"}, {"start": "9999-12-01"}])
+def test_a_period_far_outside_the_years_of_the_reports_is_refused_with_a_message(fx: Fixture, period: dict) -> None:
+    client = signed_in_client(fx.world.coordinator)
+    response = client.get(PAGE, period)
+    assert response.status_code == 422
+    assert "Choose a day from the year 2000 to the year 2100." in response.content.decode()
+    assert client.get(CSV, period).status_code == 404
+    assert client.get(PDF, period).status_code == 404
+
+
 def test_one_group_of_her_provider(fx: Fixture) -> None:
     response = signed_in_client(fx.world.coordinator).get(PAGE, {"group": fx.group.pk})
     assert response.status_code == 200

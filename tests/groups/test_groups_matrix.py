@@ -72,14 +72,18 @@ def module_fx(module_world: World) -> Fixture:
     # The woman's calendar address is live, for the feed and for a coordinator to stop.
     token = feeds.make_feed(profile=woman, acting_user=woman.user)
     cover = factories.facilitator(world.org, "man")
-    group = factories.group(world.org, team=[woman, man])
+    # Rolling, so that men are still placed once it has begun; he missed its first two sessions.
+    group = factories.group(world.org, team=[woman, man], intake="rolling")
     membership = factories.allocated(world.org, group)
+    for session in queries.sessions_of(group)[:2]:
+        factories.session_recorded(session, {membership.pk: "acceptable_absence"})
     sessions = queries.sessions_of(group)
     future = sessions[20]
     other_provider = factories.organisation(name="Provider G", kind=OrganisationKind.PROGRAMME_PROVIDER)
     other_coordinator = factories.member(other_provider, Role.COORDINATOR)
     other_group = factories.group(other_provider)
     other_membership = factories.allocated(other_provider, other_group)
+    factories.session_recorded(queries.sessions_of(other_group)[0], {other_membership.pk: "acceptable_absence"})
     return Fixture(
         world=world,
         platform_admin=platform_admin,

@@ -260,6 +260,7 @@ class MemberProgress:
     completes: bool
     missing_catch_ups: list[curricula.Session]
     tally: attendance_rules.Tally
+    missed: frozenset[int] = frozenset()  # held since he joined, neither attended nor made up
 
 
 def progress_of(group: Group, memberships: list[Membership]) -> dict[int, MemberProgress]:
@@ -275,19 +276,27 @@ def progress_of(group: Group, memberships: list[Membership]) -> dict[int, Member
         membership_id__in=codes, state=CatchUpState.ATTENDED
     ).values_list("membership_id", "number"):
         made_up[membership_id].add(number)
+    held = set(
+        GroupSession._base_manager.filter(group_id=group.pk, state=SessionState.HELD).values_list("number", flat=True)
+    )
     found: dict[int, MemberProgress] = {}
     for membership in memberships:
         counted = attendance_rules.sessions_counted(codes[membership.pk], made_up[membership.pk])
         counted = frozenset(number for number in counted if 1 <= number <= len(curriculum.sessions))
+        # What he can make up: the sessions his group has held since he joined, that he missed.
+        missed = frozenset(
+            number
+            for number in held
+            if membership.first_session <= number <= len(curriculum.sessions) and number not in counted
+        )
         found[membership.pk] = MemberProgress(
             membership=membership,
             dosage=curricula.dosage(curriculum, counted),
             completes=curricula.completes(curriculum, counted),
             missing_catch_ups=[
-                session
-                for session in curricula.missed_catch_ups(curriculum, counted)
-                if session.number >= membership.first_session
+                session for session in curricula.missed_catch_ups(curriculum, counted) if session.number in missed
             ],
+            missed=missed,
             tally=attendance_rules.tally(codes[membership.pk].values()),
         )
     return found

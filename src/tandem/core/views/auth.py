@@ -225,7 +225,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         audit.record("signout", actor=request.user, context=audit_context(request))
     logout(request)
     messages.success(request, _("You have signed out."))
-    return redirect("core:login")
+    response = redirect("core:login")
+    # Whatever a page kept in this browser for the person (a draft of a session's attendance,
+    # with a concern about a partner in it) must not wait there for the next person.
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

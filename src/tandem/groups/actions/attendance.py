@@ -201,8 +201,10 @@ def plan_catch_up(
     errors: dict[str, str] = {}
     if membership.state != MembershipState.ACTIVE:
         raise GroupRefused(_("He is no longer in this group."), rule="ended")
-    if not membership.first_session <= number <= len(curriculum.sessions):
-        errors["number"] = _("Choose a session of the curriculum from the one he joined at.")
+    if number not in queries.progress_of(group, [membership])[membership.pk].missed:
+        errors["number"] = _(
+            "Choose a session his group has held since he joined and that he has neither attended nor made up."
+        )
     if not membership.joined_at - timedelta(days=1) <= start <= clock.now() + timedelta(days=366):
         errors["start"] = _("Choose a day after he joined the group and within a year from today.")
     if facilitator.organisation_id != group.organisation_id or not facilitator.active:

@@ -46,6 +46,7 @@ from tandem.reports.charts import (
 from tandem.reports.pdf import html_to_pdf
 from tandem.reports.svg import as_image
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 # A report over more years than this has more months than its charts can show legibly.
 MAX_DAYS = 5 * 366
 NONE = "–"
@@ -94,6 +95,12 @@ class FidelityFilter(forms.Form):
             return cleaned
         start: date | None = cleaned.get("start")
         end: date | None = cleaned.get("end")
+        for name, day in (("start", start), ("end", end)):
+            # The same years as the year field: far outside them a period's months overflow.
+            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+                self.add_error(name, _("Choose a day from the year 2000 to the year 2100."))
+        if self.has_error("start") or self.has_error("end"):
+            return cleaned
         if start is not None:
             end = end or start.replace(month=12, day=31)
         elif end is not None:

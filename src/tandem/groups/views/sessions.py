@@ -214,7 +214,7 @@ def catch_up_new_view(request: HttpRequest, group_id: int, membership_id: int) -
     numbers = [
         (session.number, f"{session.number}. {session.text()}" + (" *" if session.number in missing else ""))
         for session in curriculum.sessions
-        if session.number >= membership.first_session
+        if session.number in progress.missed
     ]
     options: dict[str, Any] = {"numbers": numbers, "team": queries.active_facilitators_of(group.organisation_id)}
     template = "groups/catch_up_form.html"
