@@ -142,6 +142,9 @@ ROWS: list[Row] = [
     Row("groups:catch_up_new", "GET", "other", signed_in(NOT_FOUND), _other_member),
     Row("groups:catch_up_new", "POST", "own", signed_in(NOT_FOUND, **PLANNER_ACTS), _member, data=catch_up),
     Row("groups:catch_up_new", "POST", "other", signed_in(NOT_FOUND), _other_member, data=catch_up),
+    # Opened again after a refused form, the address leads back to the group's page.
+    Row("groups:catch_up_record", "GET", "own", signed_in(NOT_FOUND, **STAFF_READ), _catch_up),
+    Row("groups:catch_up_record", "GET", "other", signed_in(NOT_FOUND), _other_catch_up),
     Row("groups:catch_up_record", "POST", "own", signed_in(NOT_FOUND, **STAFF_ACT), _catch_up, data=catch_up_record),
     Row("groups:catch_up_record", "POST", "other", signed_in(NOT_FOUND), _other_catch_up, data=catch_up_record),
     Row("groups:non_association_add", "GET", "own", signed_in(NOT_FOUND, **STAFF_READ), _case),

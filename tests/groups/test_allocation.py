@@ -165,3 +165,15 @@ def test_the_recorded_non_associations_name_the_other_man_only_to_a_reader_who_m
     assert (told.other_case_id, told.other_name) == (first.case_id, "Arben Kola")
     [hidden] = queries.recorded_non_associations(world.outsider, second)
     assert hidden.other_name == ""
+
+
+def test_a_non_association_already_recorded_on_the_other_case_is_not_recorded_again(world: World) -> None:
+    from django.core.exceptions import ValidationError
+
+    first, second = factories.waiting_case(world.org), factories.waiting_case(world.org)
+    allocation.record_non_association(case=first, other_case=second, kind="relatives", acting_user=world.coordinator)
+    with pytest.raises(ValidationError) as invalid:
+        allocation.record_non_association(
+            case=second, other_case=first, kind="co_defendants", acting_user=world.coordinator
+        )
+    assert "other_case" in invalid.value.message_dict

@@ -177,6 +177,20 @@ def test_the_address_stops_working_when_she_no_longer_runs_groups(world: World, 
     assert fetch(token).status_code == 404
 
 
+def test_the_address_stays_stopped_when_she_runs_groups_again(world: World, her: FacilitatorProfile) -> None:
+    token = make(her)
+    for active in (False, True):
+        her.refresh_from_db()
+        planning.save_facilitator(
+            organisation=world.org,
+            person=world.facilitator,
+            details=planning.ProfileDetails(gender="woman", active=active),
+            expected_version=her.version,
+            acting_user=world.coordinator,
+        )
+    assert fetch(token).status_code == 404
+
+
 def test_the_address_stops_working_when_her_account_is_closed(world: World, her: FacilitatorProfile) -> None:
     token = make(her)
     world.facilitator.is_active = False

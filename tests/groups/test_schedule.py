@@ -282,6 +282,14 @@ def test_the_last_session_may_move_later() -> None:
     assert result.session.day == date(2026, 11, 5)
 
 
+def test_a_move_onto_a_public_holiday_is_refused_naming_it() -> None:
+    # 1 November is not a holiday in Montenegro; Albania's 28 November is.
+    result = refused(move_session(october_in_montenegro(), 4, at(date(2026, 11, 28)), country_code="AL"))
+
+    assert result.rule == "schedule.holiday"
+    assert "public holiday" in result.message
+
+
 def test_a_move_onto_another_sessions_day_is_refused() -> None:
     result = refused(move_session(october_in_montenegro(), 2, at(date(2026, 10, 20), hour=10)))
 

@@ -48,9 +48,10 @@ def record_non_association(
         raise ValidationError({"kind": _("Choose one of the options.")})
     if other_case.organisation_id != case.organisation_id or other_case.pk == case.pk:
         raise ValidationError({"other_case": _("Choose another man's case of this programme.")})
-    existing = {(r.other_case_id, r.kind) for r in queries.non_associations_of(case) if r.case_id == case.pk}
-    if (other_case.pk, kind) in existing:
-        raise ValidationError({"other_case": _("This non-association is already recorded.")})
+    # One record binds both men, whichever case it was recorded on.
+    pairs = {frozenset((r.case_id, r.other_case_id)) for r in queries.non_associations_of(case)}
+    if frozenset((case.pk, other_case.pk)) in pairs:
+        raise ValidationError({"other_case": _("These two men are already to be kept apart.")})
     with transaction.atomic():
         record = NonAssociation.objects.create(
             case=case, other_case=other_case, kind=kind, recorded_by=acting_user, recorded_at=clock.now()

@@ -197,7 +197,7 @@ def plan_catch_up(
     """Plan a man's catch-up of a curriculum session he missed, with one facilitator."""
     group = membership.group
     require_role(acting_user, group.organisation_id, PLANNERS, membership, context, what="catch_up")
-    curriculum = queries.curriculum_of(group)
+
     errors: dict[str, str] = {}
     if membership.state != MembershipState.ACTIVE:
         raise GroupRefused(_("He is no longer in this group."), rule="ended")

@@ -43,6 +43,12 @@ def _refuse(acting_user: User, profile: FacilitatorProfile, context: AuditContex
     raise GroupRefused(message, rule="role")
 
 
+def stop_feeds_of(profile: FacilitatorProfile) -> int:
+    """A facilitator who no longer runs sessions: her calendar address stops for good (made
+    active again, she makes a new one)."""
+    return _stop_live_feeds(profile)
+
+
 def _stop_live_feeds(profile: FacilitatorProfile) -> int:
     return CalendarFeed._base_manager.filter(facilitator_id=profile.pk, revoked_at__isnull=True).update(
         revoked_at=clock.now()

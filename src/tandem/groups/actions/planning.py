@@ -102,6 +102,10 @@ def save_facilitator(
                 ) from None
         elif not save_if_unchanged(record, expected_version, **changes):
             raise StaleRecord(_("Someone else changed this record meanwhile. Open it again."), rule="version")
+        if not details.active:
+            from tandem.groups.actions.feeds import stop_feeds_of
+
+            stop_feeds_of(record)
         audit.record(
             "groups.facilitator.saved",
             actor=acting_user,
@@ -344,7 +348,8 @@ def move_session(
     today = clock.today()
     if not group.start_date - timedelta(days=7) <= new_start.date() <= today + timedelta(days=3 * 366):
         raise ValidationError({"start": _("Choose a day between the group's first week and three years from today.")})
-    result = schedule.move_session(others, session.number, new_start)
+    country = group.organisation.country.code if group.organisation.country_id else None  # type: ignore[union-attr]
+    result = schedule.move_session(others, session.number, new_start, country_code=country)
     if isinstance(result, schedule.MoveRefused):
         raise ValidationError({"start": result.message})
     before = session.start

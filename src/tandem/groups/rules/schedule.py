@@ -135,11 +135,14 @@ def _number(session: PlannedSession) -> int:
     return session.number
 
 
-def move_session(sessions: Sequence[PlannedSession], number: int, new_start: datetime) -> Moved | MoveRefused:
+def move_session(
+    sessions: Sequence[PlannedSession], number: int, new_start: datetime, *, country_code: str | None = None
+) -> Moved | MoveRefused:
     """Move session ``number`` to ``new_start``, keeping its length and leaving every other
     session where it is.
 
-    Refused when another session is already on that day, or when the move would put the session
+    Refused on a public holiday of ``country_code``, when another session is already on that day,
+    or when the move would put the session
     on or before the previous session's day or on or after the next one's: the sessions follow
     the curriculum in order, so session 5 may not be held before session 4.
     """
@@ -154,6 +157,13 @@ def move_session(sessions: Sequence[PlannedSession], number: int, new_start: dat
         )
     local_start = timezone.localtime(new_start, timezone.get_default_timezone())
     new_day = local_start.date()
+    holiday = public_holiday(new_day, country_code)
+    if holiday is not None:
+        return MoveRefused(
+            rule="schedule.holiday",
+            message=_("%(date)s is a public holiday (%(holiday)s). Choose another day for session %(number)d.")
+            % {"date": _date_label(new_day), "holiday": holiday, "number": number},
+        )
     for other in sessions:
         if other.number != number and other.day == new_day:
             return MoveRefused(

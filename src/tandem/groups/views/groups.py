@@ -151,6 +151,7 @@ def render_group(request: HttpRequest, group: Group, *, status: int = 200) -> Ht
             "members": [progress[m.pk] for m in members],
             "kept_apart": queries.pairs_kept_apart(members),
             "catch_ups": queries.catch_ups_of(group),
+            "now": clock.now(),
             "coordinator": coordinator,
             "waiting": waiting,
             "places_left": max(group.capacity - sum(1 for m in members if m.state == "active"), 0),

@@ -12,9 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from tandem.core import clock
 from tandem.core.http import audit_context, signed_in_user
@@ -241,12 +242,15 @@ def catch_up_new_view(request: HttpRequest, group_id: int, membership_id: int) -
 
 
 @login_required
-@require_POST
+@require_http_methods(FORM_METHODS)
 def catch_up_record_view(request: HttpRequest, group_id: int, catch_up_id: int) -> HttpResponse:
     user = signed_in_user(request)
     context = audit_context(request)
     group = queries.access_group(user, group_id, action=Action.CHANGE, context=context)
     catch_up = queries.access_catch_up(user, group, catch_up_id, action=Action.CHANGE, context=context)
+    if request.method != "POST":
+        # The address of a refused form, opened again: the catch-up is recorded from the group.
+        return redirect(f"{reverse('groups:group', kwargs={'group_id': group.pk})}#catch-ups-title")
     form = CatchUpRecordForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say whether he came."))
