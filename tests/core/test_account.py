@@ -173,3 +173,18 @@ def test_an_authenticator_set_up_in_english_is_named_in_the_language_of_the_page
     page = account_page(client, "sq")
     assert "Aplikacion vërtetimi" in page
     assert "Authenticator app" not in page
+
+
+def test_djangos_field_texts_missing_in_bosnian_are_marked_for_tandems_catalogue() -> None:
+    from django import forms
+
+    from tandem.core import form_texts
+
+    with translation.override("en"):
+        too_long = forms.CharField(max_length=3)
+        with pytest.raises(ValidationError) as long_error:
+            too_long.clean("abcd")
+        with pytest.raises(ValidationError) as uuid_error:
+            forms.UUIDField().clean("not a uuid")
+        assert long_error.value.messages == [str(form_texts.TOO_LONG % {"limit_value": 3, "show_value": 4})]
+        assert uuid_error.value.messages == [form_texts.INVALID_UUID]

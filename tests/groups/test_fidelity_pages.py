@@ -3,6 +3,8 @@ the provider's own groups and programmes."""
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -15,6 +17,7 @@ from tandem.core.models import AuditEntry
 from tandem.core.navigation import pages_for
 from tandem.groups import queries
 from tandem.groups.models import Group
+from tandem.groups.views.fidelity import NONE
 from tandem.mapping.models import Programme
 from tests import factories
 from tests.conftest import World, signed_in_client
@@ -181,3 +184,18 @@ def test_the_page_reads_the_database_as_often_however_many_men(fx: Fixture) -> N
     with CaptureQueriesContext(connection) as after:
         assert client.get(PAGE).status_code == 200
     assert (len(before), len(after)) == (PAGE_QUERIES, PAGE_QUERIES)
+
+
+def test_no_share_of_fewer_men_who_left_than_the_small_number_is_shown_or_exported(fx: Fixture) -> None:
+    from tandem.groups.actions import allocation
+
+    member = queries.members_of(fx.group)[0]
+    allocation.end_membership(member.case, "dropped_out")
+    client = signed_in_client(fx.world.coordinator)
+    response = client.get(PAGE)
+    assert response.context["outcome_rates"]["dropped_out"] == NONE
+    assert response.context["groups"][0]["dropout"] == NONE
+    rows = list(csv.reader(io.StringIO(client.get(CSV).content.decode("utf-8-sig"))))
+    header, totals = rows[0], next(row for row in rows if row and row[0] == "All groups")
+    assert totals[header.index("dropped_out")] == "1"
+    assert totals[header.index("dropout_percent")] == ""

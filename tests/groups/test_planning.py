@@ -44,6 +44,31 @@ def test_going_ahead_without_a_mixed_team_needs_a_reason_that_is_kept_on_every_s
     assert {s.override_reason for s in queries.sessions_of(planned)} == {"No woman facilitator until March."}
 
 
+def test_going_ahead_without_a_reason_is_refused_beside_the_reason(world: World) -> None:
+    men = [factories.facilitator(world.org, "man"), factories.facilitator(world.org, "man")]
+    with pytest.raises(ValidationError) as invalid:
+        planning.plan_group(
+            organisation=world.org,
+            plan=planning.GroupPlan(
+                name="No reason",
+                curriculum="tandem-generic-1",
+                intake="closed",
+                venue="Community centre",
+                weekday=1,
+                start_date=clock.today(),
+                start_time=time(17, 30),
+                capacity=10,
+                language="sq",
+            ),
+            facilitator_ids=[m.pk for m in men],
+            override=True,
+            override_reason="  ",
+            acting_user=world.coordinator,
+        )
+    assert "override_reason" in invalid.value.message_dict
+    assert not Group.objects.filter(name="No reason").exists()
+
+
 def test_a_week_whose_day_is_a_public_holiday_is_skipped(world: World) -> None:
     # Albania's Independence Day, 28 November 2026, is a Saturday: the session of that week
     # moves to the next Saturday and every later one follows.

@@ -16,7 +16,10 @@ register(
         key="groups",
         label=_("Groups"),
         url_name="groups:group_list",
-        description=_("Plan groups with a mixed team, place waiting men in them and record each session's attendance."),
+        description=_(
+            "The groups and their sessions, with each session's attendance; coordinators plan each group with a "
+            "mixed team and place the men waiting."
+        ),
         shown_to=works_on_cases,
         order=22,
     )

@@ -132,13 +132,17 @@ def record_session(
             session.refresh_from_db()
             if submission is not None and session.submission == submission:
                 return False
-            raise AlreadyRecorded(
-                _(
+            if session.recorded_by_id == acting_user.pk:
+                message = _(
+                    "You recorded this session from another page after you opened this form. That record is "
+                    "shown below: check it and send this form again if it needs changing."
+                )
+            else:
+                message = _(
                     "Someone else recorded this session after you opened the form. Their record is shown "
                     "below: check it and send yours again if it needs changing."
-                ),
-                session,
-            )
+                )
+            raise AlreadyRecorded(message, session)
         session.version, session.state, session.submission = expected_version + 1, state, submission
         session.recorded_by, session.recorded_at = acting_user, now
         before = queries.attendance_at(session)

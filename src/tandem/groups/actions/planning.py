@@ -205,6 +205,9 @@ def _decide_team(profiles: list[FacilitatorProfile], override: bool, reason: str
     """The override reason to keep ("" when the rule is met), or the refusal naming the rule."""
     decision = cofacilitation.check_cofacilitation(queries.as_rule_team(profiles), override=override, reason=reason)
     if isinstance(decision, Refused):
+        if decision.breaches[-1].rule == cofacilitation.OVERRIDE_REASON:
+            # Going ahead was chosen and only the reason is missing: said beside its field.
+            raise ValidationError({"override_reason": decision.breaches[0].message})
         raise GroupRefused([breach.message for breach in decision.breaches], rule=decision.breaches[0].rule)
     if isinstance(decision, Overridden):
         return checked_text(decision.reason, "override_reason")

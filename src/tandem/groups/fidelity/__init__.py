@@ -9,8 +9,9 @@ left them (completed, dropped out, excluded, transferred). Every figure is given
 groups in scope and for each group.
 
 These are the provider's own figures for its coordinators, who see every man of its groups
-anyway: counts per group and per month, never a man's row. Small-number suppression
-(``tandem.core.suppression``) is for figures leaving the provider, and does not apply here.
+anyway: counts per group and per month, never a man's row. As the report leaves the provider as
+a PDF or a spreadsheet, a share of the men who left over fewer than the small number
+(``tandem.core.suppression``) is not shown; counts of sessions are about no person.
 
 The figures come from a fixed number of aggregate queries (``fidelity.queries``), however many
 groups, sessions and men there are; this module only adds them up.

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from tandem.groups.actions import MAX_TEXT
 from tandem.groups.actions.attendance import Mark
@@ -40,24 +40,49 @@ class AttendanceForm(forms.Form):
             return
         for member in members:
             prefix = f"m{member.pk}"
+            # Labels name the man's case: the summary of errors at the top of the page says whose.
+            case = {"case": member.case_id}
             self.fields[f"{prefix}_code"] = forms.ChoiceField(
-                label=_("Attendance"), choices=CODE_CHOICES, widget=forms.RadioSelect, required=False
+                label=_("Attendance, case #%(case)s") % case,
+                choices=CODE_CHOICES,
+                widget=forms.RadioSelect,
+                required=False,
             )
             self.fields[f"{prefix}_note"] = forms.CharField(
-                label=_("Participation"),
+                label=_("Participation, case #%(case)s") % case,
                 required=False,
                 max_length=MAX_TEXT,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[f"{prefix}_concern"] = forms.BooleanField(
-                label=_("Concern for the partner's safety"), required=False
+                label=_("Concern for the partner's safety, case #%(case)s") % case, required=False
             )
             self.fields[f"{prefix}_concern_note"] = forms.CharField(
-                label=_("What gives concern"),
+                label=_("What gives concern, case #%(case)s") % case,
                 required=False,
                 max_length=MAX_TEXT,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+
+    def clean(self) -> dict[str, Any]:
+        """What the action will ask, said at once with the fields' own errors: every man
+        expected has a code, and a concern says what gives it."""
+        cleaned = super().clean() or {}
+        if not cleaned.get("held", True):
+            return cleaned
+        for member in self.members:
+            prefix = f"m{member.pk}"
+            if not cleaned.get(f"{prefix}_code") and not self.has_error(f"{prefix}_code"):
+                self.add_error(f"{prefix}_code", gettext("Choose his attendance."))
+            if (
+                cleaned.get(f"{prefix}_concern")
+                and not (cleaned.get(f"{prefix}_concern_note") or "").strip()
+                and not self.has_error(f"{prefix}_concern_note")
+            ):
+                self.add_error(
+                    f"{prefix}_concern_note", gettext("Say what gives concern, so that the coordinator can act on it.")
+                )
+        return cleaned
 
     @staticmethod
     def initial_from(recorded: dict[int, Attendance]) -> dict[str, Any]:

@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tandem.cases.actions import CaseRefused, StaleCase
+from tandem.core.policy import has_role
+from tandem.core.roles import Role
 from tandem.groups.actions import GroupRefused, StaleRecord
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
@@ -50,3 +52,12 @@ def act(
         return render(request, template, {**context, "form": form}, status=422)
     messages.success(request, done)
     return then()
+
+
+def coordinators_only(request: HttpRequest, organisation_id: int, back: str) -> HttpResponse | None:
+    """A form only the programme's coordinators may send, opened by someone else of the team:
+    she is told so at once (403) rather than after filling it in. Sending it anyway still
+    reaches the action, which refuses it and records the attempt."""
+    if has_role(request.user, organisation_id, Role.COORDINATOR):
+        return None
+    return render(request, "groups/coordinators_only.html", {"back": back}, status=403)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,7 +21,7 @@ from tandem.core.roles import Action, Compartment
 from tandem.groups import queries
 from tandem.groups.actions import GroupRefused, allocation
 from tandem.groups.forms.planning import AllocateForm, NonAssociationForm
-from tandem.groups.views import FORM_METHODS, act
+from tandem.groups.views import FORM_METHODS, act, coordinators_only
 from tandem.groups.views.groups import render_group
 
 
@@ -85,6 +86,10 @@ def non_association_view(request: HttpRequest, case_id: int) -> HttpResponse:
     template = "groups/non_association_form.html"
     page: dict[str, Any] = {"case": case, "recorded": queries.recorded_non_associations(user, case)}
     if request.method != "POST":
+        if refused := coordinators_only(
+            request, case.organisation_id, reverse("cases:case", kwargs={"case_id": case.pk})
+        ):
+            return refused
         return render(request, template, {**page, "form": NonAssociationForm(others=others)})
     form = NonAssociationForm(request.POST, others=others)
 

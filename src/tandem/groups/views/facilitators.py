@@ -35,7 +35,7 @@ from tandem.groups.models import (
     MembershipState,
     SessionState,
 )
-from tandem.groups.views import FORM_METHODS, act
+from tandem.groups.views import FORM_METHODS, act, coordinators_only
 
 # Sessions run in this many days count on the list of facilitators.
 SESSIONS_COUNTED_DAYS = 365
@@ -159,6 +159,10 @@ def render_facilitator(
     )
 
 
+def _profile_url(profile: Any) -> str:
+    return reverse("groups:facilitator", kwargs={"profile_id": profile.pk})
+
+
 @login_required
 @require_http_methods(FORM_METHODS)
 def facilitator_edit_view(request: HttpRequest, profile_id: int) -> HttpResponse:
@@ -167,6 +171,8 @@ def facilitator_edit_view(request: HttpRequest, profile_id: int) -> HttpResponse
     template = "groups/facilitator_form.html"
     context: dict[str, Any] = {"profile": profile}
     if request.method != "POST":
+        if refused := coordinators_only(request, profile.organisation_id, _profile_url(profile)):
+            return refused
         fields = ("gender", "trained_on", "certified_on", "active", "version")
         form = FacilitatorForm(initial={field: getattr(profile, field) for field in fields})
         return render(request, template, {**context, "form": form})
@@ -196,6 +202,8 @@ def facilitator_note_add_view(request: HttpRequest, profile_id: int) -> HttpResp
     template = "groups/facilitator_note_form.html"
     context: dict[str, Any] = {"profile": profile}
     if request.method != "POST":
+        if refused := coordinators_only(request, profile.organisation_id, _profile_url(profile)):
+            return refused
         return render(request, template, {**context, "form": FacilitatorNoteForm()})
     return act(
         request,

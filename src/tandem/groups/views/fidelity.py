@@ -26,6 +26,7 @@ from django.utils.translation import get_language, gettext as _, gettext_lazy, n
 from django.views.decorators.http import require_safe
 
 from tandem.core import clock
+from tandem.core.suppression import threshold_for, too_few
 from tandem.core.http import audit_context, signed_in_user
 from tandem.core.models import Organisation
 from tandem.core.policy import organisations_with_role
@@ -190,6 +191,12 @@ def percent(value: float | None) -> str:
     return format_value(round(100 * value, 1), "%") if value is not None else NONE
 
 
+def men_percent(rate: float | None, men: Men, threshold: int) -> str:
+    """A share of the men who left: not shown when they are so few that it would point at them
+    (the report leaves the provider as a PDF or a spreadsheet)."""
+    return NONE if too_few(men.ended, threshold) else percent(rate)
+
+
 def average(value: float | None) -> str:
     return format_value(round(value, 1), "") if value is not None else NONE
 
@@ -328,6 +335,7 @@ def _session_cells(sessions: Sessions) -> dict[str, Any]:
 
 def report_context(asked: Request, figures: FidelityFigures) -> dict[str, Any]:
     states = dict(GroupState.choices)
+    threshold = threshold_for(asked.organisation)
     scope = figures.scope
     group_names = {pk: name for pk, name, _first in asked.groups}
     programmes = dict(asked.programmes)
@@ -340,11 +348,12 @@ def report_context(asked: Request, figures: FidelityFigures) -> dict[str, Any]:
         "totals": _session_cells(figures.sessions),
         "men": figures.men,
         "outcome_rates": {
-            "completed": percent(figures.men.completion_rate),
-            "dropped_out": percent(figures.men.dropout_rate),
-            "excluded": percent(figures.men.exclusion_rate),
-            "transferred": percent(figures.men.transfer_rate),
+            "completed": men_percent(figures.men.completion_rate, figures.men, threshold),
+            "dropped_out": men_percent(figures.men.dropout_rate, figures.men, threshold),
+            "excluded": men_percent(figures.men.exclusion_rate, figures.men, threshold),
+            "transferred": men_percent(figures.men.transfer_rate, figures.men, threshold),
         },
+        "threshold": threshold,
         "months": [{"label": month_label(m.month), **_session_cells(m.sessions)} for m in figures.months],
         "bands": [{"label": band_label(band), "count": band.count} for band in figures.bands],
         "minimums": figures.minimums,
@@ -354,8 +363,8 @@ def report_context(asked: Request, figures: FidelityFigures) -> dict[str, Any]:
                 "programme": row.programme,
                 "state": states.get(row.state, row.state),
                 "men": row.men,
-                "completion": percent(row.men.completion_rate),
-                "dropout": percent(row.men.dropout_rate),
+                "completion": men_percent(row.men.completion_rate, row.men, threshold),
+                "dropout": men_percent(row.men.dropout_rate, row.men, threshold),
                 **_session_cells(row.sessions),
             }
             for row in figures.groups
@@ -484,7 +493,7 @@ def _number(value: float | None) -> float | str:
     return round(value, 1) if value is not None else ""
 
 
-def csv_rows(figures: FidelityFigures) -> list[list[Any]]:
+def csv_rows(figures: FidelityFigures, *, threshold: int) -> list[list[Any]]:
     """One row per group and one for all of them, under ``GROUP_HEADER``; then, after an empty
     row, one row per month under ``MONTH_HEADER``."""
     scope = figures.scope
@@ -519,8 +528,8 @@ def csv_rows(figures: FidelityFigures) -> list[list[Any]]:
             men.dropped_out,
             men.excluded,
             men.transferred,
-            _number(_hundred(men.completion_rate)),
-            _number(_hundred(men.dropout_rate)),
+            "" if too_few(men.ended, threshold) else _number(_hundred(men.completion_rate)),
+            "" if too_few(men.ended, threshold) else _number(_hundred(men.dropout_rate)),
             *dosage,
         ]
 
@@ -554,8 +563,8 @@ def csv_rows(figures: FidelityFigures) -> list[list[Any]]:
 @login_required
 @require_safe
 def fidelity_csv_view(request: HttpRequest) -> HttpResponse:
-    scope = _exported_scope(request)[1]
-    rows = csv_rows(fidelity(scope))
+    asked, scope = _exported_scope(request)
+    rows = csv_rows(fidelity(scope), threshold=threshold_for(asked.organisation))
     record_fidelity_export(
         scope=scope,
         file_format="csv",

@@ -26,11 +26,18 @@ from tandem.groups.actions import GroupRefused, StaleRecord, attendance, plannin
 from tandem.groups.forms.attendance import AttendanceForm
 from tandem.groups.forms.planning import CatchUpForm, CatchUpRecordForm, MoveForm, TeamForm
 from tandem.groups.models import Group, GroupSession, SessionState
-from tandem.groups.views import FORM_METHODS, act, add_errors
+from tandem.groups.views import FORM_METHODS, act, add_errors, coordinators_only
 
 
 def _at(day: Any, time: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, time), timezone.get_default_timezone())
+
+
+def _on_day(invalid: ValidationError) -> ValidationError:
+    """An action's error about the moment (``start``) is about the day the person chose."""
+    return ValidationError(
+        {("day" if field == "start" else field): errors for field, errors in invalid.message_dict.items()}
+    )
 
 
 def _session_context(user: Any, group: Group, session: GroupSession) -> dict[str, Any]:
@@ -139,6 +146,10 @@ def session_team_view(request: HttpRequest, group_id: int, session_id: int) -> H
     options = {"team": queries.active_facilitators_of(group.organisation_id)}
     template = "groups/session_team.html"
     if request.method != "POST":
+        if refused := coordinators_only(
+            request, group.organisation_id, reverse("groups:group", kwargs={"group_id": group.pk})
+        ):
+            return refused
         current = [row.facilitator_id for row in page["team"]]
         form = TeamForm(initial={"version": session.version, "facilitators": current}, **options)
         return render(request, template, {**page, "form": form})
@@ -171,6 +182,10 @@ def session_move_view(request: HttpRequest, group_id: int, session_id: int) -> H
     page = _session_context(user, group, session)
     template = "groups/session_move.html"
     if request.method != "POST":
+        if refused := coordinators_only(
+            request, group.organisation_id, reverse("groups:group", kwargs={"group_id": group.pk})
+        ):
+            return refused
         local = timezone.localtime(session.start)
         form = MoveForm(initial={"version": session.version, "day": local.date(), "time": local.time()})
         return render(request, template, {**page, "form": form})
@@ -185,10 +200,7 @@ def session_move_view(request: HttpRequest, group_id: int, session_id: int) -> H
                 context=context,
             )
         except ValidationError as invalid:
-            # The schedule rule's message is about the day the person chose.
-            raise ValidationError(
-                {("day" if field == "start" else field): errors for field, errors in invalid.message_dict.items()}
-            ) from None
+            raise _on_day(invalid) from None
 
     form = MoveForm(request.POST)
     return act(
@@ -221,21 +233,32 @@ def catch_up_new_view(request: HttpRequest, group_id: int, membership_id: int) -
     template = "groups/catch_up_form.html"
     page: dict[str, Any] = {"group": group, "membership": membership, "progress": progress}
     if request.method != "POST":
+        if refused := coordinators_only(
+            request, group.organisation_id, reverse("groups:group", kwargs={"group_id": group.pk})
+        ):
+            return refused
         first = min(missing) if missing else None
         return render(request, template, {**page, "form": CatchUpForm(initial={"number": first}, **options)})
+
+    def plan(data: dict[str, Any]) -> None:
+        try:
+            attendance.plan_catch_up(
+                membership=membership,
+                number=data["number"],
+                start=_at(data["day"], data["time"]),
+                facilitator=data["facilitator"],
+                acting_user=user,
+                context=context,
+            )
+        except ValidationError as invalid:
+            raise _on_day(invalid) from None
+
     return act(
         request,
         template,
         CatchUpForm(request.POST, **options),
         page,
-        action=lambda data: attendance.plan_catch_up(
-            membership=membership,
-            number=data["number"],
-            start=_at(data["day"], data["time"]),
-            facilitator=data["facilitator"],
-            acting_user=user,
-            context=context,
-        ),
+        action=plan,
         done=_("The catch-up session is planned."),
         then=lambda: redirect("groups:group", group_id=group.pk),
     )
