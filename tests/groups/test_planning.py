@@ -186,3 +186,13 @@ def test_the_move_page_says_what_is_wrong_with_the_day_beside_the_day(world: Wor
     assert response.status_code == 422
     assert "day" in response.context["form"].errors
     assert "start" not in response.context["form"].errors
+
+
+def test_the_weekday_reads_in_lower_case_inside_a_sentence_in_the_regions_languages(world: World) -> None:
+    from django.utils import translation
+
+    planned = factories.group(world.org)
+    with translation.override("sq"):
+        assert planned.weekday_name() == planned.weekday_name().lower()
+    with translation.override("en"):
+        assert planned.weekday_name() == "Tuesday"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.dates import WEEKDAYS
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy as _, pgettext_lazy
 
 from tandem.cases.models import Case
 from tandem.core.crypto import EncryptedTextField
@@ -134,7 +134,14 @@ class Group(ScopedModel):
 
     @property
     def weekday_name(self) -> str:
-        return str(WEEKDAYS[self.weekday])
+        """The weekday as it reads inside a sentence: the region's languages write it in lower case."""
+        name = str(WEEKDAYS[self.weekday])
+        return name.lower() if (get_language() or "").split("-")[0] in LOWER_CASE_WEEKDAYS else name
+
+
+# Languages whose weekday names are not capitalised mid-sentence (Django's tables give them as
+# they stand alone, at the head of a calendar column).
+LOWER_CASE_WEEKDAYS = frozenset({"sq", "sr", "bs", "mk", "hr", "cnr"})
 
 
 class GroupFacilitator(ScopedModel):

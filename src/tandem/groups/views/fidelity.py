@@ -26,12 +26,12 @@ from django.utils.translation import get_language, gettext as _, gettext_lazy, n
 from django.views.decorators.http import require_safe
 
 from tandem.core import clock
-from tandem.core.suppression import threshold_for, too_few
 from tandem.core.http import audit_context, signed_in_user
 from tandem.core.models import Organisation
 from tandem.core.policy import organisations_with_role
 from tandem.core.roles import Role
 from tandem.core.spreadsheets import csv_writer
+from tandem.core.suppression import threshold_for, too_few
 from tandem.groups.fidelity import BANDS, Band, FidelityFigures, Men, Scope, Sessions, fidelity, queries
 from tandem.groups.fidelity.actions import record_fidelity_export
 from tandem.groups.models import GroupState
