@@ -16,6 +16,9 @@ the same run on the same data:
   as the provider's coordinator with her second factor verified, against the floor
   ``/bench/bare/``: a bare view rendering a small template that extends nothing (the script's
   own URLconf, ``urlpatterns`` below, is Tandem's with the benchmark's pages added);
+* layout (a reference, with no target): ``/bench/layout/``, a page extending Tandem's
+  ``base.html`` with no content of its own, so that the layout's share of the attendance
+  page's time shows (``ratio_to_layout``);
 * fidelity: ``tandem.groups.fidelity.fidelity(scope)`` for one programme and the current
   calendar year (median of ``--repeats`` calls) against the raw SQL aggregate: the same
   figures from hand-written SQL over the same tables, fetched and nothing more;
@@ -71,8 +74,10 @@ if str(BENCH_DIR.parent) not in sys.path:  # run as a script: the bench package 
 from bench.cases import (  # noqa: E402
     FIRST_NAMES,
     LAST_NAMES,
+    LAYOUT_URL,
     authenticator,
     bare_view,
+    layout_view,
     p95,
     signed_in_client,
     statements_of,
@@ -246,6 +251,7 @@ def install_urls() -> None:
 
     urlpatterns[:] = [
         path(BARE_URL.lstrip("/"), login_required(bare_view)),
+        path(LAYOUT_URL.lstrip("/"), login_required(layout_view)),
         path(FIDELITY_FLOOR_URL.lstrip("/"), login_required(fidelity_floor_view)),
         *urls.urlpatterns,
     ]
@@ -759,6 +765,7 @@ def measure(args: argparse.Namespace, rng: random.Random, world: World) -> dict[
     group, session = measured_session(world, args)
     urls = {
         "floor": BARE_URL,
+        "layout": LAYOUT_URL,
         "attendance": f"/groups/{group.pk}/sessions/{session.pk}/",
         "fidelity_floor": FIDELITY_FLOOR_URL,
         "fidelity_page": f"/groups/fidelity/?programme={programme.pk}&year={year}",
@@ -799,7 +806,7 @@ def measure(args: argparse.Namespace, rng: random.Random, world: World) -> dict[
         larger = {name: statements_of(client, url) for name, url in urls.items()}
         larger_function_queries = count_queries(lambda: fidelity(scope))
         larger_figures = fidelity(scope)
-    floors = {"attendance": "floor", "fidelity_page": "fidelity_floor"}
+    floors = {"attendance": "floor", "layout": "floor", "fidelity_page": "fidelity_floor"}
     measured: dict[str, Any] = {}
     for name, url in urls.items():
         floor = statistics.median(samples[floors[name]]) if name in floors else None
@@ -819,6 +826,12 @@ def measure(args: argparse.Namespace, rng: random.Random, world: World) -> dict[
         "queries_constant": function_queries == larger_function_queries,
     }
     measured["raw_sql"] = figures(function_samples["raw_sql"], None)
+    # The layout is a reference with no target: the share of every page's time that is
+    # Tandem's header, menu and counts of open work rather than the page's own.
+    measured["layout"]["reference_only"] = True
+    measured["attendance"]["ratio_to_layout"] = round(
+        statistics.median(samples["attendance"]) / statistics.median(samples["layout"]), 2
+    )
     measured["fidelity_page"]["charts"] = pages["fidelity_page"].count('src="data:image/svg+xml;base64,')
     return {
         "measurements": measured,

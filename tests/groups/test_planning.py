@@ -193,6 +193,6 @@ def test_the_weekday_reads_in_lower_case_inside_a_sentence_in_the_regions_langua
 
     planned = factories.group(world.org)
     with translation.override("sq"):
-        assert planned.weekday_name() == planned.weekday_name().lower()
+        assert planned.weekday_name == planned.weekday_name.lower()
     with translation.override("en"):
-        assert planned.weekday_name() == "Tuesday"
+        assert planned.weekday_name == "Tuesday"
