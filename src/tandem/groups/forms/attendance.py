@@ -104,7 +104,9 @@ class AttendanceForm(forms.Form):
 
     def rows(self) -> list[SafeString]:
         """Each man's fieldset, drawn with his values and errors, in the order of the group."""
-        errors = self.errors if self.is_bound else {}
+        errors: dict[str, list[str]] = (
+            {name: list(found) for name, found in self.errors.items()} if self.is_bound else {}
+        )
         codes = [(str(value), str(label)) for value, label in CODE_CHOICES]
         labels = Labels.current()
         drawn = []
