@@ -105,7 +105,7 @@ class AttendanceForm(forms.Form):
     def rows(self) -> list[SafeString]:
         """Each man's fieldset, drawn with his values and errors, in the order of the group."""
         errors: dict[str, list[str]] = (
-            {name: list(found) for name, found in self.errors.items()} if self.is_bound else {}
+            {name: [str(error) for error in found] for name, found in self.errors.items()} if self.is_bound else {}
         )
         codes = [(str(value), str(label)) for value, label in CODE_CHOICES]
         labels = Labels.current()
