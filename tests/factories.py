@@ -526,3 +526,31 @@ def session_recorded(session: Any, codes: dict[int, str] | None = None, *, by: U
     )
     session.refresh_from_db()
     return session
+
+
+def partner(made: Case, *, name: str = "Drita Hoxha", **details: Any) -> Any:
+    """The partner's record for a case, made by a survivor-support worker of its provider."""
+    from tandem.survivors.actions.partners import PartnerDetails, create_partner
+
+    return create_partner(
+        organisation=made.organisation,
+        case_id=made.pk,
+        details=PartnerDetails(name=name, **details),
+        acting_user=_someone(made.organisation, Role.SURVIVOR_WORKER),
+    )
+
+
+def consent(of: Any, *, channel: str = "phone", purpose: str = "information", days: int = 180, **when: Any) -> Any:
+    """Her consent for one channel and purpose, from today (or ``starts_on``) for ``days``."""
+    from tandem.survivors.actions.consent import record_consent
+
+    starts_on = when.get("starts_on", clock.today())
+    return record_consent(
+        partner=of,
+        channel=channel,
+        purpose=purpose,
+        starts_on=starts_on,
+        expires_on=when.get("expires_on", starts_on + timedelta(days=days)),
+        service=when.get("service", ""),
+        acting_user=_someone(of.organisation, Role.SURVIVOR_WORKER),
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("programmes/", include("tandem.mapping.urls")),
     path("cases/", include("tandem.cases.urls")),
     path("groups/", include("tandem.groups.urls")),
+    path("survivors/", include("tandem.survivors.urls")),
     path("platform-admin/", admin.site.urls),
 ]
 

@@ -28,6 +28,7 @@ from tests.permission_matrix import (
     PERSONAS,
     Row,
 )
+from tests.survivors.matrix import ROWS as SURVIVOR_ROWS
 
 
 def registered_url_names(resolvers: list[Any] | None = None, namespace: str = "") -> set[str]:
@@ -44,7 +45,7 @@ def registered_url_names(resolvers: list[Any] | None = None, namespace: str = ""
 def declared(name: str) -> bool:
     return any(
         row.name == name or (row.name.endswith(":*") and name.startswith(row.name[:-1]))
-        for row in MATRIX + CASE_ROWS + GROUP_ROWS
+        for row in MATRIX + CASE_ROWS + GROUP_ROWS + SURVIVOR_ROWS
     )
 
 
@@ -56,7 +57,11 @@ def test_every_registered_url_has_a_row_in_the_permission_matrix() -> None:
 def test_every_row_of_the_matrix_names_a_registered_url() -> None:
     names = registered_url_names()
     stale = sorted(
-        {row.name for row in MATRIX + CASE_ROWS + GROUP_ROWS if not row.name.endswith(":*") and row.name not in names}
+        {
+            row.name
+            for row in MATRIX + CASE_ROWS + GROUP_ROWS + SURVIVOR_ROWS
+            if not row.name.endswith(":*") and row.name not in names
+        }
     )
     assert stale == []
 

@@ -1,5 +1,6 @@
-"""The survivor compartment, as far as case work needs it today: what the survivor side has
-recorded about contact with the partner, and its safety signals.
+"""The survivor compartment: the partner's (survivor's) record and how she may be reached, her
+consent per channel and purpose, the log of contact with her, and the one-way safety signals
+her side sends to the programme.
 
 Everything here is reached only by the roles that ``core.roles.ROLE_ACCESS`` grants on the
 survivor compartment (survivor-support workers, and the provider's coordinators who hold
@@ -51,6 +52,16 @@ class SignalLevel(models.TextChoices):
     SERIOUS = "serious", _("Serious concern")
 
 
+class SignalKind(models.TextChoices):
+    """What a signal tells the programme side, in words chosen for it: never her words, where
+    she is, or who told."""
+
+    RISK_INCREASED = "risk_increased", _("Risk increased")
+    CONTACT_PAUSED = "contact_paused", _("Contact with the partner paused")
+    AVOID_TOPIC = "avoid_topic", _("Do not raise a topic in group")
+    NO_CONCERNS = "no_concerns", _("No concerns")
+
+
 class SafetySignal(ScopedModel):
     """What the partner's support worker last knew of her safety: a level and a few words
     for the coordinator, who sees it before a report about the man leaves the programme."""
@@ -61,7 +72,10 @@ class SafetySignal(ScopedModel):
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
     reference = models.UUIDField(_("partner reference"))
+    kind = models.CharField(_("signal"), max_length=16, choices=SignalKind.choices, default=SignalKind.NO_CONCERNS)
     level = models.CharField(_("level"), max_length=16, choices=SignalLevel.choices)
+    # Only for "do not raise a topic": the topic as the facilitators are to read it.
+    topic = EncryptedTextField(_("topic to avoid"), blank=True)
     summary = EncryptedTextField(_("summary"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -73,6 +87,147 @@ class SafetySignal(ScopedModel):
         verbose_name = _("safety signal")
         verbose_name_plural = _("safety signals")
         indexes = [models.Index(fields=["reference", "recorded_at"], name="signal_reference_recent")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class Partner(ScopedModel):
+    """The partner or ex-partner of one or more men in the programme: who she is and how she may
+    safely be reached. Every detail is encrypted; nobody who works with or for the man reads it."""
+
+    compartment = Compartment.SURVIVOR
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = EncryptedTextField(_("name"))
+    address = EncryptedTextField(_("address"), blank=True)
+    phones = EncryptedTextField(_("phone numbers"), blank=True)
+    email = EncryptedTextField(_("e-mail"), blank=True)
+    whereabouts = EncryptedTextField(_("whereabouts"), blank=True)
+    # Shown before every contact attempt.
+    safe_times = EncryptedTextField(_("safe times to contact her"), blank=True)
+    message_allowed = models.BooleanField(_("a message may be left"), default=False)
+    code_word = EncryptedTextField(_("code word"), blank=True)
+    safe_intermediary = EncryptedTextField(_("safe intermediary"), blank=True)
+    safe_contact_notes = EncryptedTextField(_("safe-contact notes"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class PartnerLink(ScopedModel):
+    """The partner as the partner of one man's case, by the opaque reference his case holds."""
+
+    compartment = Compartment.SURVIVOR
+    organisation_path = "partner__organisation_id"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="links")
+    reference = models.UUIDField(_("partner reference"), unique=True)
+    case_number = models.PositiveIntegerField(_("case number"))
+    linked_at = models.DateTimeField(_("linked at"))
+
+    class Meta:
+        verbose_name = _("link to a case")
+        verbose_name_plural = _("links to cases")
+
+    def __str__(self) -> str:
+        return f"#{self.case_number}"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+    IN_PERSON = "in_person", _("In person")
+    SERVICE = "service", _("Through another service")
+
+
+class Purpose(models.TextChoices):
+    INFORMATION = "information", _("Information about the programme")
+    SAFETY_PLANNING = "safety_planning", _("Safety planning")
+    QUESTIONNAIRES = "questionnaires", _("Outcome questionnaires")
+    SHARE_SERVICE = "share_service", _("Sharing with a named service")
+    RISK_MANAGEMENT = "risk_management", _("Sharing for risk management")
+
+
+class Consent(ScopedModel):
+    """Her consent for one channel and one purpose, from a day until it expires or she withdraws
+    it. Consent is never changed: a new one is recorded, and a withdrawal ends it."""
+
+    compartment = Compartment.SURVIVOR
+    organisation_path = "partner__organisation_id"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="consents")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    service = models.CharField(_("named service"), max_length=200, blank=True)
+    starts_on = models.DateField(_("from"))
+    expires_on = models.DateField(_("until"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["purpose", "channel", "-starts_on", "-pk"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class ContactKind(models.TextChoices):
+    ATTEMPT = "attempt", _("Attempt (she was not reached)")
+    CONTACT = "contact", _("Contact")
+
+
+class ContactOutcome(models.TextChoices):
+    OFFER_MADE = "offer_made", _("Support offered")
+    INFORMED = "informed", _("She was informed")
+    SAFETY_PLANNED = "safety_planned", _("Safety planning done")
+    DECLINED = "declined", _("She declined contact")
+    NO_ANSWER = "no_answer", _("No answer")
+    UNSAFE = "unsafe", _("Not safe to talk")
+
+
+class ContactEntry(ScopedModel):
+    """One attempt to reach her or one contact with her."""
+
+    compartment = Compartment.SURVIVOR
+    organisation_path = "partner__organisation_id"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(_("kind"), max_length=16, choices=ContactKind.choices)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=ContactOutcome.choices)
+    note = EncryptedTextField(_("note"), blank=True)
+    first_offer = models.BooleanField(_("the first offer of support"), default=False)
+    limitations_explained = models.BooleanField(_("the programme's limits explained"), default=False)
+    happened_at = models.DateTimeField(_("when"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["-happened_at", "-pk"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
 
     def __str__(self) -> str:
         return f"#{self.pk}"

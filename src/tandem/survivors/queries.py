@@ -10,10 +10,25 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
+from django.utils import timezone
+
 from tandem.core import audit
 from tandem.core.audit import AuditContext
+from tandem.core.models import WorkItem
 from tandem.core.roles import Action, Compartment
-from tandem.survivors.models import PartnerContact, SafetySignal
+from tandem.core.scoping import access
+from tandem.survivors import rules
+from tandem.survivors.models import (
+    Consent,
+    ContactEntry,
+    Partner,
+    PartnerContact,
+    PartnerLink,
+    SafetySignal,
+    SignalKind,
+    SignalLevel,
+)
 
 
 @dataclass(frozen=True)
@@ -62,3 +77,147 @@ def latest_signal(
             detail={"level": signal.level},
         )
     return signal
+
+
+# --- The survivor side's own pages ---------------------------------------------------------------
+
+
+def partners_for(user: Any) -> QuerySet[Partner]:
+    """The partners whose records the reader may open: her organisation's, for survivor-support
+    workers and coordinators (the policy's survivor compartment)."""
+    return Partner.objects.visible_to(user, Action.VIEW).prefetch_related("links").order_by("-updated_at", "pk")
+
+
+def access_partner(
+    user: Any, partner_id: Any, *, action: Action = Action.VIEW, context: AuditContext | None = None
+) -> Partner:
+    """One partner's record, through the policy: 404 for anyone else, and every opening is on
+    the audit log (``core.scoping.access`` records each read of the survivor compartment)."""
+    return access(Partner, user, partner_id, action=action, context=context)
+
+
+def access_consent(
+    user: Any, consent_id: Any, *, action: Action = Action.VIEW, context: AuditContext | None = None
+) -> Consent:
+    return access(
+        Consent,
+        user,
+        consent_id,
+        action=action,
+        context=context,
+        queryset=Consent.objects.select_related("partner__organisation"),
+    )
+
+
+def partner_of_reference(reference: uuid.UUID) -> Partner | None:
+    """The partner linked to a case's reference, for the actions and the work's link; never
+    shown without ``access_partner``."""
+    link = PartnerLink._base_manager.filter(reference=reference).select_related("partner").first()
+    return link.partner if link is not None else None
+
+
+def links_of(partner: Partner) -> list[PartnerLink]:
+    return list(PartnerLink._base_manager.filter(partner_id=partner.pk).order_by("linked_at", "pk"))
+
+
+def consents_of(partner: Partner) -> list[Consent]:
+    return list(Consent._base_manager.filter(partner_id=partner.pk).order_by("purpose", "channel", "-starts_on", "-pk"))
+
+
+def consent_terms(partner: Partner) -> list[rules.Term]:
+    return [term for _consent, term in consents_with_terms(partner)]
+
+
+def contacts_of(partner: Partner) -> list[ContactEntry]:
+    return list(
+        ContactEntry._base_manager.filter(partner_id=partner.pk)
+        .select_related("recorded_by")
+        .order_by("-happened_at", "-pk")
+    )
+
+
+def signals_of(partner: Partner) -> list[SafetySignal]:
+    references = [link.reference for link in links_of(partner)]
+    return list(
+        SafetySignal._base_manager.filter(reference__in=references)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def open_work_about(case_ids: list[int]) -> list[WorkItem]:
+    """The survivor side's open work about the men's cases the partner is linked to."""
+    return list(
+        WorkItem._base_manager.filter(
+            subject_type="cases.case",
+            subject_id__in=[str(case_id) for case_id in case_ids],
+            subject_compartment=Compartment.SURVIVOR,
+            state=WorkItem.State.OPEN,
+        ).order_by("due_at", "pk")
+    )
+
+
+# --- What the programme side may know ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignalForProgramme:
+    """A safety signal as the man's facilitators see it: what it says, its level and its day;
+    never who sent it, her words, or where she is. The topic of "do not raise a topic" is the
+    only words that cross, written by her worker for them."""
+
+    kind: str
+    kind_label: str
+    level: str
+    level_label: str
+    on: date
+    topic: str
+
+
+def signals_for_programme(reference: uuid.UUID | None, *, limit: int = 5) -> list[SignalForProgramme]:
+    if reference is None:
+        return []
+    kinds, levels = dict(SignalKind.choices), dict(SignalLevel.choices)
+    rows = (
+        SafetySignal._base_manager.filter(reference=reference)
+        .only("kind", "level", "recorded_at", "topic")
+        .order_by("-recorded_at", "-pk")[:limit]
+    )
+    return [
+        SignalForProgramme(
+            kind=row.kind,
+            kind_label=str(kinds.get(row.kind, row.kind)),
+            level=row.level,
+            level_label=str(levels.get(row.level, row.level)),
+            on=timezone.localdate(row.recorded_at),
+            topic=row.topic if row.kind == SignalKind.AVOID_TOPIC else "",
+        )
+        for row in rows
+    ]
+
+
+def consents_with_terms(partner: Partner) -> list[tuple[Consent, rules.Term]]:
+    return [
+        (
+            row,
+            rules.Term(
+                channel=row.channel,
+                purpose=row.purpose,
+                starts_on=row.starts_on,
+                expires_on=row.expires_on,
+                withdrawn_on=row.withdrawn_on,
+            ),
+        )
+        for row in consents_of(partner)
+    ]
+
+
+def survivor_work_of(organisation_ids: list[int] | set[int] | frozenset[int]) -> list[WorkItem]:
+    """The open survivor-side work of the reader's organisations, soonest due first."""
+    return list(
+        WorkItem._base_manager.filter(
+            organisation_id__in=list(organisation_ids),
+            subject_compartment=Compartment.SURVIVOR,
+            state=WorkItem.State.OPEN,
+        ).order_by("due_at", "pk")[:200]
+    )

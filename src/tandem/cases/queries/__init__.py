@@ -4,6 +4,7 @@ actions."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db.models import QuerySet
@@ -115,3 +116,36 @@ def short_of_dosage(case: Case) -> bool:
     from tandem.groups.queries import short_of_dosage as group_side
 
     return group_side(case)
+
+
+def partner_references_of(organisation_id: int, case_ids: list[int]) -> dict[int, uuid.UUID]:
+    """The opaque partner reference of each of the provider's cases among ``case_ids``: all the
+    survivor side learns of a man's case, to link his partner's record to it."""
+    rows = Case._base_manager.filter(
+        organisation_id=organisation_id, pk__in=case_ids, partner_reference__isnull=False
+    ).values_list("pk", "partner_reference")
+    return {case_id: reference for case_id, reference in rows if reference is not None}
+
+
+def get_cases_of(organisation_id: int, case_ids: list[int]) -> list[Case]:
+    """The provider's cases among ``case_ids``, for another domain's work about them (its
+    subject); read without their people, and never shown from here."""
+    return list(
+        Case._base_manager.filter(organisation_id=organisation_id, pk__in=case_ids).select_related("organisation")
+    )
+
+
+def get_case_of_event(subject_type: str, subject_id: str) -> Case | None:
+    """The case an event is about, when it is its subject."""
+    if subject_type != Case._meta.label_lower or not subject_id.isdigit():
+        return None
+    return Case._base_manager.filter(pk=int(subject_id)).select_related("organisation__country").first()
+
+
+def partner_case_of(organisation_id: int, reference: uuid.UUID) -> int | None:
+    """The number of the provider's case holding a partner reference."""
+    return (
+        Case._base_manager.filter(organisation_id=organisation_id, partner_reference=reference)
+        .values_list("pk", flat=True)
+        .first()
+    )

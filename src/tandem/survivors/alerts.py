@@ -1,0 +1,50 @@
+"""Alerts to the organisation's administrators when the survivor side's records are reached in a
+way that may put her at risk: someone who works with or for the man tries one of its pages, or
+one person reads many of its records within an hour. Each is on the audit log as well; the alert
+is work for the administrators (``work_rules.ALERT_TRIED``, ``ALERT_BULK``), one open item per
+person and kind."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tandem.core import audit, clock
+from tandem.core.audit import AuditContext
+from tandem.core.models import AuditEntry, Organisation, User
+from tandem.core.policy import places_of
+from tandem.core.roles import PROGRAMME_FACING, Role
+from tandem.core.work import WorkRule, open_work
+from tandem.survivors.work_rules import ALERT_BULK, ALERT_TRIED
+
+# More openings of her side's records than this within an hour is not casework.
+BULK_READS = 30
+
+
+def _alert(user: User, rule: WorkRule, detail: dict[str, Any], context: AuditContext | None) -> None:
+    audit.record("survivors.access_alert", actor=user, context=context, detail=detail)
+    organisations = {place.organisation_id for place in places_of(user)}
+    for organisation in Organisation.objects.filter(pk__in=organisations):
+        open_work(
+            rule=rule,
+            organisation=organisation,
+            subject=user,
+            params={"who": user.get_username(), "count": BULK_READS},
+            team_role=Role.ORG_ADMIN,
+            context=context,
+        )
+
+
+def programme_side_tried(user: User, path: str, context: AuditContext | None) -> None:
+    """A person with no place on the survivor side opened one of its addresses."""
+    if not any(place.role in PROGRAMME_FACING for place in places_of(user)):
+        return  # an analyst or an auditor lost on the site: refused, but no alert
+    _alert(user, ALERT_TRIED, {"path": path[:200], "alert": "programme_side"}, context)
+
+
+def read_in_bulk(user: User, context: AuditContext | None) -> None:
+    """Called after each opening of a record of her side."""
+    since = clock.now() - timedelta(hours=1)
+    count = AuditEntry.objects.filter(actor=user, action="survivor.view", at__gte=since).count()
+    if count > BULK_READS:
+        _alert(user, ALERT_BULK, {"alert": "bulk_reads", "count": count}, context)

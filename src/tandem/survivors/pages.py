@@ -1,0 +1,31 @@
+"""The survivor side's page in the header and on the home page: for the people who reach its
+compartment (survivor-support workers, and coordinators, who hold both sides by design)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.navigation import Page, register
+from tandem.core.policy import organisations_with_role
+from tandem.core.roles import SURVIVOR_REACHING
+
+
+def reaches_survivor_side(user: Any) -> bool:
+    return bool(organisations_with_role(user, *SURVIVOR_REACHING))
+
+
+register(
+    Page(
+        key="partners",
+        label=_("Partners"),
+        url_name="survivors:partner_list",
+        description=_(
+            "The partners of the men in the programme: how to reach them safely, their consent, contact with "
+            "them, the signals sent to the programme and the work for their safety."
+        ),
+        shown_to=reaches_survivor_side,
+        order=30,
+    )
+)

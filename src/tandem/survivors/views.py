@@ -1,0 +1,388 @@
+"""The survivor side's pages: the partners a worker supports, one partner's record (how she may
+safely be reached first, then her consent, the contact log and the signals sent to the
+programme), and the forms that change them.
+
+Every page is for the survivor compartment alone. Someone with no place in it gets the same 404
+as for a page that does not exist, the attempt goes to the audit log, and when she works with or
+for the man her organisation's administrators are alerted (``alerts``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from tandem.cases.queries import partner_references_of
+from tandem.core import clock
+from tandem.core.audit import AuditContext
+from tandem.core.http import audit_context, signed_in_user
+from tandem.core.models import User
+from tandem.core.policy import organisations_granting
+from tandem.core.roles import Action, Compartment
+from tandem.core.scoping import record_reads
+from tandem.survivors import alerts, queries, rules
+from tandem.survivors.actions import SurvivorSideRefused, record_safety_signal
+from tandem.survivors.actions.consent import record_consent, withdraw_consent
+from tandem.survivors.actions.contact import record_contact
+from tandem.survivors.actions.partners import PartnerDetails, create_partner, link_case, update_partner
+from tandem.survivors.forms import (
+    ConsentForm,
+    ContactForm,
+    LinkForm,
+    NewPartnerForm,
+    PartnerForm,
+    SignalForm,
+    WithdrawForm,
+)
+from tandem.survivors.models import Partner
+
+FORM_METHODS = ["GET", "HEAD", "POST"]
+DETAILS = [
+    "name",
+    "address",
+    "phones",
+    "email",
+    "whereabouts",
+    "safe_times",
+    "message_allowed",
+    "code_word",
+    "safe_intermediary",
+    "safe_contact_notes",
+]
+
+
+def _reader(request: HttpRequest, context: AuditContext) -> User:
+    """The signed-in person, if she has a place on the survivor side; else 404, audited, and an
+    alert when she works on the man's side."""
+    user = signed_in_user(request)
+    if not organisations_granting(user, Compartment.SURVIVOR, Action.VIEW):
+        alerts.programme_side_tried(user, request.path, context)
+        raise Http404
+    return user
+
+
+def _partner(request: HttpRequest, partner_id: int, action: Action = Action.VIEW) -> tuple[User, Partner, AuditContext]:
+    context = audit_context(request)
+    user = _reader(request, context)
+    partner = queries.access_partner(user, partner_id, action=action, context=context)
+    alerts.read_in_bulk(user, context)
+    return user, partner, context
+
+
+def _act(
+    request: HttpRequest,
+    template: str,
+    form: forms.Form,
+    page: dict[str, Any],
+    *,
+    action: Callable[[dict[str, Any]], object],
+    done: str,
+    then: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """Validate and act: success said and ``then``; else the form again with what to fix (422),
+    or with the refusal (409 when the record moved on)."""
+    if not form.is_valid():
+        return render(request, template, {**page, "form": form}, status=422)
+    try:
+        action(form.cleaned_data)
+    except SurvivorSideRefused as refused:
+        form.add_error(None, refused.message)
+        return render(request, template, {**page, "form": form}, status=409 if refused.rule == "version" else 422)
+    except ValidationError as invalid:
+        for field, errors in invalid.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return render(request, template, {**page, "form": form}, status=422)
+    messages.success(request, done)
+    return then()
+
+
+def _details(data: dict[str, Any]) -> PartnerDetails:
+    texts = {name: str(data.get(name) or "") for name in DETAILS if name != "message_allowed"}
+    return PartnerDetails(message_allowed=bool(data.get("message_allowed")), **texts)
+
+
+def _to_partner(partner: Partner) -> Callable[[], HttpResponse]:
+    return lambda: redirect("survivors:partner", partner_id=partner.pk)
+
+
+# --- Lists and the way in from a case -----------------------------------------------------------
+
+
+@login_required
+@require_safe
+def partner_list_view(request: HttpRequest) -> HttpResponse:
+    context = audit_context(request)
+    user = _reader(request, context)
+    partners = list(queries.partners_for(user)[:200])
+    record_reads(user, partners, context=context)
+    organisations = organisations_granting(user, Compartment.SURVIVOR, Action.VIEW)
+    return render(
+        request,
+        "survivors/partner_list.html",
+        {"partners": partners, "work": queries.survivor_work_of(organisations), "now": clock.now()},
+    )
+
+
+@login_required
+@require_safe
+def for_case_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """From a work item about a man's case: his partner's record, or the form to make it."""
+    context = audit_context(request)
+    user = _reader(request, context)
+    for organisation_id in organisations_granting(user, Compartment.SURVIVOR, Action.VIEW):
+        reference = partner_references_of(organisation_id, [case_id]).get(case_id)
+        if reference is None:
+            continue
+        partner = queries.partner_of_reference(reference)
+        if partner is not None:
+            return redirect("survivors:partner", partner_id=partner.pk)
+        return redirect(f"{_new_url()}?case={case_id}")
+    raise Http404
+
+
+def _new_url() -> str:
+    from django.urls import reverse
+
+    return reverse("survivors:partner_new")
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def partner_new_view(request: HttpRequest) -> HttpResponse:
+    context = audit_context(request)
+    user = _reader(request, context)
+    template = "survivors/partner_form.html"
+    if request.method != "POST":
+        case = request.GET.get("case", "")
+        form = NewPartnerForm(initial={"case": case if case.isdigit() else None})
+        return render(request, template, {"form": form, "new": True})
+    form = NewPartnerForm(request.POST)
+    made: dict[str, Partner] = {}
+
+    def make(data: dict[str, Any]) -> None:
+        organisations = organisations_granting(user, Compartment.SURVIVOR, Action.CHANGE)
+        owner = next((org for org in organisations if partner_references_of(org, [data["case"]])), None)
+        if owner is None:
+            raise ValidationError({"case": _("Give the number of a man's case of this programme.")})
+        from tandem.core.models import Organisation
+
+        made["partner"] = create_partner(
+            organisation=Organisation.objects.get(pk=owner),
+            case_id=data["case"],
+            details=_details(data),
+            acting_user=user,
+            context=context,
+        )
+
+    return _act(
+        request,
+        template,
+        form,
+        {"new": True},
+        action=make,
+        done=_("Her record is made. Record her consent before any contact beyond offering support."),
+        then=lambda: redirect("survivors:partner", partner_id=made["partner"].pk),
+    )
+
+
+# --- One partner ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def partner_view(request: HttpRequest, partner_id: int) -> HttpResponse:
+    _user, partner, _context = _partner(request, partner_id)
+    today = clock.today()
+    links = queries.links_of(partner)
+    consents = [(consent, rules.state_of(term, today)) for consent, term in queries.consents_with_terms(partner)]
+    return render(
+        request,
+        "survivors/partner.html",
+        {
+            "partner": partner,
+            "links": links,
+            "consents": consents,
+            "contacts": queries.contacts_of(partner),
+            "signals": queries.signals_of(partner),
+            "work": queries.open_work_about([link.case_number for link in links]),
+            "withdraw_form": WithdrawForm(initial={"on": today}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def partner_edit_view(request: HttpRequest, partner_id: int) -> HttpResponse:
+    user, partner, context = _partner(request, partner_id, Action.CHANGE)
+    template = "survivors/partner_form.html"
+    page = {"partner": partner}
+    if request.method != "POST":
+        initial = {name: getattr(partner, name) for name in DETAILS}
+        return render(request, template, {**page, "form": PartnerForm(initial={**initial, "version": partner.version})})
+    return _act(
+        request,
+        template,
+        PartnerForm(request.POST),
+        page,
+        action=lambda data: update_partner(
+            partner=partner,
+            details=_details(data),
+            expected_version=data["version"] or 0,
+            acting_user=user,
+            context=context,
+        ),
+        done=_("Her record is saved."),
+        then=_to_partner(partner),
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def link_view(request: HttpRequest, partner_id: int) -> HttpResponse:
+    user, partner, context = _partner(request, partner_id, Action.CHANGE)
+    template = "survivors/link_form.html"
+    page = {"partner": partner}
+    if request.method != "POST":
+        return render(request, template, {**page, "form": LinkForm()})
+    return _act(
+        request,
+        template,
+        LinkForm(request.POST),
+        page,
+        action=lambda data: link_case(partner=partner, case_id=data["case"], acting_user=user, context=context),
+        done=_("She is recorded as the partner of this case too."),
+        then=_to_partner(partner),
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def consent_new_view(request: HttpRequest, partner_id: int) -> HttpResponse:
+    user, partner, context = _partner(request, partner_id, Action.CHANGE)
+    template = "survivors/consent_form.html"
+    page = {"partner": partner}
+    if request.method != "POST":
+        return render(request, template, {**page, "form": ConsentForm(initial={"starts_on": clock.today()})})
+    return _act(
+        request,
+        template,
+        ConsentForm(request.POST),
+        page,
+        action=lambda data: record_consent(partner=partner, acting_user=user, context=context, **data),
+        done=_("Her consent is recorded."),
+        then=_to_partner(partner),
+    )
+
+
+@login_required
+@require_POST
+def consent_withdraw_view(request: HttpRequest, consent_id: int) -> HttpResponse:
+    context = audit_context(request)
+    user = _reader(request, context)
+    consent = queries.access_consent(user, consent_id, action=Action.CHANGE, context=context)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the day she withdrew her consent."))
+    else:
+        try:
+            withdraw_consent(consent=consent, acting_user=user, on=form.cleaned_data["on"], context=context)
+            messages.success(request, _("Her consent is withdrawn: nothing may be done under it from that day."))
+        except SurvivorSideRefused as refused:
+            messages.error(request, refused.message)
+        except ValidationError as invalid:
+            for error in invalid.messages:
+                messages.error(request, error)
+    return redirect("survivors:partner", partner_id=consent.partner_id)
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def contact_new_view(request: HttpRequest, partner_id: int) -> HttpResponse:
+    user, partner, context = _partner(request, partner_id, Action.CHANGE)
+    template = "survivors/contact_form.html"
+    today = clock.today()
+    valid = [
+        consent for consent, term in queries.consents_with_terms(partner) if rules.state_of(term, today) == "valid"
+    ]
+    page = {"partner": partner, "valid_consents": valid}
+    if request.method != "POST":
+        now = timezone.localtime(clock.now())
+        form = ContactForm(initial={"day": now.date(), "time": now.time().replace(second=0, microsecond=0)})
+        return render(request, template, {**page, "form": form})
+
+    def log(data: dict[str, Any]) -> None:
+        happened = timezone.make_aware(datetime.combine(data["day"], data["time"]), timezone.get_default_timezone())
+        try:
+            record_contact(
+                partner=partner,
+                kind=data["kind"],
+                channel=data["channel"],
+                purpose=data["purpose"],
+                outcome=data["outcome"],
+                happened_at=happened,
+                note=data["note"],
+                first_offer=data["first_offer"],
+                limitations_explained=data["limitations_explained"],
+                acting_user=user,
+                context=context,
+            )
+        except ValidationError as invalid:
+            raise ValidationError(
+                {("day" if field == "happened_at" else field): errors for field, errors in invalid.message_dict.items()}
+            ) from None
+
+    return _act(
+        request,
+        template,
+        ContactForm(request.POST),
+        page,
+        action=log,
+        done=_("The contact is logged."),
+        then=_to_partner(partner),
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def signal_new_view(request: HttpRequest, partner_id: int) -> HttpResponse:
+    user, partner, context = _partner(request, partner_id, Action.CHANGE)
+    template = "survivors/signal_form.html"
+    links = queries.links_of(partner)
+    page = {"partner": partner, "links": links}
+    if request.method != "POST":
+        return render(request, template, {**page, "form": SignalForm()})
+
+    def send(data: dict[str, Any]) -> None:
+        if not links:
+            raise SurvivorSideRefused(_("Link her record to a man's case first: a signal is about his programme."))
+        for link in links:
+            record_safety_signal(
+                organisation=partner.organisation,
+                reference=link.reference,
+                kind=data["kind"],
+                level=data["level"],
+                topic=data["topic"],
+                summary=data["summary"],
+                acting_user=user,
+                context=context,
+            )
+
+    return _act(
+        request,
+        template,
+        SignalForm(request.POST),
+        page,
+        action=send,
+        done=_("The signal is sent: the man's facilitators see what it says, its level and its day, nothing more."),
+        then=_to_partner(partner),
+    )

@@ -1,0 +1,114 @@
+"""The survivor side's work that nobody can forget: every event on the man's side that the
+partner must hear of becomes work for the provider's survivor-support workers, due within a
+time that fits its danger, and escalated to the coordinators when it is overdue.
+
+The work is about the man's case (so that his case cannot be closed while it is open), but it
+lies in the survivor compartment: only the survivor side and the coordinators see it.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.models import WorkItem
+from tandem.core.work import Hours, WorkingDays, WorkRule, register
+
+
+def _partner_page(item: WorkItem) -> str:
+    return reverse("survivors:for_case", kwargs={"case_id": item.subject_id})
+
+
+def _rule(key: str, title: Promise, due: Hours | WorkingDays, priority: WorkItem.Priority) -> WorkRule:
+    return register(
+        WorkRule(
+            key=key,
+            title=title,
+            due=due,
+            priority=priority,
+            escalate_every=Hours(24) if isinstance(due, Hours) else WorkingDays(1),
+            link=_partner_page,
+        )
+    )
+
+
+HIGH, NORMAL = WorkItem.Priority.HIGH, WorkItem.Priority.NORMAL
+
+# A man accepted into the programme: his partner is offered support before he starts in a group.
+OFFER_SUPPORT = _rule(
+    "survivors.offer_support",
+    _("Offer support to the partner of case #%(case)s and explain what the programme cannot do"),
+    WorkingDays(5),
+    NORMAL,
+)
+# Events that change her danger are told to her within a day; the others within days.
+INFORM_EXCLUSION = _rule(
+    "survivors.inform_exclusion", _("Tell the partner of case #%(case)s that he was excluded"), Hours(24), HIGH
+)
+INFORM_DROPOUT = _rule(
+    "survivors.inform_dropout", _("Tell the partner of case #%(case)s that he dropped out"), Hours(24), HIGH
+)
+INFORM_INCIDENT = _rule(
+    "survivors.inform_incident",
+    _("Contact the partner of case #%(case)s about a new incident and review her safety plan"),
+    Hours(24),
+    HIGH,
+)
+INFORM_CONCERN = _rule(
+    "survivors.inform_concern",
+    _("Contact the partner of case #%(case)s: a facilitator raised a concern for her safety"),
+    Hours(24),
+    HIGH,
+)
+INFORM_TRANSFER = _rule(
+    "survivors.inform_transfer",
+    _("Tell the partner of case #%(case)s that he was transferred to another programme"),
+    WorkingDays(2),
+    NORMAL,
+)
+INFORM_COMPLETION = _rule(
+    "survivors.inform_completion",
+    _("Tell the partner of case #%(case)s that he completed the programme, and what that does not mean"),
+    WorkingDays(5),
+    NORMAL,
+)
+
+
+OPENED_BY_EVENT: dict[str, WorkRule] = {
+    "case.opened": OFFER_SUPPORT,
+    "case.excluded": INFORM_EXCLUSION,
+    "case.dropped_out": INFORM_DROPOUT,
+    "case.new_incident": INFORM_INCIDENT,
+    "attendance.partner_concern": INFORM_CONCERN,
+    "case.transferred": INFORM_TRANSFER,
+    "case.completed": INFORM_COMPLETION,
+}
+INFORM_RULES = tuple(rule for rule in OPENED_BY_EVENT.values() if rule is not OFFER_SUPPORT)
+
+# Someone who works with or for the man tried a page of the survivor side, or someone read her
+# side's records in bulk: the organisation's administrators look at it the same day.
+ALERT_TRIED = register(
+    WorkRule(
+        key="survivors.alert_tried",
+        title=_(
+            "Access alert: %(who)s, who works on the man's side, tried to open a page of the survivor side. "
+            "Check the audit log and talk to them."
+        ),
+        due=Hours(24),
+        priority=WorkItem.Priority.HIGH,
+        escalation=(),
+    )
+)
+ALERT_BULK = register(
+    WorkRule(
+        key="survivors.alert_bulk",
+        title=_(
+            "Access alert: %(who)s read more than %(count)s records of the survivor side within an hour. "
+            "Check the audit log and talk to them."
+        ),
+        due=Hours(24),
+        priority=WorkItem.Priority.HIGH,
+        escalation=(),
+    )
+)

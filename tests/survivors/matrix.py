@@ -1,0 +1,120 @@
+"""Rows of the permission matrix for the survivor side (``tests/permission_matrix.py``).
+
+Its pages are for the provider's survivor-support workers and its coordinators alone. The
+facilitator, the administrator, the referrer, the analyst, the government viewer and the
+auditor find nothing (and a facilitator's or a referrer's attempt alerts the administrators);
+a coordinator of another provider reaches her own lists, never a record here.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tandem.core import clock
+from tests import factories
+from tests.permission_matrix import ACTED, NOT_FOUND, OK, REFUSED, Row, signed_in
+
+READ = {"survivor_worker": OK, "coordinator": OK}
+ACT = {"survivor_worker": ACTED, "coordinator": ACTED}
+OWN_LISTS = {**READ, "outsider": OK}
+
+
+def _partner(fx: Any, user: Any) -> dict[str, Any]:
+    return {"partner_id": fx.partner.pk}
+
+
+def _other_partner(fx: Any, user: Any) -> dict[str, Any]:
+    return {"partner_id": fx.other_partner.pk}
+
+
+def _case(fx: Any, user: Any) -> dict[str, Any]:
+    return {"case_id": fx.case.pk}
+
+
+def _other_case(fx: Any, user: Any) -> dict[str, Any]:
+    return {"case_id": fx.other_case.pk}
+
+
+def _fresh_consent(fx: Any, user: Any) -> dict[str, Any]:
+    return {"consent_id": factories.consent(fx.partner, channel="sms").pk}
+
+
+def _other_consent(fx: Any, user: Any) -> dict[str, Any]:
+    return {"consent_id": fx.other_consent.pk}
+
+
+def details(fx: Any, user: Any) -> dict[str, Any]:
+    return {"version": fx.partner_version(), "name": "Drita Hoxha", "safe_times": "Weekdays 10–12"}
+
+
+def new_partner(fx: Any, user: Any) -> dict[str, Any]:
+    return {"case": factories.case(fx.world.org).pk, "name": "Besa Krasniqi"}
+
+
+def link(fx: Any, user: Any) -> dict[str, Any]:
+    return {"case": factories.case(fx.world.org).pk}
+
+
+def consent(fx: Any, user: Any) -> dict[str, Any]:
+    today = clock.today()
+    return {
+        "channel": "email",
+        "purpose": "questionnaires",
+        "starts_on": today,
+        "expires_on": today + timedelta(days=90),
+    }
+
+
+def withdraw(fx: Any, user: Any) -> dict[str, Any]:
+    return {"on": clock.today().isoformat()}
+
+
+def contact(fx: Any, user: Any) -> dict[str, Any]:
+    now = clock.now()
+    return {
+        "kind": "contact",
+        "channel": "phone",
+        "purpose": "information",
+        "outcome": "informed",
+        "day": now.date().isoformat(),
+        "time": "00:00",
+    }
+
+
+def signal(fx: Any, user: Any) -> dict[str, Any]:
+    return {"kind": "risk_increased", "level": "serious", "summary": "He found out where she lives."}
+
+
+ROWS: list[Row] = [
+    Row("survivors:partner_list", "GET", "none", signed_in(NOT_FOUND, **OWN_LISTS)),
+    Row("survivors:partner_new", "GET", "none", signed_in(NOT_FOUND, **OWN_LISTS)),
+    # The other provider's coordinator names a case that is not hers: refused with a message.
+    Row("survivors:partner_new", "POST", "none", signed_in(NOT_FOUND, **ACT, outsider=REFUSED), data=new_partner),
+    Row("survivors:for_case", "GET", "own", signed_in(NOT_FOUND, **READ), _case),
+    Row("survivors:for_case", "GET", "other", signed_in(NOT_FOUND), _other_case),
+    Row("survivors:partner", "GET", "own", signed_in(NOT_FOUND, **READ), _partner),
+    Row("survivors:partner", "GET", "other", signed_in(NOT_FOUND), _other_partner),
+    Row("survivors:partner_edit", "GET", "own", signed_in(NOT_FOUND, **READ), _partner),
+    Row("survivors:partner_edit", "GET", "other", signed_in(NOT_FOUND), _other_partner),
+    Row("survivors:partner_edit", "POST", "own", signed_in(NOT_FOUND, **ACT), _partner, data=details),
+    Row("survivors:partner_edit", "POST", "other", signed_in(NOT_FOUND), _other_partner, data=details),
+    Row("survivors:link", "GET", "own", signed_in(NOT_FOUND, **READ), _partner),
+    Row("survivors:link", "GET", "other", signed_in(NOT_FOUND), _other_partner),
+    Row("survivors:link", "POST", "own", signed_in(NOT_FOUND, **ACT), _partner, data=link),
+    Row("survivors:link", "POST", "other", signed_in(NOT_FOUND), _other_partner, data=link),
+    Row("survivors:consent_new", "GET", "own", signed_in(NOT_FOUND, **READ), _partner),
+    Row("survivors:consent_new", "GET", "other", signed_in(NOT_FOUND), _other_partner),
+    Row("survivors:consent_new", "POST", "own", signed_in(NOT_FOUND, **ACT), _partner, data=consent),
+    Row("survivors:consent_new", "POST", "other", signed_in(NOT_FOUND), _other_partner, data=consent),
+    Row("survivors:consent_withdraw", "POST", "own", signed_in(NOT_FOUND, **ACT), _fresh_consent, data=withdraw),
+    Row("survivors:consent_withdraw", "POST", "other", signed_in(NOT_FOUND), _other_consent, data=withdraw),
+    Row("survivors:contact_new", "GET", "own", signed_in(NOT_FOUND, **READ), _partner),
+    Row("survivors:contact_new", "GET", "other", signed_in(NOT_FOUND), _other_partner),
+    Row("survivors:contact_new", "POST", "own", signed_in(NOT_FOUND, **ACT), _partner, data=contact),
+    Row("survivors:contact_new", "POST", "other", signed_in(NOT_FOUND), _other_partner, data=contact),
+    Row("survivors:signal_new", "GET", "own", signed_in(NOT_FOUND, **READ), _partner),
+    Row("survivors:signal_new", "GET", "other", signed_in(NOT_FOUND), _other_partner),
+    Row("survivors:signal_new", "POST", "own", signed_in(NOT_FOUND, **ACT), _partner, data=signal),
+    Row("survivors:signal_new", "POST", "other", signed_in(NOT_FOUND), _other_partner, data=signal),
+]

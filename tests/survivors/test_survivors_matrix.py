@@ -1,0 +1,79 @@
+"""The survivor side × every persona (``tests/survivors/matrix.py``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pytest
+
+from tandem.core.models import User
+from tandem.core.roles import OrganisationKind, Role
+from tests import factories
+from tests.conftest import World
+from tests.matrix_check import check_row
+from tests.permission_matrix import PERSONAS, Row
+from tests.survivors.matrix import ROWS
+
+
+@dataclass
+class Fixture:
+    world: World
+    platform_admin: User
+    case: Any  # of the world's provider, its partner recorded
+    partner: Any
+    other_case: Any  # of a provider nobody of the world belongs to
+    other_partner: Any
+    other_consent: Any
+
+    def user(self, persona: str) -> User | None:
+        if persona == "anonymous":
+            return None
+        if persona == "platform_admin":
+            return self.platform_admin
+        return self.world.persona(persona)
+
+    def partner_version(self) -> int:
+        self.partner.refresh_from_db()
+        return int(self.partner.version)
+
+
+@pytest.fixture(scope="module")
+def module_fx(module_world: World) -> Fixture:
+    world = module_world
+    platform_admin = factories.platform_admin("survivors_matrix_admin")
+    factories.totp_device(platform_admin)
+    case = factories.case(world.org)
+    partner = factories.partner(case)
+    factories.consent(partner, channel="phone", purpose="information")
+    elsewhere = factories.organisation(name="Provider S", kind=OrganisationKind.PROGRAMME_PROVIDER)
+    factories.member(elsewhere, Role.COORDINATOR)
+    factories.member(elsewhere, Role.SURVIVOR_WORKER)
+    other_case = factories.case(elsewhere)
+    other_partner = factories.partner(other_case)
+    return Fixture(
+        world=world,
+        platform_admin=platform_admin,
+        case=case,
+        partner=partner,
+        other_case=other_case,
+        other_partner=other_partner,
+        other_consent=factories.consent(other_partner),
+    )
+
+
+@pytest.fixture
+def fx(module_fx: Fixture, world: World) -> Fixture:
+    return replace(module_fx, world=world)
+
+
+@pytest.mark.parametrize(
+    ("row", "persona"),
+    [
+        pytest.param(row, persona, id=f"{row.name}-{row.method}-{row.relation}-{persona}")
+        for row in ROWS
+        for persona in PERSONAS
+    ],
+)
+def test_survivor_side_permission_matrix(fx: Fixture, row: Row, persona: str) -> None:
+    check_row(fx, row, persona)
