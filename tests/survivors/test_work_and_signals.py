@@ -1,0 +1,141 @@
+"""Every event on the man's side that his partner must hear of is survivor-safety work, due in
+hours where her danger may have risen and escalated when overdue; the signals her side sends
+reach his facilitators without her words; a programme-side attempt on her pages alerts the
+administrators."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+
+from tandem.cases import actions as case_actions
+from tandem.cases.queries import case_facts
+from tandem.cases.rules.lifecycle import State
+from tandem.core import clock, events, work
+from tandem.core.models import AuditEntry, WorkItem
+from tandem.survivors.actions import record_safety_signal
+from tandem.survivors.actions.contact import record_contact
+from tests import factories
+from tests.conftest import World, signed_in_client
+
+SECRET_SUMMARY = "canary-summary-7c1f"
+SECRET_ADDRESS = "canary-address-Rruga-e-Kavajes-12"
+
+
+def excluded(world: World):  # type: ignore[no-untyped-def]
+    case = factories.case(world.org, state=State.IN_PROGRAMME)
+    events.deliver_pending()
+    case.refresh_from_db()
+    case_actions.move_case(
+        case=case,
+        event="exclude",
+        expected_version=case.version,
+        acting_user=world.coordinator,
+        reason="Threatened another man in group.",
+    )
+    events.deliver_pending()
+    return case
+
+
+def open_survivor_work(case) -> list[WorkItem]:  # type: ignore[no-untyped-def]
+    return list(
+        WorkItem.objects.filter(
+            subject_type="cases.case", subject_id=str(case.pk), subject_compartment="survivor", state="open"
+        )
+    )
+
+
+def test_an_exclusion_is_work_for_the_partners_worker_due_within_24_hours(world: World) -> None:
+    case = excluded(world)
+    [item] = [i for i in open_survivor_work(case) if i.rule == "survivors.inform_exclusion"]
+    assert item.team_role == "survivor_worker"
+    assert item.due_at - item.created_at <= timedelta(hours=24, minutes=1)
+    assert case_facts(case).open_safety_work
+
+
+def test_overdue_survivor_work_escalates_to_the_coordinators(world: World) -> None:
+    case = excluded(world)
+    with clock.frozen(clock.now() + timedelta(hours=25)):
+        work.escalate_overdue()
+    [item] = [i for i in open_survivor_work(case) if i.rule == "survivors.inform_exclusion"]
+    assert item.escalation_level == 1 and item.escalation_role_1 == "coordinator"
+
+
+def test_telling_her_closes_the_work_the_exclusion_opened(world: World) -> None:
+    case = excluded(world)
+    partner = factories.partner(case)
+    factories.consent(partner)
+    record_contact(
+        partner=partner,
+        kind="contact",
+        channel="phone",
+        purpose="information",
+        outcome="informed",
+        happened_at=clock.now(),
+        acting_user=world.survivor_worker,
+    )
+    assert [i.rule for i in open_survivor_work(case)] == []
+
+
+def test_the_facilitators_see_a_signal_with_its_level_and_day_but_never_her_words(world: World) -> None:
+    case = factories.case(world.org, state=State.IN_PROGRAMME)
+    factories.partner(case, address=SECRET_ADDRESS)
+    record_safety_signal(
+        organisation=world.org,
+        reference=case.partner_reference,
+        kind="risk_increased",
+        level="serious",
+        summary=SECRET_SUMMARY,
+        acting_user=world.survivor_worker,
+    )
+    record_safety_signal(
+        organisation=world.org,
+        reference=case.partner_reference,
+        kind="avoid_topic",
+        level="concern",
+        topic="her new job",
+        acting_user=world.survivor_worker,
+    )
+    page = signed_in_client(world.facilitator).get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert "Risk increased" in page and "Serious concern" in page
+    assert "her new job" in page
+    assert SECRET_SUMMARY not in page and SECRET_ADDRESS not in page and "Drita" not in page
+    assert reverse("survivors:for_case", args=[case.pk]) not in page
+
+
+def test_a_facilitator_trying_her_record_finds_nothing_and_the_administrators_are_alerted(world: World) -> None:
+    case = factories.case(world.org)
+    partner = factories.partner(case)
+    response = signed_in_client(world.facilitator).get(reverse("survivors:partner", args=[partner.pk]))
+    assert response.status_code == 404
+    assert AuditEntry.objects.filter(action="survivors.access_alert", actor=world.facilitator).exists()
+    [alert] = WorkItem.objects.filter(rule="survivors.alert_tried", state="open")
+    assert alert.team_role == "org_admin" and alert.organisation_id == world.org.pk
+    assert world.facilitator.get_username() in work.title_of(alert)
+
+
+def test_an_analyst_lost_on_her_pages_is_refused_without_an_alert(world: World) -> None:
+    response = signed_in_client(world.analyst).get(reverse("survivors:partner_list"))
+    assert response.status_code == 404
+    assert not WorkItem.objects.filter(rule="survivors.alert_tried").exists()
+
+
+def test_reading_many_of_her_sides_records_within_an_hour_alerts_the_administrators(world: World) -> None:
+    from tandem.survivors import alerts
+
+    partner = factories.partner(factories.case(world.org))
+    client = signed_in_client(world.survivor_worker)
+    for _ in range(alerts.BULK_READS + 1):
+        client.get(reverse("survivors:partner", args=[partner.pk]))
+    assert WorkItem.objects.filter(rule="survivors.alert_bulk", state="open").exists()
+
+
+def test_her_record_is_encrypted_at_rest(world: World) -> None:
+    from django.db import connection
+
+    partner = factories.partner(factories.case(world.org), address=SECRET_ADDRESS)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, address FROM survivors_partner WHERE id = %s", [partner.pk])
+        name, address = cursor.fetchone()
+    assert "Drita" not in name and SECRET_ADDRESS not in address
