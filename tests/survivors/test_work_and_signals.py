@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from tandem.cases import actions as case_actions
+from tandem.cases.models import Case
 from tandem.cases.queries import case_facts
 from tandem.cases.rules.lifecycle import State
 from tandem.core import clock, events, work
@@ -23,7 +24,7 @@ SECRET_SUMMARY = "canary-summary-7c1f"
 SECRET_ADDRESS = "canary-address-Rruga-e-Kavajes-12"
 
 
-def excluded(world: World):  # type: ignore[no-untyped-def]
+def excluded(world: World) -> Case:
     case = factories.case(world.org, state=State.IN_PROGRAMME)
     events.deliver_pending()
     case.refresh_from_db()
@@ -38,7 +39,7 @@ def excluded(world: World):  # type: ignore[no-untyped-def]
     return case
 
 
-def open_survivor_work(case) -> list[WorkItem]:  # type: ignore[no-untyped-def]
+def open_survivor_work(case: Case) -> list[WorkItem]:
     return list(
         WorkItem.objects.filter(
             subject_type="cases.case", subject_id=str(case.pk), subject_compartment="survivor", state="open"
@@ -81,9 +82,11 @@ def test_telling_her_closes_the_work_the_exclusion_opened(world: World) -> None:
 def test_the_facilitators_see_a_signal_with_its_level_and_day_but_never_her_words(world: World) -> None:
     case = factories.case(world.org, state=State.IN_PROGRAMME)
     factories.partner(case, address=SECRET_ADDRESS)
+    reference = case.partner_reference
+    assert reference is not None
     record_safety_signal(
         organisation=world.org,
-        reference=case.partner_reference,
+        reference=reference,
         kind="risk_increased",
         level="serious",
         summary=SECRET_SUMMARY,
@@ -91,7 +94,7 @@ def test_the_facilitators_see_a_signal_with_its_level_and_day_but_never_her_word
     )
     record_safety_signal(
         organisation=world.org,
-        reference=case.partner_reference,
+        reference=reference,
         kind="avoid_topic",
         level="concern",
         topic="her new job",
