@@ -85,3 +85,20 @@ def has_groups(provider: Organisation) -> bool:
 def programme_of(provider: Organisation) -> int | None:
     """The provider's first programme in the registry, which its groups deliver."""
     return Programme.objects.filter(provider=provider).order_by("pk").values_list("pk", flat=True).first()
+
+
+def has_partners(provider: Organisation) -> bool:
+    from tandem.survivors.models import Partner
+
+    return Partner._base_manager.filter(organisation=provider).exists()
+
+
+def cases_in_states(provider: Organisation, states: list[str]) -> list[Any]:
+    """The provider's cases in ``states``, oldest first, with their partner references."""
+    from tandem.cases.models import Case
+
+    return list(
+        Case._base_manager.filter(organisation=provider, state__in=states, partner_reference__isnull=False).order_by(
+            "pk"
+        )
+    )

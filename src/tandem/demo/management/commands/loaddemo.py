@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from tandem.core import events
-from tandem.demo import cases, groups, registry, survey, world
+from tandem.demo import cases, groups, registry, survey, survivors, world
 
 
 class Command(BaseCommand):
@@ -15,6 +15,7 @@ class Command(BaseCommand):
         surveyed = survey.build()
         cases.build()
         groups.build()
+        survivors.build()
         # What the worker would do next: the answers waiting for review become the reviewers' work.
         while events.deliver_pending():
             pass
@@ -45,4 +46,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "Group work: al.coordinator under Groups (a finished, a running and a planned group; Men waiting "
             "for a group), Facilitators and Fidelity of group work; al.facilitator.w records her sessions."
+        )
+        self.stdout.write(
+            "Survivor side: al.partner-support under Partners (consent, contact, signals, the work for the "
+            "partners' safety); al.admin sees an access alert under Your work."
         )

@@ -1,0 +1,197 @@
+"""The demo's survivor side: in each country's provider, the partners of some of the men, with
+consent in every state (valid, expired, withdrawn), contact logged under it (offers, the
+programme's limits explained, safety planning, telling her of an exclusion), the signals sent to
+the programme ("do not raise a topic", "risk increased", "contact paused"), and one access alert:
+a facilitator who tried a page of the survivor side.
+
+Each happening is made through the survivor side's actions at its own time (the clock frozen
+there), by the provider's survivor-support worker. Building again changes nothing once a
+provider has partners.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.cases.rules.lifecycle import State
+from tandem.core import clock, events
+from tandem.core.models import Organisation, User
+from tandem.core.roles import Role
+from tandem.demo import queries as demo_queries
+from tandem.demo.cases import _member
+from tandem.demo.world import COUNTRIES, DEMO
+from tandem.survivors import alerts
+from tandem.survivors.actions import record_safety_signal
+from tandem.survivors.actions.consent import record_consent, withdraw_consent
+from tandem.survivors.actions.contact import record_contact
+from tandem.survivors.actions.partners import PartnerDetails, create_partner
+from tandem.survivors.models import Partner
+
+NAMES = {
+    "AL": ["Drita Hoxha", "Besa Krasniqi", "Mimoza Gashi", "Arta Berisha"],
+    "BA": ["Amra Hodžić", "Lejla Begić", "Selma Mujić", "Aida Kovačević"],
+    "XK": ["Vjosa Morina", "Teuta Shala", "Blerta Hasani", "Fjolla Kelmendi"],
+    "ME": ["Milica Vuković", "Jelena Radović", "Ana Đurović", "Marija Perović"],
+    "MK": ["Марија Стојанова", "Ана Петровска", "Елена Николовска", "Ивана Трајковска"],
+    "RS": ["Jovana Petrović", "Ivana Nikolić", "Milena Jovanović", "Tamara Ilić"],
+}
+SAFE_TIMES = "Weekdays 10:00–12:00, when he is at work"
+NOTE_SAFETY = "Went through the safety plan: a bag at her sister's, the code word with her neighbour."
+
+
+def _at(days_ago: int, hour: int = 11) -> datetime:
+    day = clock.today() - timedelta(days=days_ago)
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)), timezone.get_default_timezone())
+
+
+def _then(moment: datetime, act: Callable[[], Any]) -> Any:
+    with clock.frozen(moment):
+        done = act()
+        while events.deliver_pending():
+            pass
+    return done
+
+
+@dataclass
+class SurvivorSide:
+    provider: Organisation
+    worker: User
+    facilitator: User
+    code: str
+
+    def partner(self, case: Any, index: int, **details: Any) -> Partner:
+        made: Partner = _then(
+            _at(details.pop("days_ago", 100), 9),
+            lambda: create_partner(
+                organisation=self.provider,
+                case_id=case.pk,
+                details=PartnerDetails(
+                    name=NAMES[self.code][index % 4],
+                    phones="+000 00 000 0000 (demo)",
+                    safe_times=SAFE_TIMES,
+                    code_word="blue umbrella",
+                    **details,
+                ),
+                acting_user=self.worker,
+                context=DEMO,
+            ),
+        )
+        return made
+
+    def consent(self, partner: Partner, channel: str, purpose: str, starts_ago: int, days: int, **more: Any) -> Any:
+        start = clock.today() - timedelta(days=starts_ago)
+        return _then(
+            _at(starts_ago, 10),
+            lambda: record_consent(
+                partner=partner,
+                channel=channel,
+                purpose=purpose,
+                starts_on=start,
+                expires_on=start + timedelta(days=days),
+                acting_user=self.worker,
+                context=DEMO,
+                **more,
+            ),
+        )
+
+    def contact(self, partner: Partner, days_ago: int, **what: Any) -> None:
+        moment = _at(days_ago, 11)
+        values = {"kind": "contact", "channel": "phone", "purpose": "information", "outcome": "informed", **what}
+        _then(
+            moment,
+            lambda: record_contact(
+                partner=partner, happened_at=moment, acting_user=self.worker, context=DEMO, **values
+            ),
+        )
+
+    def signal(self, case: Any, days_ago: int, **what: Any) -> None:
+        _then(
+            _at(days_ago, 15),
+            lambda: record_safety_signal(
+                organisation=self.provider,
+                reference=case.partner_reference,
+                acting_user=self.worker,
+                context=DEMO,
+                **what,
+            ),
+        )
+
+    def build(self) -> int:
+        running = demo_queries.cases_in_states(self.provider, [State.IN_PROGRAMME])
+        excluded = demo_queries.cases_in_states(self.provider, [State.EXCLUDED])
+        made = 0
+        if running:
+            # Supported from before he started: consent to information and to safety planning by
+            # phone, the limits explained, a plan made; a topic not to raise in his group.
+            first = self.partner(running[0], 0, days_ago=110)
+            self.contact(first, 109, kind="attempt", outcome="no_answer", first_offer=True)
+            self.contact(first, 107, outcome="offer_made", first_offer=True)
+            self.consent(first, "phone", "information", 107, 300)
+            self.consent(first, "phone", "safety_planning", 107, 300)
+            self.consent(first, "sms", "questionnaires", 107, 300)
+            self.contact(first, 100, limitations_explained=True, note="Read her the programme's information sheet.")
+            self.contact(first, 30, purpose="safety_planning", outcome="safety_planned", note=NOTE_SAFETY)
+            self.signal(running[0], 20, kind="avoid_topic", level="concern", topic="her new job")
+            made += 1
+        if len(running) > 1:
+            # Her consent to messages by SMS expired; she withdrew consent to questionnaires by
+            # e-mail; the risk rose three days ago.
+            second = self.partner(running[1], 1, days_ago=200, message_allowed=True)
+            self.contact(second, 199, outcome="offer_made", first_offer=True, channel="in_person")
+            self.consent(second, "sms", "information", 199, 180)
+            self.consent(second, "email", "questionnaires", 199, 365)
+            self.consent(second, "in_person", "safety_planning", 199, 365)
+            self.contact(second, 190, channel="sms", limitations_explained=True)
+            consent = self.consent(second, "email", "questionnaires", 60, 365)
+            _then(
+                _at(5),
+                lambda: withdraw_consent(consent=consent, acting_user=self.worker, context=DEMO),
+            )
+            self.signal(
+                running[1],
+                3,
+                kind="risk_increased",
+                level="serious",
+                summary="He found out where she is staying; she has moved to her cousin's.",
+            )
+            made += 1
+        if len(running) > 2:
+            third = self.partner(running[2], 2, days_ago=60, whereabouts="At a shelter (demo)")
+            self.contact(third, 59, outcome="offer_made", first_offer=True, channel="service")
+            self.consent(third, "service", "information", 59, 200)
+            self.contact(third, 58, channel="service", limitations_explained=True)
+            self.signal(running[2], 10, kind="contact_paused", level="concern")
+            made += 1
+        if excluded:
+            # Told of his exclusion within the day.
+            fourth = self.partner(excluded[0], 3, days_ago=150)
+            self.contact(fourth, 149, outcome="offer_made", first_offer=True, limitations_explained=True)
+            self.consent(fourth, "phone", "information", 149, 365)
+            self.contact(fourth, 0, note="Told her he was excluded; she knows whom to call.")
+            made += 1
+        # A facilitator opened a page of the survivor side: the administrators are alerted.
+        _then(_at(1, 16), lambda: alerts.programme_side_tried(self.facilitator, "/survivors/", DEMO))
+        return made
+
+
+def build() -> int:
+    """The survivor side of every country's provider; the number of partners recorded."""
+    made = 0
+    for code, provider_name, *_rest in COUNTRIES:
+        provider = demo_queries.get_organisation_in(provider_name, code)
+        if provider is None or demo_queries.has_partners(provider):
+            continue
+        with transaction.atomic():
+            made += SurvivorSide(
+                provider=provider,
+                worker=_member(provider, Role.SURVIVOR_WORKER),
+                facilitator=_member(provider, Role.FACILITATOR),
+                code=code,
+            ).build()
+    return made
