@@ -26,10 +26,11 @@ from tandem.cases.queries import partner_references_of
 from tandem.core import clock
 from tandem.core.audit import AuditContext
 from tandem.core.http import audit_context, signed_in_user
-from tandem.core.models import User
+from tandem.core.models import User, WorkItem
 from tandem.core.policy import organisations_granting
 from tandem.core.roles import Action, Compartment
 from tandem.core.scoping import record_reads
+from tandem.core.work import title_of
 from tandem.survivors import alerts, queries, rules
 from tandem.survivors.actions import SurvivorSideRefused, record_safety_signal
 from tandem.survivors.actions.consent import record_consent, withdraw_consent
@@ -106,6 +107,10 @@ def _act(
     return then()
 
 
+def _titled(items: list[WorkItem]) -> list[tuple[WorkItem, str]]:
+    return [(item, title_of(item)) for item in items]
+
+
 def _details(data: dict[str, Any]) -> PartnerDetails:
     texts = {name: str(data.get(name) or "") for name in DETAILS if name != "message_allowed"}
     return PartnerDetails(message_allowed=bool(data.get("message_allowed")), **texts)
@@ -129,7 +134,7 @@ def partner_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "survivors/partner_list.html",
-        {"partners": partners, "work": queries.survivor_work_of(organisations), "now": clock.now()},
+        {"partners": partners, "work": _titled(queries.survivor_work_of(organisations)), "now": clock.now()},
     )
 
 
@@ -214,7 +219,7 @@ def partner_view(request: HttpRequest, partner_id: int) -> HttpResponse:
             "consents": consents,
             "contacts": queries.contacts_of(partner),
             "signals": queries.signals_of(partner),
-            "work": queries.open_work_about([link.case_number for link in links]),
+            "work": _titled(queries.open_work_about([link.case_number for link in links])),
             "withdraw_form": WithdrawForm(initial={"on": today}),
         },
     )
