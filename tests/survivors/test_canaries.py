@@ -1,0 +1,105 @@
+"""Canaries: a value planted in every field of the partner's record, her consent, the contact log
+and a signal's words for the coordinators, and proof that no page or export of the man's side
+holds any of them, for any role. Only the topic of "do not raise a topic in group" crosses, by
+design, and it is planted nowhere else."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from tandem.core import clock, events
+from tandem.groups import queries as group_queries
+from tandem.survivors.actions import record_safety_signal
+from tandem.survivors.actions.contact import record_contact
+from tests import factories
+from tests.conftest import World, signed_in_client
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = (
+    "address",
+    "phones",
+    "email",
+    "whereabouts",
+    "safe_times",
+    "code_word",
+    "safe_intermediary",
+    "safe_contact_notes",
+)
+CANARIES = {field: f"CANARY-{field.upper()}-5e1d" for field in FIELDS}
+CANARY_NAME = "Canarina Verdhë"
+CANARY_NOTE = "CANARY-CONTACT-NOTE-a1b2"
+CANARY_SERVICE = "CANARY-SERVICE-c3d4"
+CANARY_SUMMARY = "CANARY-SUMMARY-e5f6"
+ALL = (*CANARIES.values(), CANARY_NAME, CANARY_NOTE, CANARY_SERVICE, CANARY_SUMMARY)
+
+
+@pytest.fixture
+def planted(world: World) -> dict[str, object]:
+    group = factories.group(world.org)
+    membership = factories.allocated(world.org, group)
+    case = membership.case
+    factories.session_recorded(group_queries.sessions_of(group)[0])
+    partner = factories.partner(case, name=CANARY_NAME, **CANARIES)
+    factories.consent(partner, purpose="safety_planning")
+    factories.consent(partner, purpose="share_service", service=CANARY_SERVICE)
+    record_contact(
+        partner=partner,
+        kind="contact",
+        channel="phone",
+        purpose="safety_planning",
+        outcome="safety_planned",
+        note=CANARY_NOTE,
+        happened_at=clock.now() - timedelta(hours=1),
+        acting_user=world.survivor_worker,
+    )
+    assert case.partner_reference is not None
+    record_safety_signal(
+        organisation=world.org,
+        reference=case.partner_reference,
+        kind="risk_increased",
+        level="serious",
+        summary=CANARY_SUMMARY,
+        acting_user=world.survivor_worker,
+    )
+    events.deliver_pending()
+    return {"case": case, "group": group, "session": group_queries.sessions_of(group)[0]}
+
+
+def programme_side_urls(planted: dict[str, object]) -> list[str]:
+    case, group, session = planted["case"], planted["group"], planted["session"]
+    return [
+        reverse("core:home"),
+        reverse("core:work_list"),
+        reverse("cases:case_list"),
+        reverse("cases:safety_overview"),
+        reverse("cases:case", args=[case.pk]),  # type: ignore[attr-defined]
+        reverse("cases:referral_sent_list"),
+        reverse("groups:group_list"),
+        reverse("groups:group", args=[group.pk]),  # type: ignore[attr-defined]
+        reverse("groups:session", args=[group.pk, session.pk]),  # type: ignore[attr-defined]
+        reverse("groups:waitlist"),
+        reverse("groups:fidelity"),
+        reverse("groups:fidelity_csv") + f"?year={clock.today().year}",
+    ]
+
+
+@pytest.mark.parametrize(
+    "persona", ["facilitator", "coordinator", "referrer", "org_admin", "analyst", "gov_viewer", "auditor"]
+)
+def test_no_page_of_the_mans_side_holds_her_values(world: World, planted: dict[str, object], persona: str) -> None:
+    client = signed_in_client(world.persona(persona))
+    for url in programme_side_urls(planted):
+        body = client.get(url).content.decode("utf-8", errors="replace")
+        found = [canary for canary in ALL if canary in body]
+        assert found == [], f"{persona} {url}: {found}"
+
+
+def test_the_referrers_page_of_her_referral_holds_none_of_her_values(world: World, planted: dict[str, object]) -> None:
+    case = planted["case"]
+    referral = case.referral  # type: ignore[attr-defined]
+    body = signed_in_client(world.referrer).get(reverse("cases:referral", args=[referral.pk])).content.decode()
+    assert [canary for canary in ALL if canary in body] == []
