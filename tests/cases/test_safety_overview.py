@@ -77,3 +77,14 @@ def test_the_overview_reads_a_fixed_number_of_queries_whatever_the_number_of_cas
     with CaptureQueriesContext(connection) as many:
         client.get("/cases/safety/")
     assert len(many) == len(few)
+
+
+def test_the_share_of_partners_told_what_the_programme_cannot_do_is_counted(world: World) -> None:
+    told = factories.case(world.org, state=State.WAITING)
+    factories.partner_side_ready(told)
+    untold = factories.case(world.org, state=State.WAITING)
+    factories.partner_side_ready(untold, limits_explained=False)
+    factories.case(world.org)  # just referred: not yet counted
+    found = signed_in_client(world.coordinator).get("/cases/safety/").context["overview"]
+    assert (found.partners_told, found.partners_to_tell) == (1, 2)
+    assert found.partners_told_percent == 50

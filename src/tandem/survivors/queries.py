@@ -221,3 +221,14 @@ def survivor_work_of(organisation_ids: list[int] | set[int] | frozenset[int]) ->
             state=WorkItem.State.OPEN,
         ).order_by("due_at", "pk")[:200]
     )
+
+
+def limits_explained_among(references: list[uuid.UUID]) -> int:
+    """How many of these partners were told what the programme can and cannot do: a count, for
+    the coordinator's overview; nothing about any one of them."""
+    return (
+        PartnerContact._base_manager.filter(reference__in=references, limitations_explained_on__isnull=False)
+        .values("reference")
+        .distinct()
+        .count()
+    )

@@ -19,6 +19,17 @@ from tandem.core import clock
 from tandem.core.models import WorkItem
 from tandem.core.policy import organisations_granting, organisations_with_role
 from tandem.core.roles import Action, Compartment, Role
+from tandem.survivors import queries as survivor_side
+
+PAST_ASSESSMENT = (
+    State.WAITING,
+    State.IN_PROGRAMME,
+    State.COMPLETED,
+    State.EXCLUDED,
+    State.DROPPED_OUT,
+    State.TRANSFERRED,
+    State.FOLLOW_UP,
+)
 
 CASE_TYPE = Case._meta.label_lower
 WEEK = timedelta(days=7)
@@ -92,6 +103,14 @@ class Overview:
     awaiting_review: int
     waiting: list[Case]  # the men waiting longest for a group, longest first
     waiting_count: int
+    # The measure the regional mapping asks every programme about: of the men past assessment
+    # whose case is open, how many partners were told what the programme cannot do.
+    partners_told: int = 0
+    partners_to_tell: int = 0
+
+    @property
+    def partners_told_percent(self) -> int | None:
+        return round(100 * self.partners_told / self.partners_to_tell) if self.partners_to_tell else None
 
 
 def safety_overview(user: Any, *, longest: int = 10) -> Overview:
@@ -99,6 +118,11 @@ def safety_overview(user: Any, *, longest: int = 10) -> Overview:
     now = clock.now()
     cases = Case._base_manager.filter(organisation_id__in=organisations)
     waiting = cases.filter(state=State.WAITING)
+    references = [
+        reference
+        for reference in cases.filter(state__in=PAST_ASSESSMENT).values_list("partner_reference", flat=True)
+        if reference is not None
+    ]
     return Overview(
         open_work=cases.filter(Exists(_work_on_case())).count(),
         overdue_work=cases.filter(Exists(_work_on_case(now))).count(),
@@ -108,4 +132,6 @@ def safety_overview(user: Any, *, longest: int = 10) -> Overview:
         ).count(),
         waiting=list(waiting.select_related("participant").order_by("state_since", "pk")[:longest]),
         waiting_count=waiting.count(),
+        partners_told=survivor_side.limits_explained_among(references),
+        partners_to_tell=len(references),
     )
