@@ -1,9 +1,10 @@
 """Rows of the permission matrix for the survivor side (``tests/permission_matrix.py``).
 
-Its pages are for the provider's survivor-support workers and its coordinators alone. The
-facilitator, the administrator, the referrer, the analyst, the government viewer and the
-auditor find nothing (and a facilitator's or a referrer's attempt alerts the administrators);
-a coordinator of another provider reaches her own lists, never a record here.
+Her record is for the provider's survivor-support workers. The provider's coordinators see the
+lists and the work, and reach her record only by breaking the glass (a reason, a few hours,
+read only). The facilitator, the administrator, the referrer, the analyst, the government viewer
+and the auditor find nothing (a facilitator's or a referrer's attempt alerts the
+administrators); a coordinator of another provider reaches her own lists, never a record here.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from typing import Any
 
 from tandem.core import clock
 from tests import factories
-from tests.permission_matrix import ACTED, NOT_FOUND, OK, REFUSED, Row, signed_in
+from tests.permission_matrix import ACTED, NOT_FOUND, OK, Row, signed_in
 
-READ = {"survivor_worker": OK, "coordinator": OK}
-ACT = {"survivor_worker": ACTED, "coordinator": ACTED}
-OWN_LISTS = {**READ, "outsider": OK}
+READ = {"survivor_worker": OK}
+ACT = {"survivor_worker": ACTED}
+OWN_LISTS = {"survivor_worker": OK, "coordinator": OK, "outsider": OK}
 
 
 def _partner(fx: Any, user: Any) -> dict[str, Any]:
@@ -82,17 +83,25 @@ def contact(fx: Any, user: Any) -> dict[str, Any]:
     }
 
 
+def reason(fx: Any, user: Any) -> dict[str, Any]:
+    return {"reason": "Her worker is away and the police asked where she is staying tonight."}
+
+
 def signal(fx: Any, user: Any) -> dict[str, Any]:
     return {"kind": "risk_increased", "level": "serious", "summary": "He found out where she lives."}
 
 
 ROWS: list[Row] = [
     Row("survivors:partner_list", "GET", "none", signed_in(NOT_FOUND, **OWN_LISTS)),
-    Row("survivors:partner_new", "GET", "none", signed_in(NOT_FOUND, **OWN_LISTS)),
-    # The other provider's coordinator names a case that is not hers: refused with a message.
-    Row("survivors:partner_new", "POST", "none", signed_in(NOT_FOUND, **ACT, outsider=REFUSED), data=new_partner),
-    Row("survivors:for_case", "GET", "own", signed_in(NOT_FOUND, **READ), _case),
+    Row("survivors:partner_new", "GET", "none", signed_in(NOT_FOUND, **READ)),
+    Row("survivors:partner_new", "POST", "none", signed_in(NOT_FOUND, **ACT), data=new_partner),
+    # Her worker is led to her record; the coordinator to the break-the-glass form.
+    Row("survivors:for_case", "GET", "own", signed_in(NOT_FOUND, **READ, coordinator=OK), _case),
     Row("survivors:for_case", "GET", "other", signed_in(NOT_FOUND), _other_case),
+    Row("survivors:break_glass", "GET", "own", signed_in(NOT_FOUND, coordinator=OK), _case),
+    Row("survivors:break_glass", "GET", "other", signed_in(NOT_FOUND), _other_case),
+    Row("survivors:break_glass", "POST", "own", signed_in(NOT_FOUND, coordinator=ACTED), _case, data=reason),
+    Row("survivors:break_glass", "POST", "other", signed_in(NOT_FOUND), _other_case, data=reason),
     Row("survivors:partner", "GET", "own", signed_in(NOT_FOUND, **READ), _partner),
     Row("survivors:partner", "GET", "other", signed_in(NOT_FOUND), _other_partner),
     Row("survivors:partner_edit", "GET", "own", signed_in(NOT_FOUND, **READ), _partner),

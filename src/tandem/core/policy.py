@@ -100,12 +100,19 @@ def organisations_with_role(user: Any, *roles: Role) -> list[int]:
     return [p.organisation_id for p in places_of(user) if p.role in roles]
 
 
-def organisations_granting(user: Any, compartment: str | None, action: Action) -> list[int]:
-    """Ids of the organisations in which the user's role grants ``action`` on ``compartment``."""
+def organisations_granting(
+    user: Any, compartment: str | None, action: Action, *, roles: frozenset[Role] | None = None
+) -> list[int]:
+    """Ids of the organisations in which the user's role grants ``action`` on ``compartment``
+    (only by one of ``roles``, when given)."""
     if compartment is None:
         return []
     wanted = Compartment(compartment)
-    return [p.organisation_id for p in places_of(user) if action in ROLE_ACCESS[p.role].get(wanted, frozenset())]
+    return [
+        p.organisation_id
+        for p in places_of(user)
+        if action in ROLE_ACCESS[p.role].get(wanted, frozenset()) and (roles is None or p.role in roles)
+    ]
 
 
 def organisations_with(user: Any, capacity: Capacity) -> list[int]:
@@ -129,6 +136,10 @@ class ScopedModel(models.Model):
     # The path from this model to the id of the organisation whose compartment holds it.
     organisation_path: ClassVar[str] = "organisation_id"
     grants: ClassVar[tuple[Grant, ...]] = ()
+    # The roles whose reach into the compartment extends to this model (None: all of them). A
+    # survivor's own record is for her support workers; a coordinator reaches it only through a
+    # relation (``relation_scope``), such as a recorded, time-limited break-the-glass access.
+    compartment_roles: ClassVar[frozenset[Role] | None] = None
 
     objects = ScopedQuerySet.as_manager()
 
@@ -155,7 +166,7 @@ def scope_q(model: type[models.Model], user: Any, action: Action = Action.VIEW) 
     if not is_active(user) or not issubclass(model, ScopedModel):
         return NOTHING
     parts: list[Q] = []
-    organisations = organisations_granting(user, model.compartment, action)
+    organisations = organisations_granting(user, model.compartment, action, roles=model.compartment_roles)
     if organisations:
         parts.append(Q(**{f"{model.organisation_path}__in": organisations}))
     for grant in model.grants:

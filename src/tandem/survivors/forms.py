@@ -103,3 +103,12 @@ class SignalForm(forms.Form):
         widget=TEXT,
         help_text=_("Stays on her side: a coordinator reads it before a report about him leaves the programme."),
     )
+
+
+class BreakGlassForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you must see her record now"),
+        max_length=MAX_TEXT,
+        widget=TEXT,
+        help_text=_("Her support workers and the organisation's administrators will read it."),
+    )

@@ -10,14 +10,18 @@ which answers only yes, no or a date, never a word she said or where she lives.
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core import clock
 from tandem.core.crypto import EncryptedTextField
 from tandem.core.models import Organisation
-from tandem.core.policy import ScopedModel
-from tandem.core.roles import Compartment
+from tandem.core.policy import ScopedModel, organisations_with_role
+from tandem.core.roles import Action, Compartment, Role
 
 
 class PartnerContact(ScopedModel):
@@ -92,11 +96,37 @@ class SafetySignal(ScopedModel):
         return f"#{self.pk}"
 
 
-class Partner(ScopedModel):
+class HerRecord(ScopedModel):
+    """Her own record and what hangs on it: for her support workers. A coordinator of the
+    provider reads it only through a break-the-glass access she recorded, with a reason, for a
+    limited time (``BreakGlass``); she never changes it."""
+
+    compartment: ClassVar[Compartment | None] = Compartment.SURVIVOR
+    compartment_roles = frozenset({Role.SURVIVOR_WORKER})
+    # The path from the model to the partner's id.
+    partner_path: ClassVar[str] = "partner_id"
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def relation_scope(cls, user: Any, action: Action) -> Q | None:
+        if action != Action.VIEW:
+            return None
+        coordinating = organisations_with_role(user, Role.COORDINATOR)
+        if not coordinating:
+            return None
+        opened = BreakGlass._base_manager.filter(
+            coordinator_id=user.pk, partner__organisation_id__in=coordinating, ends_at__gt=clock.now()
+        ).values("partner_id")
+        return Q(**{f"{cls.partner_path}__in": opened})
+
+
+class Partner(HerRecord):
     """The partner or ex-partner of one or more men in the programme: who she is and how she may
     safely be reached. Every detail is encrypted; nobody who works with or for the man reads it."""
 
-    compartment = Compartment.SURVIVOR
+    partner_path = "pk"
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
@@ -127,7 +157,7 @@ class Partner(ScopedModel):
         return f"#{self.pk}"
 
 
-class PartnerLink(ScopedModel):
+class PartnerLink(HerRecord):
     """The partner as the partner of one man's case, by the opaque reference his case holds."""
 
     compartment = Compartment.SURVIVOR
@@ -162,7 +192,7 @@ class Purpose(models.TextChoices):
     RISK_MANAGEMENT = "risk_management", _("Sharing for risk management")
 
 
-class Consent(ScopedModel):
+class Consent(HerRecord):
     """Her consent for one channel and one purpose, from a day until it expires or she withdraws
     it. Consent is never changed: a new one is recorded, and a withdrawal ends it."""
 
@@ -204,7 +234,7 @@ class ContactOutcome(models.TextChoices):
     UNSAFE = "unsafe", _("Not safe to talk")
 
 
-class ContactEntry(ScopedModel):
+class ContactEntry(HerRecord):
     """One attempt to reach her or one contact with her."""
 
     compartment = Compartment.SURVIVOR
@@ -228,6 +258,29 @@ class ContactEntry(ScopedModel):
         ordering = ["-happened_at", "-pk"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class BreakGlass(ScopedModel):
+    """A coordinator's access to a partner's record outside the rule: she said why, it lasts a
+    few hours, it is on the audit log, and the partner's support workers and the organisation's
+    administrators are told."""
+
+    compartment = Compartment.SURVIVOR
+    organisation_path = "partner__organisation_id"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = EncryptedTextField(_("reason"))
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("break-the-glass access")
+        verbose_name_plural = _("break-the-glass accesses")
+        indexes = [models.Index(fields=["coordinator", "ends_at"], name="break_glass_live")]
 
     def __str__(self) -> str:
         return f"#{self.pk}"

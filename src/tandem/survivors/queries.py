@@ -20,6 +20,7 @@ from tandem.core.roles import Action, Compartment
 from tandem.core.scoping import access
 from tandem.survivors import rules
 from tandem.survivors.models import (
+    BreakGlass,
     Consent,
     ContactEntry,
     Partner,
@@ -231,4 +232,24 @@ def limits_explained_among(references: list[uuid.UUID]) -> int:
         .values("reference")
         .distinct()
         .count()
+    )
+
+
+def may_read(user: Any, partner: Partner) -> bool:
+    """Whether the person reaches her record now (her support worker, or a coordinator inside a
+    break-the-glass access)."""
+    return Partner.objects.visible_to(user, Action.VIEW).filter(pk=partner.pk).exists()
+
+
+def may_change_in(user: Any) -> list[int]:
+    """The organisations in which the person may make and change partners' records."""
+    from tandem.core.policy import organisations_granting
+
+    return organisations_granting(user, Compartment.SURVIVOR, Action.CHANGE, roles=Partner.compartment_roles)
+
+
+def accesses_of(partner: Partner) -> list[BreakGlass]:
+    """The break-the-glass accesses to her record, newest first, for her support workers."""
+    return list(
+        BreakGlass._base_manager.filter(partner_id=partner.pk).select_related("coordinator").order_by("-starts_at")
     )

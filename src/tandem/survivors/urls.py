@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.partner_list_view, name="partner_list"),
     path("new/", views.partner_new_view, name="partner_new"),
     path("cases/<int:case_id>/", views.for_case_view, name="for_case"),
+    path("cases/<int:case_id>/open/", views.break_glass_view, name="break_glass"),
     path("<int:partner_id>/", views.partner_view, name="partner"),
     path("<int:partner_id>/edit/", views.partner_edit_view, name="partner_edit"),
     path("<int:partner_id>/link/", views.link_view, name="link"),

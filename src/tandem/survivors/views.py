@@ -27,16 +27,17 @@ from tandem.core import clock
 from tandem.core.audit import AuditContext
 from tandem.core.http import audit_context, signed_in_user
 from tandem.core.models import User, WorkItem
-from tandem.core.policy import organisations_granting
-from tandem.core.roles import Action, Compartment
+from tandem.core.policy import organisations_granting, organisations_with_role
+from tandem.core.roles import Action, Compartment, Role
 from tandem.core.scoping import record_reads
 from tandem.core.work import title_of
 from tandem.survivors import alerts, queries, rules
-from tandem.survivors.actions import SurvivorSideRefused, record_safety_signal
+from tandem.survivors.actions import SurvivorSideRefused, access, record_safety_signal
 from tandem.survivors.actions.consent import record_consent, withdraw_consent
 from tandem.survivors.actions.contact import record_contact
 from tandem.survivors.actions.partners import PartnerDetails, create_partner, link_case, update_partner
 from tandem.survivors.forms import (
+    BreakGlassForm,
     ConsentForm,
     ContactForm,
     LinkForm,
@@ -134,14 +135,20 @@ def partner_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "survivors/partner_list.html",
-        {"partners": partners, "work": _titled(queries.survivor_work_of(organisations)), "now": clock.now()},
+        {
+            "partners": partners,
+            "work": _titled(queries.survivor_work_of(organisations)),
+            "now": clock.now(),
+            "changes": bool(queries.may_change_in(user)),
+        },
     )
 
 
 @login_required
 @require_safe
 def for_case_view(request: HttpRequest, case_id: int) -> HttpResponse:
-    """From a work item about a man's case: his partner's record, or the form to make it."""
+    """From a work item or the man's case: his partner's record, or the form to make it; for a
+    coordinator outside the rule, the break-the-glass form (her name is not shown on it)."""
     context = audit_context(request)
     user = _reader(request, context)
     for organisation_id in organisations_granting(user, Compartment.SURVIVOR, Action.VIEW):
@@ -149,10 +156,48 @@ def for_case_view(request: HttpRequest, case_id: int) -> HttpResponse:
         if reference is None:
             continue
         partner = queries.partner_of_reference(reference)
-        if partner is not None:
+        if partner is None:
+            if organisation_id in queries.may_change_in(user):
+                return redirect(f"{_new_url()}?case={case_id}")
+            return render(request, "survivors/no_record.html", {"case_id": case_id})
+        if queries.may_read(user, partner):
             return redirect("survivors:partner", partner_id=partner.pk)
-        return redirect(f"{_new_url()}?case={case_id}")
+        return redirect("survivors:break_glass", case_id=case_id)
     raise Http404
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def break_glass_view(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A coordinator of the man's provider opens his partner's record outside the rule."""
+    context = audit_context(request)
+    user = _reader(request, context)
+    partner: Partner | None = None
+    for organisation_id in organisations_with_role(user, Role.COORDINATOR):
+        reference = partner_references_of(organisation_id, [case_id]).get(case_id)
+        if reference is not None:
+            partner = queries.partner_of_reference(reference)
+            break
+    if partner is None:
+        raise Http404
+    if request.method != "POST" and queries.may_read(user, partner):
+        return redirect("survivors:partner", partner_id=partner.pk)
+    opened = partner
+    template = "survivors/break_glass.html"
+    page = {"case_id": case_id, "hours": access.HOURS}
+    if request.method != "POST":
+        return render(request, template, {**page, "form": BreakGlassForm()})
+    return _act(
+        request,
+        template,
+        BreakGlassForm(request.POST),
+        page,
+        action=lambda data: access.break_glass(
+            partner=opened, reason=data["reason"], acting_user=user, context=context
+        ),
+        done=_("You may read her record for the next hours. Her support workers and the administrators are told."),
+        then=_to_partner(opened),
+    )
 
 
 def _new_url() -> str:
@@ -166,6 +211,8 @@ def _new_url() -> str:
 def partner_new_view(request: HttpRequest) -> HttpResponse:
     context = audit_context(request)
     user = _reader(request, context)
+    if not queries.may_change_in(user):
+        raise Http404  # a coordinator reads her side; her support workers make its records
     template = "survivors/partner_form.html"
     if request.method != "POST":
         case = request.GET.get("case", "")
@@ -175,7 +222,7 @@ def partner_new_view(request: HttpRequest) -> HttpResponse:
     made: dict[str, Partner] = {}
 
     def make(data: dict[str, Any]) -> None:
-        organisations = organisations_granting(user, Compartment.SURVIVOR, Action.CHANGE)
+        organisations = queries.may_change_in(user)
         owner = next((org for org in organisations if partner_references_of(org, [data["case"]])), None)
         if owner is None:
             raise ValidationError({"case": _("Give the number of a man's case of this programme.")})
@@ -221,6 +268,8 @@ def partner_view(request: HttpRequest, partner_id: int) -> HttpResponse:
             "signals": queries.signals_of(partner),
             "work": _titled(queries.open_work_about([link.case_number for link in links])),
             "withdraw_form": WithdrawForm(initial={"on": today}),
+            "accesses": queries.accesses_of(partner),
+            "changes": partner.organisation_id in queries.may_change_in(_user),
         },
     )
 

@@ -112,3 +112,18 @@ ALERT_BULK = register(
         escalation=(),
     )
 )
+
+# A coordinator opened a partner's record outside the rule: her support workers and the
+# organisation's administrators are told, and look at the reason.
+BREAK_GLASS_NOTICE = register(
+    WorkRule(
+        key="survivors.break_glass",
+        title=_(
+            "%(who)s opened the record of the partner of case %(cases)s outside the rule, until %(until)s: "
+            "check the reason given"
+        ),
+        due=WorkingDays(1),
+        priority=WorkItem.Priority.HIGH,
+        escalation=(),
+    )
+)

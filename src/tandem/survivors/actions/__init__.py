@@ -37,7 +37,10 @@ class SurvivorSideRefused(Exception):
 
 
 def allowed(user: User, organisation: Organisation, model: type, context: AuditContext | None) -> None:
-    if organisation.pk not in organisations_granting(user, Compartment.SURVIVOR, Action.CHANGE):
+    """Only someone whose role reaches this record of the survivor side in the organisation may
+    change it: her own record (``compartment_roles``) only her support workers."""
+    roles = getattr(model, "compartment_roles", None)
+    if organisation.pk not in organisations_granting(user, Compartment.SURVIVOR, Action.CHANGE, roles=roles):
         record_denied(user, model, "", Action.CHANGE, context, detail={"organisation": organisation.pk})
         raise SurvivorSideRefused(_("Only the partner's support workers record this."))
 
