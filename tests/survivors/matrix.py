@@ -88,7 +88,12 @@ def reason(fx: Any, user: Any) -> dict[str, Any]:
 
 
 def signal(fx: Any, user: Any) -> dict[str, Any]:
-    return {"kind": "risk_increased", "level": "serious", "summary": "He found out where she lives."}
+    return {
+        "case": fx.case.pk,
+        "kind": "risk_increased",
+        "level": "serious",
+        "summary": "He found out where she lives.",
+    }
 
 
 ROWS: list[Row] = [
@@ -116,6 +121,9 @@ ROWS: list[Row] = [
     Row("survivors:consent_new", "GET", "other", signed_in(NOT_FOUND), _other_partner),
     Row("survivors:consent_new", "POST", "own", signed_in(NOT_FOUND, **ACT), _partner, data=consent),
     Row("survivors:consent_new", "POST", "other", signed_in(NOT_FOUND), _other_partner, data=consent),
+    # Opened as an address, a withdrawal leads to her record, where it is made.
+    Row("survivors:consent_withdraw", "GET", "own", signed_in(NOT_FOUND, **READ), _fresh_consent),
+    Row("survivors:consent_withdraw", "GET", "other", signed_in(NOT_FOUND), _other_consent),
     Row("survivors:consent_withdraw", "POST", "own", signed_in(NOT_FOUND, **ACT), _fresh_consent, data=withdraw),
     Row("survivors:consent_withdraw", "POST", "other", signed_in(NOT_FOUND), _other_consent, data=withdraw),
     Row("survivors:contact_new", "GET", "own", signed_in(NOT_FOUND, **READ), _partner),

@@ -119,3 +119,10 @@ def test_a_facilitator_may_not_log_a_contact(world: World) -> None:
             first_offer=True,
             acting_user=world.facilitator,
         )
+
+
+def test_offering_support_without_consent_is_only_an_offer_of_information(world: World) -> None:
+    partner = factories.partner(factories.case(world.org))
+    with pytest.raises(SurvivorSideRefused):
+        log(partner, world, purpose="risk_management", outcome="safety_planned", first_offer=True)
+    assert not ContactEntry.objects.filter(partner=partner).exists()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tandem.cases import actions as case_actions
@@ -17,6 +19,7 @@ from tandem.core import clock, events, work
 from tandem.core.models import AuditEntry, WorkItem
 from tandem.survivors.actions import record_safety_signal
 from tandem.survivors.actions.contact import record_contact
+from tandem.survivors.models import SafetySignal
 from tests import factories
 from tests.conftest import World, signed_in_client
 
@@ -142,3 +145,59 @@ def test_her_record_is_encrypted_at_rest(world: World) -> None:
         cursor.execute("SELECT name, address FROM survivors_partner WHERE id = %s", [partner.pk])
         name, address = cursor.fetchone()
     assert "Drita" not in name and SECRET_ADDRESS not in address
+
+
+def test_a_topic_not_to_raise_stays_on_his_case_however_many_signals_follow(world: World) -> None:
+    from tandem.survivors.queries import signals_for_programme
+
+    case = factories.case(world.org, state=State.IN_PROGRAMME)
+    factories.partner(case)
+    reference = case.partner_reference
+    assert reference is not None
+    send = {"organisation": world.org, "reference": reference, "acting_user": world.survivor_worker}
+    record_safety_signal(kind="avoid_topic", level="concern", topic="her new job", **send)  # type: ignore[arg-type]
+    for _ in range(6):
+        record_safety_signal(kind="no_concerns", level="no_concern", **send)  # type: ignore[arg-type]
+    assert "her new job" in [signal.topic for signal in signals_for_programme(reference)]
+
+
+def test_a_signal_is_shown_on_the_case_of_the_man_it_is_about_alone(world: World) -> None:
+    first, second = factories.case(world.org), factories.case(world.org)
+    partner = factories.partner(first)
+    from tandem.survivors.actions.partners import link_case
+
+    link_case(partner=partner, case_id=second.pk, acting_user=world.survivor_worker)
+    client = signed_in_client(world.survivor_worker)
+    client.post(
+        reverse("survivors:signal_new", args=[partner.pk]),
+        {"case": second.pk, "kind": "risk_increased", "level": "serious"},
+    )
+    assert list(SafetySignal.objects.values_list("reference", flat=True)) == [second.partner_reference]
+
+
+def test_a_signal_that_contradicts_its_level_is_refused(world: World) -> None:
+    case = factories.case(world.org)
+    assert case.partner_reference is not None
+    with pytest.raises(ValidationError) as invalid:
+        record_safety_signal(
+            organisation=world.org,
+            reference=case.partner_reference,
+            kind="no_concerns",
+            level="serious",
+            acting_user=world.survivor_worker,
+        )
+    assert "level" in invalid.value.message_dict
+
+
+def test_every_refused_attempt_on_her_pages_is_on_the_audit_log(world: World) -> None:
+    partner = factories.partner(factories.case(world.org))
+    for person in (world.analyst, world.auditor, world.org_admin):
+        assert signed_in_client(person).get(reverse("survivors:partner", args=[partner.pk])).status_code == 404
+        assert AuditEntry.objects.filter(action="survivors.refused", actor=person).exists()
+
+
+def test_a_case_number_too_large_for_any_case_is_not_found(world: World) -> None:
+    client = signed_in_client(world.survivor_worker)
+    assert client.get(reverse("survivors:for_case", args=[10**20])).status_code == 404
+    response = client.post(reverse("survivors:partner_new"), {"case": str(10**20), "name": "Besa"})
+    assert response.status_code == 422

@@ -36,15 +36,22 @@ def _alert(user: User, rule: WorkRule, detail: dict[str, Any], context: AuditCon
 
 
 def programme_side_tried(user: User, path: str, context: AuditContext | None) -> None:
-    """A person with no place on the survivor side opened one of its addresses."""
+    """A person with no place on the survivor side opened one of its addresses: on the audit log
+    always, and an alert when she works with or for the man."""
     if not any(place.role in PROGRAMME_FACING for place in places_of(user)):
-        return  # an analyst or an auditor lost on the site: refused, but no alert
+        audit.record("survivors.refused", actor=user, context=context, detail={"path": path[:200]})
+        return
     _alert(user, ALERT_TRIED, {"path": path[:200], "alert": "programme_side"}, context)
 
 
 def read_in_bulk(user: User, context: AuditContext | None) -> None:
     """Called after each opening of a record of her side."""
     since = clock.now() - timedelta(hours=1)
-    count = AuditEntry.objects.filter(actor=user, action="survivor.view", at__gte=since).count()
-    if count > BULK_READS:
+    # Records opened one by one: a list's rows are read too, but a list is how the work is found.
+    count = (
+        AuditEntry.objects.filter(actor=user, action="survivor.view", at__gte=since)
+        .exclude(detail__contains='"listed":true')
+        .count()
+    )
+    if count == BULK_READS + 1:  # once, as the hour's count passes the line
         _alert(user, ALERT_BULK, {"alert": "bulk_reads", "count": count}, context)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.survivors.actions import MAX_LINE, MAX_TEXT
 from tandem.survivors.models import Channel, ContactKind, ContactOutcome, Purpose, SignalKind, SignalLevel
 
+CASE_NUMBER_MAX = 2**31 - 1
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
@@ -38,13 +39,14 @@ class NewPartnerForm(PartnerForm):
     case = forms.IntegerField(
         label=_("Case number"),
         min_value=1,
+        max_value=CASE_NUMBER_MAX,
         help_text=_("The number of the man's case she is the partner of, as the work item gives it."),
     )
     field_order = ["case"]
 
 
 class LinkForm(forms.Form):
-    case = forms.IntegerField(label=_("Case number"), min_value=1)
+    case = forms.IntegerField(label=_("Case number"), min_value=1, max_value=CASE_NUMBER_MAX)
 
 
 class ConsentForm(forms.Form):
@@ -88,6 +90,11 @@ class ContactForm(forms.Form):
 
 
 class SignalForm(forms.Form):
+    case = forms.TypedChoiceField(
+        label=_("About the man of case"),
+        coerce=int,
+        help_text=_("The signal is shown on his case alone."),
+    )
     kind = forms.ChoiceField(label=_("What the programme side is told"), choices=SignalKind.choices)
     level = forms.ChoiceField(label=_("Level"), choices=SignalLevel.choices)
     topic = forms.CharField(

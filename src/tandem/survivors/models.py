@@ -202,7 +202,8 @@ class Consent(HerRecord):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="consents")
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
-    service = models.CharField(_("named service"), max_length=200, blank=True)
+    # Encrypted: a shelter's name can tell where she is.
+    service = EncryptedTextField(_("named service"), blank=True)
     starts_on = models.DateField(_("from"))
     expires_on = models.DateField(_("until"))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)

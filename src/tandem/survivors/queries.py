@@ -176,14 +176,20 @@ class SignalForProgramme:
 
 
 def signals_for_programme(reference: uuid.UUID | None, *, limit: int = 5) -> list[SignalForProgramme]:
+    """The newest signals, and every "do not raise a topic" one however old: a standing
+    instruction to the facilitators must not scroll away."""
     if reference is None:
         return []
     kinds, levels = dict(SignalKind.choices), dict(SignalLevel.choices)
-    rows = (
-        SafetySignal._base_manager.filter(reference=reference)
-        .only("kind", "level", "recorded_at", "topic")
-        .order_by("-recorded_at", "-pk")[:limit]
-    )
+    found = SafetySignal._base_manager.filter(reference=reference).only("kind", "level", "recorded_at", "topic")
+    newest = list(found.order_by("-recorded_at", "-pk")[:limit])
+    shown = {row.pk for row in newest}
+    standing = [
+        row
+        for row in found.filter(kind=SignalKind.AVOID_TOPIC).order_by("-recorded_at", "-pk")[:20]
+        if row.pk not in shown
+    ]
+    rows = newest + standing
     return [
         SignalForProgramme(
             kind=row.kind,

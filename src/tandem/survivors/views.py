@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tandem.cases.queries import partner_references_of
 from tandem.core import clock
@@ -37,6 +37,7 @@ from tandem.survivors.actions.consent import record_consent, withdraw_consent
 from tandem.survivors.actions.contact import record_contact
 from tandem.survivors.actions.partners import PartnerDetails, create_partner, link_case, update_partner
 from tandem.survivors.forms import (
+    CASE_NUMBER_MAX,
     BreakGlassForm,
     ConsentForm,
     ContactForm,
@@ -98,7 +99,8 @@ def _act(
     try:
         action(form.cleaned_data)
     except SurvivorSideRefused as refused:
-        form.add_error(None, refused.message)
+        # A contact her consent does not cover: said beside the purpose, where it is chosen.
+        form.add_error("purpose" if refused.rule == "consent" and "purpose" in form.fields else None, refused.message)
         return render(request, template, {**page, "form": form}, status=409 if refused.rule == "version" else 422)
     except ValidationError as invalid:
         for field, errors in invalid.message_dict.items():
@@ -151,6 +153,8 @@ def for_case_view(request: HttpRequest, case_id: int) -> HttpResponse:
     coordinator outside the rule, the break-the-glass form (her name is not shown on it)."""
     context = audit_context(request)
     user = _reader(request, context)
+    if case_id > CASE_NUMBER_MAX:
+        raise Http404
     for organisation_id in organisations_granting(user, Compartment.SURVIVOR, Action.VIEW):
         reference = partner_references_of(organisation_id, [case_id]).get(case_id)
         if reference is None:
@@ -172,6 +176,8 @@ def break_glass_view(request: HttpRequest, case_id: int) -> HttpResponse:
     """A coordinator of the man's provider opens his partner's record outside the rule."""
     context = audit_context(request)
     user = _reader(request, context)
+    if case_id > CASE_NUMBER_MAX:
+        raise Http404
     partner: Partner | None = None
     for organisation_id in organisations_with_role(user, Role.COORDINATOR):
         reference = partner_references_of(organisation_id, [case_id]).get(case_id)
@@ -339,11 +345,14 @@ def consent_new_view(request: HttpRequest, partner_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(FORM_METHODS)
 def consent_withdraw_view(request: HttpRequest, consent_id: int) -> HttpResponse:
     context = audit_context(request)
     user = _reader(request, context)
     consent = queries.access_consent(user, consent_id, action=Action.CHANGE, context=context)
+    if request.method != "POST":
+        # The withdrawal is made from her record, beside the consent.
+        return redirect("survivors:partner", partner_id=consent.partner_id)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the day she withdrew her consent."))
@@ -411,30 +420,36 @@ def contact_new_view(request: HttpRequest, partner_id: int) -> HttpResponse:
 def signal_new_view(request: HttpRequest, partner_id: int) -> HttpResponse:
     user, partner, context = _partner(request, partner_id, Action.CHANGE)
     template = "survivors/signal_form.html"
-    links = queries.links_of(partner)
-    page = {"partner": partner, "links": links}
+    links = {link.case_number: link for link in queries.links_of(partner)}
+    page = {"partner": partner, "links": list(links.values())}
+
+    def form(data: Any = None) -> SignalForm:
+        made = SignalForm(data, initial={"case": next(iter(links), None)})
+        made.fields["case"].choices = [(number, f"#{number}") for number in links]  # type: ignore[attr-defined]
+        return made
+
     if request.method != "POST":
-        return render(request, template, {**page, "form": SignalForm()})
+        return render(request, template, {**page, "form": form()})
 
     def send(data: dict[str, Any]) -> None:
-        if not links:
-            raise SurvivorSideRefused(_("Link her record to a man's case first: a signal is about his programme."))
-        for link in links:
-            record_safety_signal(
-                organisation=partner.organisation,
-                reference=link.reference,
-                kind=data["kind"],
-                level=data["level"],
-                topic=data["topic"],
-                summary=data["summary"],
-                acting_user=user,
-                context=context,
-            )
+        link = links.get(data["case"])
+        if link is None:
+            raise ValidationError({"case": _("Choose the case of the man the signal is about.")})
+        record_safety_signal(
+            organisation=partner.organisation,
+            reference=link.reference,
+            kind=data["kind"],
+            level=data["level"],
+            topic=data["topic"],
+            summary=data["summary"],
+            acting_user=user,
+            context=context,
+        )
 
     return _act(
         request,
         template,
-        SignalForm(request.POST),
+        form(request.POST),
         page,
         action=send,
         done=_("The signal is sent: the man's facilitators see what it says, its level and its day, nothing more."),

@@ -110,6 +110,10 @@ def record_safety_signal(
         errors["level"] = _("Choose one of the levels.")
     if kind not in SignalKind.values:
         errors["kind"] = _("Choose what the signal says.")
+    if kind == SignalKind.NO_CONCERNS and level not in (SignalLevel.NO_CONCERN, ""):
+        errors["level"] = _("“No concerns” goes with the level “No current concern”.")
+    elif kind == SignalKind.RISK_INCREASED and level == SignalLevel.NO_CONCERN:
+        errors["level"] = _("A risk that has increased is a concern or a serious concern: choose its level.")
     topic = topic.strip()
     if kind == SignalKind.AVOID_TOPIC and not topic:
         errors["topic"] = _("Name the topic the facilitators must not raise, in words they may read.")

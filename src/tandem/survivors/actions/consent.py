@@ -38,8 +38,8 @@ def record_consent(
     if purpose not in Purpose.values:
         errors["purpose"] = _("Choose what she agreed to.")
     today = clock.today()
-    if starts_on > today + timedelta(days=366):
-        errors["starts_on"] = _("Choose a day within a year from today.")
+    if not today - LONGEST <= starts_on <= today + timedelta(days=366):
+        errors["starts_on"] = _("Choose a day from two years ago to a year from today.")
     if expires_on < starts_on:
         errors["expires_on"] = _("The consent cannot end before it starts.")
     elif expires_on - starts_on > LONGEST:
@@ -47,6 +47,8 @@ def record_consent(
     service = service.strip()
     if purpose == Purpose.SHARE_SERVICE and not service:
         errors["service"] = _("Name the service she agreed to share with.")
+    elif purpose != Purpose.SHARE_SERVICE and service:
+        errors["service"] = _("A service is named only for sharing with a named service.")
     if len(service) > MAX_LINE:
         errors["service"] = _("At most %(count)s characters.") % {"count": MAX_LINE}
     if errors:
@@ -86,6 +88,8 @@ def withdraw_consent(
         raise ValidationError(
             {"on": _("A withdrawal is recorded once she has made it: choose today or an earlier day.")}
         )
+    if day < consent.starts_on:
+        raise ValidationError({"on": _("Choose a day on or after the consent began.")})
     if consent.withdrawn_on is not None:
         raise SurvivorSideRefused(_("This consent is already withdrawn."), rule="withdrawn")
     with transaction.atomic():

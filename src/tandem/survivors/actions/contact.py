@@ -38,6 +38,11 @@ from tandem.survivors.work_rules import INFORM_RULES, OFFER_SUPPORT
 
 # An attempt did not reach her; a contact did.
 ATTEMPT_OUTCOMES = frozenset({ContactOutcome.NO_ANSWER, ContactOutcome.UNSAFE})
+# What offering her support may be, before she ever consented: information about the programme,
+# and how the offer went.
+OFFER_OUTCOMES = frozenset(
+    {ContactOutcome.OFFER_MADE, ContactOutcome.NO_ANSWER, ContactOutcome.UNSAFE, ContactOutcome.DECLINED}
+)
 # A contact that tells her what happened on his side.
 INFORMING = frozenset({ContactOutcome.INFORMED, ContactOutcome.SAFETY_PLANNED, ContactOutcome.OFFER_MADE})
 
@@ -91,7 +96,8 @@ def record_contact(
     _check(kind, channel, purpose, outcome, happened_at=happened_at, note=note, limitations=limitations_explained)
     day = timezone.localdate(happened_at)
     reached_before = any(entry.kind == ContactKind.CONTACT for entry in queries.contacts_of(partner))
-    if not (first_offer and not reached_before):
+    offering = first_offer and purpose == Purpose.INFORMATION and outcome in OFFER_OUTCOMES
+    if not (offering and not reached_before):
         names = {**dict(Channel.choices), **dict(Purpose.choices)}
         refused = rules.refusal(
             queries.consent_terms(partner), channel, purpose, day, names={k: str(v) for k, v in names.items()}

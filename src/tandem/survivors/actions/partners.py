@@ -132,6 +132,8 @@ def update_partner(
 def link_case(*, partner: Partner, case_id: int, acting_user: User, context: AuditContext | None = None) -> PartnerLink:
     """She is the partner of another man in the programme too."""
     allowed(acting_user, partner.organisation, Partner, context)
+    if any(link.case_number == case_id for link in queries.links_of(partner)):
+        raise ValidationError({"case": _("This case is already linked to her record.")})
     reference = _reference_of(partner.organisation, case_id)
     try:
         with transaction.atomic():

@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('channel', models.CharField(choices=[('phone', 'Phone'), ('sms', 'SMS'), ('email', 'E-mail'), ('in_person', 'In person'), ('service', 'Through another service')], max_length=16, verbose_name='channel')),
                 ('purpose', models.CharField(choices=[('information', 'Information about the programme'), ('safety_planning', 'Safety planning'), ('questionnaires', 'Outcome questionnaires'), ('share_service', 'Sharing with a named service'), ('risk_management', 'Sharing for risk management')], max_length=20, verbose_name='purpose')),
-                ('service', models.CharField(blank=True, max_length=200, verbose_name='named service')),
+                ('service', tandem.core.crypto.EncryptedTextField(blank=True, verbose_name='named service')),
                 ('starts_on', models.DateField(verbose_name='from')),
                 ('expires_on', models.DateField(verbose_name='until')),
                 ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='withdrawn on')),
