@@ -135,3 +135,24 @@ ROWS: list[Row] = [
     Row("survivors:signal_new", "POST", "own", signed_in(NOT_FOUND, **ACT), _partner, data=signal),
     Row("survivors:signal_new", "POST", "other", signed_in(NOT_FOUND), _other_partner, data=signal),
 ]
+
+
+def _alert(fx: Any, user: Any) -> dict[str, Any]:
+    return {"item_id": fx.alert().pk}
+
+
+def _other_alert(fx: Any, user: Any) -> dict[str, Any]:
+    return {"item_id": fx.other_alert.pk}
+
+
+def review(fx: Any, user: Any) -> dict[str, Any]:
+    return {"note": "Talked to her: she opened the wrong link. No record was seen."}
+
+
+ROWS += [
+    # An access alert is for the organisation's administrators to review and close.
+    Row("survivors:alert", "GET", "own", signed_in(NOT_FOUND, org_admin=OK), _alert),
+    Row("survivors:alert", "GET", "other", signed_in(NOT_FOUND), _other_alert),
+    Row("survivors:alert", "POST", "own", signed_in(NOT_FOUND, org_admin=ACTED), _alert, data=review),
+    Row("survivors:alert", "POST", "other", signed_in(NOT_FOUND), _other_alert, data=review),
+]

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from tandem.core.models import User
+from tandem.core.models import User, WorkItem
 from tandem.core.roles import OrganisationKind, Role
+from tandem.survivors import alerts
 from tests import factories
 from tests.conftest import World
 from tests.matrix_check import check_row
@@ -25,6 +26,15 @@ class Fixture:
     other_case: Any  # of a provider nobody of the world belongs to
     other_partner: Any
     other_consent: Any
+    other_alert: Any  # an access alert of the other provider
+
+    def alert(self) -> Any:
+        """A fresh access alert of the world's provider, about its facilitator."""
+        from tandem.core.models import WorkItem
+
+        WorkItem.objects.filter(rule="survivors.alert_tried", organisation=self.world.org).delete()
+        alerts.programme_side_tried(self.world.facilitator, "/survivors/", None)
+        return WorkItem.objects.get(rule="survivors.alert_tried", organisation=self.world.org)
 
     def user(self, persona: str) -> User | None:
         if persona == "anonymous":
@@ -49,6 +59,9 @@ def module_fx(module_world: World) -> Fixture:
     elsewhere = factories.organisation(name="Provider S", kind=OrganisationKind.PROGRAMME_PROVIDER)
     factories.member(elsewhere, Role.COORDINATOR)
     factories.member(elsewhere, Role.SURVIVOR_WORKER)
+    factories.member(elsewhere, Role.ORG_ADMIN)
+    elsewhere_facilitator = factories.member(elsewhere, Role.FACILITATOR)
+    alerts.programme_side_tried(elsewhere_facilitator, "/survivors/", None)
     other_case = factories.case(elsewhere)
     other_partner = factories.partner(other_case)
     return Fixture(
@@ -59,6 +72,7 @@ def module_fx(module_world: World) -> Fixture:
         other_case=other_case,
         other_partner=other_partner,
         other_consent=factories.consent(other_partner),
+        other_alert=WorkItem.objects.get(rule="survivors.alert_tried", organisation=elsewhere),
     )
 
 

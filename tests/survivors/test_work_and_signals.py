@@ -201,3 +201,17 @@ def test_a_case_number_too_large_for_any_case_is_not_found(world: World) -> None
     assert client.get(reverse("survivors:for_case", args=[10**20])).status_code == 404
     response = client.post(reverse("survivors:partner_new"), {"case": str(10**20), "name": "Besa"})
     assert response.status_code == 422
+
+
+def test_the_administrator_reviews_an_access_alert_and_closes_it_with_what_was_done(world: World) -> None:
+    signed_in_client(world.facilitator).get(reverse("survivors:partner_list"))
+    [alert] = WorkItem.objects.filter(rule="survivors.alert_tried", state="open")
+    assert work.link_of(alert) == reverse("survivors:alert", args=[alert.pk])
+    client = signed_in_client(world.org_admin)
+    page = client.get(reverse("survivors:alert", args=[alert.pk])).content.decode()
+    assert "/survivors/" in page
+    assert client.post(reverse("survivors:alert", args=[alert.pk]), {"note": ""}).status_code == 422
+    client.post(reverse("survivors:alert", args=[alert.pk]), {"note": "She opened an old bookmark; explained."})
+    alert.refresh_from_db()
+    assert alert.state == "done"
+    assert AuditEntry.objects.filter(action="survivors.alert_reviewed", actor=world.org_admin).exists()

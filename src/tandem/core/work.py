@@ -234,6 +234,26 @@ def _end(
     return len(items)
 
 
+def close_item(*, item: WorkItem, fulfilled_by: str, acting_user: User, context: AuditContext | None = None) -> bool:
+    """Close one item of work that is done by someone looking at it (an alert reviewed), not by
+    an action on its subject; False when it was closed already."""
+    with transaction.atomic():
+        ended = WorkItem.objects.filter(pk=item.pk, state=WorkItem.State.OPEN).update(
+            state=WorkItem.State.DONE, closed_at=clock.now(), closed_by=acting_user, fulfilled_by=fulfilled_by[:80]
+        )
+        if ended:
+            audit.record(
+                "work.done",
+                actor=acting_user,
+                obj=item,
+                organisation=item.organisation_id,
+                compartment=item.subject_compartment,
+                context=context,
+                detail={"rule": item.rule, "by": fulfilled_by},
+            )
+    return bool(ended)
+
+
 def escalate_overdue() -> int:
     """Take overdue work one step up its escalation: when it falls due, to the first role of
     its rule; after the rule's pause, to the second. Safe to run from several workers: each

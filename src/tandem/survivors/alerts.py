@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.db import transaction
+
 from tandem.core import audit, clock
 from tandem.core.audit import AuditContext
-from tandem.core.models import AuditEntry, Organisation, User
+from tandem.core.models import AuditEntry, Organisation, User, WorkItem
 from tandem.core.policy import places_of
 from tandem.core.roles import PROGRAMME_FACING, Role
 from tandem.core.work import WorkRule, open_work
@@ -55,3 +57,28 @@ def read_in_bulk(user: User, context: AuditContext | None) -> None:
     )
     if count == BULK_READS + 1:  # once, as the hour's count passes the line
         _alert(user, ALERT_BULK, {"alert": "bulk_reads", "count": count}, context)
+
+
+def review(*, item: WorkItem, note: str, acting_user: User, context: AuditContext | None = None) -> bool:
+    """The administrator (or her support worker, for a break-the-glass notice) looked at the alert
+    and says what was done: the item is closed, the note on the audit log."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from tandem.core.work import close_item
+
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Say what you found and what was done.")})
+    if len(note) > 10_000:
+        raise ValidationError({"note": _("At most %(count)s characters.") % {"count": 10_000}})
+    with transaction.atomic():
+        audit.record(
+            "survivors.alert_reviewed",
+            actor=acting_user,
+            obj=item,
+            organisation=item.organisation_id,
+            context=context,
+            detail={"rule": item.rule, "note": note},
+        )
+        return close_item(item=item, fulfilled_by="survivors.alert_reviewed", acting_user=acting_user, context=context)

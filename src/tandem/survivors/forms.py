@@ -119,3 +119,7 @@ class BreakGlassForm(forms.Form):
         widget=TEXT,
         help_text=_("Her support workers and the organisation's administrators will read it."),
     )
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(label=_("What you found and what was done"), max_length=MAX_TEXT, widget=TEXT)

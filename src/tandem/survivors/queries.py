@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from tandem.core import audit
 from tandem.core.audit import AuditContext
-from tandem.core.models import WorkItem
-from tandem.core.roles import Action, Compartment
+from tandem.core.models import AuditEntry, WorkItem
+from tandem.core.roles import Action, Compartment, Role
 from tandem.core.scoping import access
 from tandem.survivors import rules
 from tandem.survivors.models import (
@@ -259,3 +259,53 @@ def accesses_of(partner: Partner) -> list[BreakGlass]:
     return list(
         BreakGlass._base_manager.filter(partner_id=partner.pk).select_related("coordinator").order_by("-starts_at")
     )
+
+
+ALERT_RULES = ("survivors.alert_tried", "survivors.alert_bulk", "survivors.break_glass")
+
+
+def alert_for(user: Any, item_id: Any) -> WorkItem | None:
+    """An alert of the survivor side that is the reader's to review: an administrator of its
+    organisation, or for a break-the-glass notice one of her support workers too."""
+    from tandem.core.policy import has_role
+
+    item = (
+        WorkItem._base_manager.filter(pk=item_id, rule__in=ALERT_RULES).select_related("organisation").first()
+        if str(item_id).isdigit()
+        else None
+    )
+    if item is None:
+        return None
+    reviewers = (Role.ORG_ADMIN, Role.SURVIVOR_WORKER) if item.rule == "survivors.break_glass" else (Role.ORG_ADMIN,)
+    return item if has_role(user, item.organisation_id, *reviewers) else None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    at: datetime
+    what: str
+    path: str
+
+
+def attempts_of(user_id: Any, *, days: int = 30) -> list[Attempt]:
+    """What the person an alert is about did on the survivor side lately: refused attempts,
+    alerts and break-the-glass accesses, newest first (times and addresses, nothing of her)."""
+    import json
+
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "survivors.access_alert": _("Tried a page of the survivor side (alert raised)"),
+        "survivors.refused": _("Tried a page of the survivor side"),
+        "survivors.break_glass": _("Opened a partner's record outside the rule"),
+        "access.denied": _("Tried a record outside their reach"),
+    }
+    since = timezone.now() - timedelta(days=days)
+    found = []
+    for entry in AuditEntry.objects.filter(actor_id=user_id, at__gte=since, action__in=labels).order_by("-at")[:50]:
+        try:
+            detail = json.loads(entry.detail) if entry.detail else {}
+        except ValueError:
+            detail = {}
+        found.append(Attempt(at=entry.at, what=labels[entry.action], path=str(detail.get("path", ""))[:200]))
+    return found

@@ -16,4 +16,5 @@ urlpatterns = [
     path("consents/<int:consent_id>/withdraw/", views.consent_withdraw_view, name="consent_withdraw"),
     path("<int:partner_id>/contacts/new/", views.contact_new_view, name="contact_new"),
     path("<int:partner_id>/signals/new/", views.signal_new_view, name="signal_new"),
+    path("alerts/<int:item_id>/", views.alert_view, name="alert"),
 ]

@@ -44,6 +44,7 @@ from tandem.survivors.forms import (
     LinkForm,
     NewPartnerForm,
     PartnerForm,
+    ReviewForm,
     SignalForm,
     WithdrawForm,
 )
@@ -454,4 +455,37 @@ def signal_new_view(request: HttpRequest, partner_id: int) -> HttpResponse:
         action=send,
         done=_("The signal is sent: the man's facilitators see what it says, its level and its day, nothing more."),
         then=_to_partner(partner),
+    )
+
+
+# --- Alerts ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def alert_view(request: HttpRequest, item_id: int) -> HttpResponse:
+    """An access alert or a break-the-glass notice, for the people it is addressed to: what the
+    person did lately on the survivor side, and closing it with what was done."""
+    context = audit_context(request)
+    user = signed_in_user(request)
+    item = queries.alert_for(user, item_id)
+    if item is None:
+        raise Http404
+    about = item.subject_id if item.subject_type == "core.user" else None
+    page = {
+        "item": item,
+        "title": title_of(item),
+        "attempts": queries.attempts_of(about) if about else [],
+    }
+    template = "survivors/alert.html"
+    if request.method != "POST":
+        return render(request, template, {**page, "form": ReviewForm()})
+    return _act(
+        request,
+        template,
+        ReviewForm(request.POST),
+        page,
+        action=lambda data: alerts.review(item=item, note=data["note"], acting_user=user, context=context),
+        done=_("The alert is reviewed."),
+        then=lambda: redirect("core:work_list"),
     )

@@ -20,6 +20,10 @@ def _partner_page(item: WorkItem) -> str:
     return reverse("survivors:for_case", kwargs={"case_id": item.subject_id})
 
 
+def _alert_page(item: WorkItem) -> str:
+    return reverse("survivors:alert", kwargs={"item_id": item.pk})
+
+
 def _rule(key: str, title: Promise, due: Hours | WorkingDays, priority: WorkItem.Priority) -> WorkRule:
     return register(
         WorkRule(
@@ -98,6 +102,7 @@ ALERT_TRIED = register(
         due=Hours(24),
         priority=WorkItem.Priority.HIGH,
         escalation=(),
+        link=_alert_page,
     )
 )
 ALERT_BULK = register(
@@ -110,6 +115,7 @@ ALERT_BULK = register(
         due=Hours(24),
         priority=WorkItem.Priority.HIGH,
         escalation=(),
+        link=_alert_page,
     )
 )
 
@@ -125,5 +131,6 @@ BREAK_GLASS_NOTICE = register(
         due=WorkingDays(1),
         priority=WorkItem.Priority.HIGH,
         escalation=(),
+        link=_alert_page,
     )
 )
