@@ -1,7 +1,14 @@
-"""The survivor side's answers to case work. ``partner_facts`` is the one function the safety
-gates of a case read: it tells only whether (and when) something was recorded, and says no
-when nothing was, so that a gate refuses rather than passes. ``latest_signal`` is read by a
-coordinator before a report leaves the programme, through the scoping policy and audited."""
+"""Every read of the survivor compartment, in two kinds.
+
+What case work may know of her side: ``partner_facts`` (yes, no or a date, read by the gates;
+no when nothing is recorded, so that a gate refuses rather than passes), ``latest_signal`` (for a
+coordinator before a report about him leaves, through the policy and audited),
+``signals_for_programme`` (what a signal says, its level and day, for the man's case page) and
+counts for the coordinator's overview.
+
+Her side's own pages: her record and what hangs on it, always through ``access`` (404 outside
+the policy, every opening on the audit log), the survivor-safety work, and the alerts.
+"""
 
 from __future__ import annotations
 
