@@ -53,6 +53,7 @@ SCOPED = {
     "survivors.PartnerLink": "which man's partner she is: the survivor compartment only",
     "survivors.Consent": "her consent per channel and purpose: the survivor compartment only",
     "survivors.ContactEntry": "contact with her and what was said: the survivor compartment only",
+    "survivors.InformationSheet": "what a programme tells partners it can and cannot do: her side's workers",
     "survivors.BreakGlass": "a coordinator's access to her record outside the rule: the survivor compartment only",
     "mapping.SurveyRound": "seen by those who run, review or answer it",
     "mapping.RoundReviewer": "who reviews which country: seen by the round's organisers and the reviewer",

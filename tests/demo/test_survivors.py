@@ -61,3 +61,10 @@ def test_survivor_safety_work_is_open_and_done_and_an_access_alert_waits() -> No
     assert survivor_work.filter(state="open").exists()
     assert survivor_work.filter(state="done").exists()
     assert WorkItem.objects.filter(rule="survivors.alert_tried", state="open").count() == 6
+
+
+def test_every_provider_publishes_its_information_sheet_and_contacts_say_which_she_was_given() -> None:
+    from tandem.survivors.models import InformationSheet
+
+    assert InformationSheet.objects.values("organisation").distinct().count() == 6
+    assert ContactEntry.objects.filter(limitations_explained=True, sheet__isnull=False).exists()

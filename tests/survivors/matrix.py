@@ -156,3 +156,30 @@ ROWS += [
     Row("survivors:alert", "POST", "own", signed_in(NOT_FOUND, org_admin=ACTED), _alert, data=review),
     Row("survivors:alert", "POST", "other", signed_in(NOT_FOUND), _other_alert, data=review),
 ]
+
+
+def _sheet(fx: Any, user: Any) -> dict[str, Any]:
+    return {"sheet_id": fx.sheet.pk}
+
+
+def _other_sheet(fx: Any, user: Any) -> dict[str, Any]:
+    return {"sheet_id": fx.other_sheet.pk}
+
+
+def sheet(fx: Any, user: Any) -> dict[str, Any]:
+    return {"language": "sq", "text": SHEET_TEXT}
+
+
+SHEET_TEXT = (
+    "The programme works with the man; it cannot make you safe. His attendance does not mean he has changed. "
+    "We tell you if he stops coming, is excluded or completes. We never tell him what you say. "
+    "In danger call 112 or the women's helpline."
+)
+
+ROWS += [
+    # Her side's workers and the coordinators read the sheets; only a coordinator publishes one.
+    Row("survivors:sheet_list", "GET", "none", signed_in(NOT_FOUND, **OWN_LISTS)),
+    Row("survivors:sheet_list", "POST", "none", signed_in(NOT_FOUND, coordinator=ACTED, outsider=ACTED), data=sheet),
+    Row("survivors:sheet", "GET", "own", signed_in(NOT_FOUND, survivor_worker=OK, coordinator=OK), _sheet),
+    Row("survivors:sheet", "GET", "other", signed_in(NOT_FOUND), _other_sheet),
+]

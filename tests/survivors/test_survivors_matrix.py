@@ -10,11 +10,12 @@ import pytest
 from tandem.core.models import User, WorkItem
 from tandem.core.roles import OrganisationKind, Role
 from tandem.survivors import alerts
+from tandem.survivors.actions.sheets import publish_sheet
 from tests import factories
 from tests.conftest import World
 from tests.matrix_check import check_row
 from tests.permission_matrix import PERSONAS, Row
-from tests.survivors.matrix import ROWS
+from tests.survivors.matrix import ROWS, SHEET_TEXT
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Fixture:
     other_partner: Any
     other_consent: Any
     other_alert: Any  # an access alert of the other provider
+    sheet: Any  # the world's provider's information sheet
+    other_sheet: Any
 
     def alert(self) -> Any:
         """A fresh access alert of the world's provider, about its facilitator."""
@@ -73,6 +76,13 @@ def module_fx(module_world: World) -> Fixture:
         other_partner=other_partner,
         other_consent=factories.consent(other_partner),
         other_alert=WorkItem.objects.get(rule="survivors.alert_tried", organisation=elsewhere),
+        sheet=publish_sheet(organisation=world.org, language="sq", text=SHEET_TEXT, acting_user=world.coordinator),
+        other_sheet=publish_sheet(
+            organisation=elsewhere,
+            language="sq",
+            text=SHEET_TEXT,
+            acting_user=factories._someone(elsewhere, Role.COORDINATOR),
+        ),
     )
 
 

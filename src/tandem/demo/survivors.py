@@ -31,6 +31,7 @@ from tandem.survivors.actions import record_safety_signal
 from tandem.survivors.actions.consent import record_consent, withdraw_consent
 from tandem.survivors.actions.contact import record_contact
 from tandem.survivors.actions.partners import PartnerDetails, create_partner
+from tandem.survivors.actions.sheets import publish_sheet
 from tandem.survivors.models import Partner
 
 NAMES = {
@@ -42,6 +43,34 @@ NAMES = {
     "RS": ["Jovana Petrović", "Ivana Nikolić", "Milena Jovanović", "Tamara Ilić"],
 }
 SAFE_TIMES = "Weekdays 10:00–12:00, when he is at work"
+SHEET_LANGUAGE = {"AL": "sq", "XK": "sq", "BA": "bs", "ME": "cnr", "MK": "mk", "RS": "sr-latn"}
+SHEETS = {
+    "sq": (
+        "Programi punon me burrin; nuk mund t'ju mbajë të sigurt. Pjesëmarrja e tij nuk do të thotë se ka "
+        "ndryshuar. Do t'ju tregojmë nëse ndalon së ardhuri, përjashtohet ose e përfundon programin. Nuk i "
+        "tregojmë kurrë atij çfarë na thoni ju. Në rrezik telefononi 112 ose linjën e grave 116 117."
+    ),
+    "bs": (
+        "Program radi s muškarcem; ne može vas zaštititi. Njegovo prisustvo ne znači da se promijenio. Reći "
+        "ćemo vam ako prestane dolaziti, bude isključen ili završi program. Njemu nikada ne govorimo ono što vi "
+        "kažete nama. U opasnosti nazovite 122 ili SOS liniju za žene 1265."
+    ),
+    "cnr": (
+        "Program radi s muškarcem; ne može vas zaštititi. Njegovo prisustvo ne znači da se promijenio. Reći "
+        "ćemo vam ako prestane da dolazi, bude isključen ili završi program. Njemu nikada ne govorimo ono što vi "
+        "kažete nama. U opasnosti pozovite 122 ili SOS liniju za žene 080 111 111."
+    ),
+    "mk": (
+        "Програмата работи со мажот; не може да ве заштити. Неговото присуство не значи дека се променил. Ќе "
+        "ви кажеме ако престане да доаѓа, биде исклучен или ја заврши програмата. Никогаш не му кажуваме што "
+        "ни кажувате вие. Во опасност јавете се на 192 или на СОС линијата за жени 15 315."
+    ),
+    "sr-latn": (
+        "Program radi s muškarcem; ne može da vas zaštiti. Njegovo prisustvo ne znači da se promenio. Reći "
+        "ćemo vam ako prestane da dolazi, bude isključen ili završi program. Njemu nikada ne govorimo ono što vi "
+        "kažete nama. U opasnosti pozovite 192 ili SOS liniju za žene 0800 100 007."
+    ),
+}
 NOTE_SAFETY = "Went through the safety plan: a bag at her sister's, the code word with her neighbour."
 
 
@@ -63,7 +92,9 @@ class SurvivorSide:
     provider: Organisation
     worker: User
     facilitator: User
+    coordinator: User
     code: str
+    sheet: Any = None
 
     def partner(self, case: Any, index: int, **details: Any) -> Partner:
         made: Partner = _then(
@@ -103,6 +134,8 @@ class SurvivorSide:
     def contact(self, partner: Partner, days_ago: int, **what: Any) -> None:
         moment = _at(days_ago, 11)
         values = {"kind": "contact", "channel": "phone", "purpose": "information", "outcome": "informed", **what}
+        if values.get("limitations_explained"):
+            values["sheet"] = self.sheet
         _then(
             moment,
             lambda: record_contact(
@@ -123,6 +156,17 @@ class SurvivorSide:
         )
 
     def build(self) -> int:
+        language = SHEET_LANGUAGE[self.code]
+        self.sheet = _then(
+            _at(400, 9),
+            lambda: publish_sheet(
+                organisation=self.provider,
+                language=language,
+                text=SHEETS[language],
+                acting_user=self.coordinator,
+                context=DEMO,
+            ),
+        )
         running = demo_queries.cases_in_states(self.provider, [State.IN_PROGRAMME])
         excluded = demo_queries.cases_in_states(self.provider, [State.EXCLUDED])
         made = 0
@@ -192,6 +236,7 @@ def build() -> int:
                 provider=provider,
                 worker=_member(provider, Role.SURVIVOR_WORKER),
                 facilitator=_member(provider, Role.FACILITATOR),
+                coordinator=_member(provider, Role.COORDINATOR),
                 code=code,
             ).build()
     return made

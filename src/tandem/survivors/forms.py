@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tandem.survivors.actions import MAX_LINE, MAX_TEXT
@@ -86,7 +87,19 @@ class ContactForm(forms.Form):
             "to call in an emergency."
         ),
     )
+    sheet = forms.TypedChoiceField(
+        label=_("Information sheet given"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("The version she was given or read when the limits were explained."),
+    )
     note = forms.CharField(label=_("Note"), max_length=MAX_TEXT, required=False, widget=TEXT)
+
+
+class SheetForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    text = forms.CharField(label=_("Text"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 14}))
 
 
 class SignalForm(forms.Form):

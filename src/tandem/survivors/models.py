@@ -249,6 +249,14 @@ class ContactEntry(HerRecord):
     note = EncryptedTextField(_("note"), blank=True)
     first_offer = models.BooleanField(_("the first offer of support"), default=False)
     limitations_explained = models.BooleanField(_("the programme's limits explained"), default=False)
+    sheet = models.ForeignKey(
+        "InformationSheet",
+        verbose_name=_("information sheet given"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     happened_at = models.DateTimeField(_("when"))
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -285,3 +293,32 @@ class BreakGlass(ScopedModel):
 
     def __str__(self) -> str:
         return f"#{self.pk}"
+
+
+class InformationSheet(ScopedModel):
+    """What the programme can and cannot do, as its partners are told it: his attendance does
+    not mean she is safe, what will and will not be shared with her, whom to call. One text per
+    language, in versions; a contact in which the limits were explained says which she was given."""
+
+    compartment = Compartment.SURVIVOR
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    version = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("text"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "language", "version"], name="one_sheet_version")
+        ]
+        verbose_name = _("information sheet")
+        verbose_name_plural = _("information sheets")
+
+    def __str__(self) -> str:
+        return f"{self.get_language_display()} {self.version}"

@@ -30,6 +30,7 @@ from tandem.survivors.models import (
     BreakGlass,
     Consent,
     ContactEntry,
+    InformationSheet,
     Partner,
     PartnerContact,
     PartnerLink,
@@ -316,3 +317,34 @@ def attempts_of(user_id: Any, *, days: int = 30) -> list[Attempt]:
             detail = {}
         found.append(Attempt(at=entry.at, what=labels[entry.action], path=str(detail.get("path", ""))[:200]))
     return found
+
+
+def latest_sheet(organisation_id: int, language: str) -> InformationSheet | None:
+    return (
+        InformationSheet._base_manager.filter(organisation_id=organisation_id, language=language)
+        .order_by("-version")
+        .first()
+    )
+
+
+def sheets_for(user: Any) -> list[InformationSheet]:
+    """The information sheets of the reader's organisations, newest version first per language."""
+    return list(
+        InformationSheet.objects.visible_to(user, Action.VIEW)
+        .select_related("organisation", "published_by")
+        .order_by("organisation__name", "language", "-version")
+    )
+
+
+def current_sheets(organisation_id: int) -> list[InformationSheet]:
+    """The latest version in each language: what a worker may give her now."""
+    latest: dict[str, InformationSheet] = {}
+    for sheet in InformationSheet._base_manager.filter(organisation_id=organisation_id).order_by(
+        "language", "-version"
+    ):
+        latest.setdefault(sheet.language, sheet)
+    return list(latest.values())
+
+
+def access_sheet(user: Any, sheet_id: Any, *, context: AuditContext | None = None) -> InformationSheet:
+    return access(InformationSheet, user, sheet_id, context=context)

@@ -17,4 +17,6 @@ urlpatterns = [
     path("<int:partner_id>/contacts/new/", views.contact_new_view, name="contact_new"),
     path("<int:partner_id>/signals/new/", views.signal_new_view, name="signal_new"),
     path("alerts/<int:item_id>/", views.alert_view, name="alert"),
+    path("sheets/", views.sheet_list_view, name="sheet_list"),
+    path("sheets/<int:sheet_id>/", views.sheet_view, name="sheet"),
 ]

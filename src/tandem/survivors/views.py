@@ -32,7 +32,7 @@ from tandem.core.roles import Action, Compartment, Role
 from tandem.core.scoping import record_reads
 from tandem.core.work import title_of
 from tandem.survivors import alerts, queries, rules
-from tandem.survivors.actions import SurvivorSideRefused, access, record_safety_signal
+from tandem.survivors.actions import SurvivorSideRefused, access, record_safety_signal, sheets as sheets_actions
 from tandem.survivors.actions.consent import record_consent, withdraw_consent
 from tandem.survivors.actions.contact import record_contact
 from tandem.survivors.actions.partners import PartnerDetails, create_partner, link_case, update_partner
@@ -45,6 +45,7 @@ from tandem.survivors.forms import (
     NewPartnerForm,
     PartnerForm,
     ReviewForm,
+    SheetForm,
     SignalForm,
     WithdrawForm,
 )
@@ -379,12 +380,27 @@ def contact_new_view(request: HttpRequest, partner_id: int) -> HttpResponse:
         consent for consent, term in queries.consents_with_terms(partner) if rules.state_of(term, today) == "valid"
     ]
     page = {"partner": partner, "valid_consents": valid}
+    sheets = {sheet.pk: sheet for sheet in queries.current_sheets(partner.organisation_id)}
+
+    def contact_form(data: Any = None, **kwargs: Any) -> ContactForm:
+        made = ContactForm(data, **kwargs)
+        made.fields["sheet"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (
+                pk,
+                _("%(language)s, version %(version)s")
+                % {"language": sheet.get_language_display(), "version": sheet.version},
+            )
+            for pk, sheet in sheets.items()
+        ]
+        return made
+
     if request.method != "POST":
         now = timezone.localtime(clock.now())
-        form = ContactForm(initial={"day": now.date(), "time": now.time().replace(second=0, microsecond=0)})
+        form = contact_form(initial={"day": now.date(), "time": now.time().replace(second=0, microsecond=0)})
         return render(request, template, {**page, "form": form})
 
     def log(data: dict[str, Any]) -> None:
+        sheet = sheets.get(data["sheet"]) if data.get("sheet") else None
         happened = timezone.make_aware(datetime.combine(data["day"], data["time"]), timezone.get_default_timezone())
         try:
             record_contact(
@@ -397,6 +413,7 @@ def contact_new_view(request: HttpRequest, partner_id: int) -> HttpResponse:
                 note=data["note"],
                 first_offer=data["first_offer"],
                 limitations_explained=data["limitations_explained"],
+                sheet=sheet,
                 acting_user=user,
                 context=context,
             )
@@ -408,7 +425,7 @@ def contact_new_view(request: HttpRequest, partner_id: int) -> HttpResponse:
     return _act(
         request,
         template,
-        ContactForm(request.POST),
+        contact_form(request.POST),
         page,
         action=log,
         done=_("The contact is logged."),
@@ -489,3 +506,48 @@ def alert_view(request: HttpRequest, item_id: int) -> HttpResponse:
         done=_("The alert is reviewed."),
         then=lambda: redirect("core:work_list"),
     )
+
+
+# --- The information sheet -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+def sheet_list_view(request: HttpRequest) -> HttpResponse:
+    """The programme's information sheets; a coordinator publishes a new version."""
+    context = audit_context(request)
+    user = _reader(request, context)
+    coordinating = organisations_with_role(user, Role.COORDINATOR)
+    page = {"sheets": queries.sheets_for(user), "publishes": bool(coordinating)}
+    template = "survivors/sheets.html"
+    if request.method != "POST":
+        return render(request, template, {**page, "form": SheetForm()})
+    if not coordinating:
+        raise Http404
+    from tandem.core.models import Organisation
+
+    return _act(
+        request,
+        template,
+        SheetForm(request.POST),
+        page,
+        action=lambda data: sheets_actions.publish_sheet(
+            organisation=Organisation.objects.get(pk=coordinating[0]),
+            language=data["language"],
+            text=data["text"],
+            acting_user=user,
+            context=context,
+        ),
+        done=_("The new version of the information sheet is published."),
+        then=lambda: redirect("survivors:sheet_list"),
+    )
+
+
+@login_required
+@require_safe
+def sheet_view(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    """One version, to print or read to her."""
+    context = audit_context(request)
+    user = _reader(request, context)
+    sheet = queries.access_sheet(user, sheet_id, context=context)
+    return render(request, "survivors/sheet.html", {"sheet": sheet})

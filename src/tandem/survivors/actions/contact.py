@@ -30,6 +30,7 @@ from tandem.survivors.models import (
     ContactEntry,
     ContactKind,
     ContactOutcome,
+    InformationSheet,
     Partner,
     PartnerContact,
     Purpose,
@@ -90,10 +91,13 @@ def record_contact(
     note: str = "",
     first_offer: bool = False,
     limitations_explained: bool = False,
+    sheet: InformationSheet | None = None,
     context: AuditContext | None = None,
 ) -> ContactEntry:
     allowed(acting_user, partner.organisation, ContactEntry, context)
     _check(kind, channel, purpose, outcome, happened_at=happened_at, note=note, limitations=limitations_explained)
+    if sheet is not None and (sheet.organisation_id != partner.organisation_id or not limitations_explained):
+        raise ValidationError({"sheet": _("Give the programme's sheet with its limits explained, in this contact.")})
     day = timezone.localdate(happened_at)
     reached_before = any(entry.kind == ContactKind.CONTACT for entry in queries.contacts_of(partner))
     offering = first_offer and purpose == Purpose.INFORMATION and outcome in OFFER_OUTCOMES
@@ -115,6 +119,7 @@ def record_contact(
             note=note.strip(),
             first_offer=first_offer,
             limitations_explained=limitations_explained,
+            sheet=sheet,
             happened_at=happened_at,
             recorded_by=acting_user,
             recorded_at=clock.now(),
