@@ -118,11 +118,16 @@ def short_of_dosage(case: Case) -> bool:
     return group_side(case)
 
 
+LARGEST_ID = 2**63 - 1
+
+
 def partner_references_of(organisation_id: int, case_ids: list[int]) -> dict[int, uuid.UUID]:
     """The opaque partner reference of each of the provider's cases among ``case_ids``: all the
     survivor side learns of a man's case, to link his partner's record to it."""
+    # A number no case can have (typed into an address or a form) is simply not found.
+    possible = [case_id for case_id in case_ids if 0 < case_id <= LARGEST_ID]
     rows = Case._base_manager.filter(
-        organisation_id=organisation_id, pk__in=case_ids, partner_reference__isnull=False
+        organisation_id=organisation_id, pk__in=possible, partner_reference__isnull=False
     ).values_list("pk", "partner_reference")
     return {case_id: reference for case_id, reference in rows if reference is not None}
 
