@@ -26,6 +26,7 @@ SCOPED = {
     "core.Membership": "who works where, in which role: seen by the organisation's administrators",
     "core.Invitation": "the name of a person invited: seen by the organisation's administrators",
     "core.WorkItem": "work about people and answers: seen by its owner, team, escalation and coordinators",
+    "core.AuthenticatorDevice": "the secret of a person's authenticator app: reached by herself only",
     "cases.Referral": "the referred man and what is known of him: the provider's programme staff, the referring agency",
     "cases.Participant": "the man, recorded once per provider: the provider's programme staff",
     "cases.Case": "his case through the programme: the provider's programme staff",
@@ -55,6 +56,15 @@ SCOPED = {
     "survivors.ContactEntry": "contact with her and what was said: the survivor compartment only",
     "survivors.InformationSheet": "what a programme tells partners it can and cannot do: her side's workers",
     "survivors.BreakGlass": "a coordinator's access to her record outside the rule: the survivor compartment only",
+    "survivors.ServiceShare": "her record shared with a survivor service she chose: the survivor compartment only",
+    "survivors.SharedItem": "what her worker shared for risk management: the man's programme staff, her workers",
+    "survivors.SafetyPlan": "her safety plan: the survivor compartment only",
+    "survivors.SafetyPlanReview": "the reviews of her safety plan: the survivor compartment only",
+    "survivors.JointReview": "a joint case review: the provider's staff and the survivor service's workers",
+    "survivors.JointReviewItem": "an item of a joint review: the side it names (programme, survivor, both)",
+    "survivors.ConferenceReferral": "a risk conference referral: the survivor compartment (coordinators, her workers)",
+    "survivors.ConferenceMeeting": "the conference that heard a referral: the survivor compartment",
+    "survivors.ConferenceAction": "actions agreed at the conference: the survivor compartment",
     "mapping.SurveyRound": "seen by those who run, review or answer it",
     "mapping.RoundReviewer": "who reviews which country: seen by the round's organisers and the reviewer",
     "mapping.SurveyAnswer": "unpublished until published: seen by its authors, reviewers and organisers",
@@ -161,7 +171,7 @@ def test_scoped_models_are_read_only_through_the_doors() -> None:
     assert {"SurvivorRecord", "SurveyAnswer", "WorkItem"} <= names
     offenders = []
     for path in SRC.rglob("*.py"):
-        if path.name in DOORS or "queries" in path.parts or "migrations" in path.parts:
+        if path.name in DOORS or {"queries", "models", "migrations"} & set(path.parts):
             continue
         for line in reads_outside_the_doors(ast.parse(path.read_text()), names):
             offenders.append(f"{path.relative_to(SRC)}:{line}")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.navigation import Page, register
 from tandem.core.policy import organisations_with_role
-from tandem.core.roles import SURVIVOR_REACHING
+from tandem.core.roles import SURVIVOR_REACHING, Role
 
 
 def reaches_survivor_side(user: Any) -> bool:
@@ -27,5 +27,24 @@ register(
         ),
         shown_to=reaches_survivor_side,
         order=30,
+    )
+)
+
+
+def takes_part_in_joint_reviews(user: Any) -> bool:
+    return bool(organisations_with_role(user, Role.COORDINATOR, Role.SURVIVOR_WORKER))
+
+
+register(
+    Page(
+        key="joint_reviews",
+        label=_("Joint reviews"),
+        url_name="survivors:joint_list",
+        description=_(
+            "Joint case reviews with survivor support services: agenda, decisions and actions with their owners, "
+            "each read by the side it names."
+        ),
+        shown_to=takes_part_in_joint_reviews,
+        order=31,
     )
 )

@@ -80,3 +80,53 @@ def refusal(terms: Iterable[Term], channel: str, purpose: str, today: date, *, n
         **words,
         "day": date_format(latest.starts_on, "DATE_FORMAT"),
     }
+
+
+# --- Planning -------------------------------------------------------------------------------------
+
+# A referral within this many days of an earlier one for the same partner is a repeat referral,
+# as risk conferences count them.
+REPEAT_WITHIN_DAYS = 365
+# A safety override that puts information on the programme side without her consent says why.
+OVERRIDE_REASON_MIN = 15
+
+
+class Threshold(StrEnum):
+    """What the risk asks of the programme about the multi-agency risk conference."""
+
+    REFER = "refer"  # the threshold is met: refer, or record why not
+    CONSIDER = "consider"  # not met by the level alone; the survivor side's serious signal weighs
+    NONE = ""
+
+
+def conference_threshold(level: str, *, serious_signal: bool = False) -> Threshold:
+    """A high risk meets the threshold; a medium one with a serious concern from her side asks
+    the coordinator to consider a referral."""
+    if level == "high":
+        return Threshold.REFER
+    if level == "medium" and serious_signal:
+        return Threshold.CONSIDER
+    return Threshold.NONE
+
+
+def repeat_of(earlier: Iterable[tuple[int, date]], day: date) -> int | None:
+    """The earlier referral (id, day) that makes one on ``day`` a repeat: the newest within
+    ``REPEAT_WITHIN_DAYS`` before it, or None."""
+    within = [(referred_on, pk) for pk, referred_on in earlier if 0 <= (day - referred_on).days <= REPEAT_WITHIN_DAYS]
+    return max(within)[1] if within else None
+
+
+def next_review(day: date, weeks: int) -> date:
+    from datetime import timedelta
+
+    return day + timedelta(weeks=weeks)
+
+
+def sides_for(*, coordinator: bool, survivor_side: bool) -> tuple[str, ...]:
+    """The sides someone may give an item of a joint review: a provider's coordinator any; the
+    survivor side its own or both; nobody else writes items."""
+    if coordinator:
+        return ("programme", "survivor", "both")
+    if survivor_side:
+        return ("survivor", "both")
+    return ()

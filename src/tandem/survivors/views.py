@@ -49,6 +49,7 @@ from tandem.survivors.forms import (
     WithdrawForm,
 )
 from tandem.survivors.models import Partner
+from tandem.survivors.queries import planning as planning_queries
 
 FORM_METHODS = ["GET", "HEAD", "POST"]
 DETAILS = [
@@ -259,6 +260,7 @@ def partner_view(request: HttpRequest, partner_id: int) -> HttpResponse:
     _user, partner, _context = _partner(request, partner_id)
     today = clock.today()
     links = queries.links_of(partner)
+    plan = planning_queries.plan_of(partner)
     consents = [(consent, rules.state_of(term, today)) for consent, term in queries.consents_with_terms(partner)]
     return render(
         request,
@@ -269,10 +271,15 @@ def partner_view(request: HttpRequest, partner_id: int) -> HttpResponse:
             "consents": consents,
             "contacts": queries.contacts_of(partner),
             "signals": queries.signals_of(partner),
-            "work": _titled(queries.open_work_about([link.case_number for link in links])),
+            "work": _titled(queries.open_work_about([link.case_number for link in links], plan.pk if plan else None)),
             "withdraw_form": WithdrawForm(initial={"on": today}),
             "accesses": queries.accesses_of(partner),
             "changes": partner.organisation_id in queries.may_change_in(_user),
+            "shared_with_me": partner.organisation_id not in organisations_with_role(_user, Role.COORDINATOR),
+            "plan": plan,
+            "reviews": planning_queries.reviews_of(plan)[:5] if plan else [],
+            "shares": planning_queries.shares_of(partner),
+            "shared_items": planning_queries.shared_items_of(partner),
         },
     )
 

@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import WorkItem
+from tandem.core.roles import Role
 from tandem.core.work import Hours, WorkingDays, WorkRule, register
 
 
@@ -118,6 +119,21 @@ ALERT_BULK = register(
         link=_alert_page,
     )
 )
+# Someone who works on the man's side searched it for a name or an address that is a partner's on
+# the survivor side. The item names who searched, never what was typed or whom it named.
+ALERT_SEARCH = register(
+    WorkRule(
+        key="survivors.alert_search",
+        title=_(
+            "Access alert: %(who)s, who works on the man's side, searched it for the name or the address of "
+            "a partner recorded on the survivor side. Check the audit log and talk to them."
+        ),
+        due=Hours(24),
+        priority=WorkItem.Priority.HIGH,
+        escalation=(),
+        link=_alert_page,
+    )
+)
 
 # A coordinator opened a partner's record outside the rule: her support workers and the
 # organisation's administrators are told, and look at the reason.
@@ -132,5 +148,47 @@ BREAK_GLASS_NOTICE = register(
         priority=WorkItem.Priority.HIGH,
         escalation=(),
         link=_alert_page,
+    )
+)
+
+
+def _plan_page(item: WorkItem) -> str:
+    params = item.params if isinstance(item.params, dict) else {}
+    return reverse("survivors:partner", kwargs={"partner_id": params.get("partner", 0)}) + "#plan-title"
+
+
+def _conference_page(item: WorkItem) -> str:
+    return reverse("survivors:conference", kwargs={"case_id": item.subject_id})
+
+
+# Her safety plan is looked at again on its day, and within days of any change in the risk of a
+# man she is the partner of; it is her workers' work, about the plan, never about him.
+PLAN_REVIEW_DUE = register(
+    WorkRule(
+        key="survivors.plan_review",
+        title=_("Review a partner's safety plan: its review is due"),
+        due=Hours(0),
+        link=_plan_page,
+    )
+)
+PLAN_RISK_CHANGED = register(
+    WorkRule(
+        key="survivors.plan_risk_changed",
+        title=_("Review the safety plan of the partner of case #%(case)s: his risk changed"),
+        due=WorkingDays(2),
+        priority=HIGH,
+        link=_plan_page,
+    )
+)
+# The risk met the threshold for the multi-agency risk conference: the coordinators refer the
+# case, or say in the risk review why not (which ends this work).
+CONFERENCE_REFER = register(
+    WorkRule(
+        key="survivors.conference_refer",
+        title=_("Refer case #%(case)s to the risk conference (MARAC), or record in the risk review why not"),
+        due=WorkingDays(2),
+        priority=HIGH,
+        escalation=(Role.ORG_ADMIN,),
+        link=_conference_page,
     )
 )

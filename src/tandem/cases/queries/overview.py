@@ -20,6 +20,7 @@ from tandem.core.models import WorkItem
 from tandem.core.policy import organisations_granting, organisations_with_role
 from tandem.core.roles import Action, Compartment, Role
 from tandem.survivors import queries as survivor_side
+from tandem.survivors.queries import planning as joint_reviews
 
 PAST_ASSESSMENT = (
     State.WAITING,
@@ -107,10 +108,18 @@ class Overview:
     # whose case is open, how many partners were told what the programme cannot do.
     partners_told: int = 0
     partners_to_tell: int = 0
+    # And the other: of the same cases, how many had a joint review with a survivor service in
+    # the last ``joint_review_months`` months.
+    jointly_reviewed: int = 0
+    joint_review_months: int = 6
 
     @property
     def partners_told_percent(self) -> int | None:
         return round(100 * self.partners_told / self.partners_to_tell) if self.partners_to_tell else None
+
+    @property
+    def jointly_reviewed_percent(self) -> int | None:
+        return round(100 * self.jointly_reviewed / self.partners_to_tell) if self.partners_to_tell else None
 
 
 def safety_overview(user: Any, *, longest: int = 10) -> Overview:
@@ -134,4 +143,6 @@ def safety_overview(user: Any, *, longest: int = 10) -> Overview:
         waiting_count=waiting.count(),
         partners_told=survivor_side.limits_explained_among(references),
         partners_to_tell=len(references),
+        jointly_reviewed=joint_reviews.reviewed_share(organisations, references),
+        joint_review_months=joint_reviews.JOINT_REVIEW_MONTHS,
     )

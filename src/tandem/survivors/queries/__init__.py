@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tandem.core import audit
@@ -154,14 +154,15 @@ def signals_of(partner: Partner) -> list[SafetySignal]:
     )
 
 
-def open_work_about(case_ids: list[int]) -> list[WorkItem]:
-    """The survivor side's open work about the men's cases the partner is linked to."""
+def open_work_about(case_ids: list[int], plan_id: int | None = None) -> list[WorkItem]:
+    """The survivor side's open work about the men's cases the partner is linked to, and about
+    her safety plan."""
+    about = Q(subject_type="cases.case", subject_id__in=[str(case_id) for case_id in case_ids])
+    if plan_id is not None:
+        about |= Q(subject_type="survivors.safetyplan", subject_id=str(plan_id))
     return list(
         WorkItem._base_manager.filter(
-            subject_type="cases.case",
-            subject_id__in=[str(case_id) for case_id in case_ids],
-            subject_compartment=Compartment.SURVIVOR,
-            state=WorkItem.State.OPEN,
+            about, subject_compartment=Compartment.SURVIVOR, state=WorkItem.State.OPEN
         ).order_by("due_at", "pk")
     )
 
@@ -269,7 +270,7 @@ def accesses_of(partner: Partner) -> list[BreakGlass]:
     )
 
 
-ALERT_RULES = ("survivors.alert_tried", "survivors.alert_bulk", "survivors.break_glass")
+ALERT_RULES = ("survivors.alert_tried", "survivors.alert_bulk", "survivors.alert_search", "survivors.break_glass")
 
 
 def alert_for(user: Any, item_id: Any) -> WorkItem | None:
@@ -302,6 +303,7 @@ def attempts_of(user_id: Any, *, days: int = 30) -> list[Attempt]:
 
     from django.utils.translation import gettext as _
 
+    searched = _("Searched the man's side for a partner's name or address (alert raised)")
     labels = {
         "survivors.access_alert": _("Tried a page of the survivor side (alert raised)"),
         "survivors.refused": _("Tried a page of the survivor side"),
@@ -315,7 +317,8 @@ def attempts_of(user_id: Any, *, days: int = 30) -> list[Attempt]:
             detail = json.loads(entry.detail) if entry.detail else {}
         except ValueError:
             detail = {}
-        found.append(Attempt(at=entry.at, what=labels[entry.action], path=str(detail.get("path", ""))[:200]))
+        what = searched if detail.get("alert") == "search" else labels[entry.action]
+        found.append(Attempt(at=entry.at, what=what, path=str(detail.get("path", ""))[:200]))
     return found
 
 

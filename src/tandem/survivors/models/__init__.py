@@ -99,7 +99,8 @@ class SafetySignal(ScopedModel):
 class HerRecord(ScopedModel):
     """Her own record and what hangs on it: for her support workers. A coordinator of the
     provider reads it only through a break-the-glass access she recorded, with a reason, for a
-    limited time (``BreakGlass``); she never changes it."""
+    limited time (``BreakGlass``); she never changes it. The workers of a survivor service she
+    agreed to share with read it while that share stands (``ServiceShare``)."""
 
     compartment: ClassVar[Compartment | None] = Compartment.SURVIVOR
     compartment_roles = frozenset({Role.SURVIVOR_WORKER})
@@ -111,15 +112,36 @@ class HerRecord(ScopedModel):
 
     @classmethod
     def relation_scope(cls, user: Any, action: Action) -> Q | None:
+        """Read only: a coordinator's live break-the-glass access, and a survivor service's
+        workers while the share she agreed to stands (not ended, its consent valid today)."""
         if action != Action.VIEW:
             return None
+        parts: list[Q] = []
         coordinating = organisations_with_role(user, Role.COORDINATOR)
-        if not coordinating:
+        if coordinating:
+            opened = BreakGlass._base_manager.filter(
+                coordinator_id=user.pk, partner__organisation_id__in=coordinating, ends_at__gt=clock.now()
+            ).values("partner_id")
+            parts.append(Q(**{f"{cls.partner_path}__in": opened}))
+        services = organisations_with_role(user, Role.SURVIVOR_WORKER)
+        if services:
+            from tandem.survivors.models.planning import ServiceShare
+
+            today = clock.today()
+            shared = ServiceShare._base_manager.filter(
+                service_id__in=services,
+                ended_at__isnull=True,
+                consent__withdrawn_on__isnull=True,
+                consent__starts_on__lte=today,
+                consent__expires_on__gte=today,
+            ).values("partner_id")
+            parts.append(Q(**{f"{cls.partner_path}__in": shared}))
+        if not parts:
             return None
-        opened = BreakGlass._base_manager.filter(
-            coordinator_id=user.pk, partner__organisation_id__in=coordinating, ends_at__gt=clock.now()
-        ).values("partner_id")
-        return Q(**{f"{cls.partner_path}__in": opened})
+        combined = parts[0]
+        for part in parts[1:]:
+            combined |= part
+        return combined
 
 
 class Partner(HerRecord):
@@ -322,3 +344,53 @@ class InformationSheet(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.get_language_display()} {self.version}"
+
+
+from tandem.survivors.models.planning import (  # noqa: E402 - they build on the models above
+    ActionStatus,
+    Basis,
+    ConferenceAction,
+    ConferenceMeeting,
+    ConferenceReferral,
+    ItemKind,
+    JointReview,
+    JointReviewItem,
+    ReviewReason,
+    SafetyPlan,
+    SafetyPlanReview,
+    ServiceShare,
+    SharedItem,
+    Side,
+)
+
+__all__ = [
+    "ActionStatus",
+    "Basis",
+    "BreakGlass",
+    "Channel",
+    "ConferenceAction",
+    "ConferenceMeeting",
+    "ConferenceReferral",
+    "Consent",
+    "ContactEntry",
+    "ContactKind",
+    "ContactOutcome",
+    "HerRecord",
+    "InformationSheet",
+    "ItemKind",
+    "JointReview",
+    "JointReviewItem",
+    "Partner",
+    "PartnerContact",
+    "PartnerLink",
+    "Purpose",
+    "ReviewReason",
+    "SafetyPlan",
+    "SafetyPlanReview",
+    "SafetySignal",
+    "ServiceShare",
+    "SharedItem",
+    "Side",
+    "SignalKind",
+    "SignalLevel",
+]
