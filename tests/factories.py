@@ -11,7 +11,6 @@ from typing import Any
 
 from django.utils import timezone
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.cases import actions as case_actions
 from tandem.cases.actions import ReferralDetails
@@ -19,7 +18,7 @@ from tandem.cases.models import Case, Referral
 from tandem.cases.rules import lifecycle
 from tandem.cases.rules.lifecycle import State as CaseState
 from tandem.core import actions as core_actions, clock
-from tandem.core.models import Membership, Organisation, User
+from tandem.core.models import AuthenticatorDevice, Membership, Organisation, User
 from tandem.core.roles import CAPACITIES, Capacity, OrganisationKind, Role
 from tandem.geo.models import Country, Region
 from tandem.mapping.actions import answers as answer_actions
@@ -75,16 +74,16 @@ def user(*, password: str = PASSWORD, **fields: Any) -> User:
     )
 
 
-def current_code(device: TOTPDevice) -> str:
+def current_code(device: AuthenticatorDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
 
 
-def totp_device(person: User) -> TOTPDevice:
+def totp_device(person: User) -> AuthenticatorDevice:
     """An authenticator app, set up and confirmed as a person does it on her account page."""
     device = core_actions.start_totp_enrolment(acting_user=person)
     assert core_actions.confirm_totp_device(device=device, token=current_code(device), acting_user=person)
     # django-otp refuses a code it has seen; the tests sign in with the current one at once.
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    AuthenticatorDevice.objects.filter(pk=device.pk).update(last_t=-1)
     device.refresh_from_db()
     return device
 
@@ -553,4 +552,85 @@ def consent(of: Any, *, channel: str = "phone", purpose: str = "information", da
         expires_on=when.get("expires_on", starts_on + timedelta(days=days)),
         service=when.get("service", ""),
         acting_user=_someone(of.organisation, Role.SURVIVOR_WORKER),
+    )
+
+
+def survivor_service(name: str | None = None) -> Organisation:
+    """A survivor support service with one survivor-support worker."""
+    service = organisation(name=name or f"Women's centre {next(_numbers)}", kind=OrganisationKind.SURVIVOR_SERVICE)
+    member(service, Role.SURVIVOR_WORKER)
+    return service
+
+
+def share_with(of: Any, service: Organisation) -> Any:
+    """Her record shared with ``service`` under a fresh consent to sharing with a named service."""
+    from tandem.survivors.actions.planning import share_with_service
+
+    agreed = consent(of, channel="in_person", purpose="share_service", service=service.name)
+    return share_with_service(
+        partner=of, service=service, consent=agreed, acting_user=_someone(of.organisation, Role.SURVIVOR_WORKER)
+    )
+
+
+def shared_item(of: Any, *, text: str = "He has bought a hunting knife.", override: str = "") -> Any:
+    """One piece of information shared for risk management on her first case: under her consent,
+    or the ``override`` reason."""
+    from tandem.survivors.actions.planning import share_item
+    from tandem.survivors.models import PartnerLink
+
+    agreed = None if override else consent(of, channel="phone", purpose="risk_management")
+    return share_item(
+        partner=of,
+        link=PartnerLink.objects.filter(partner=of).order_by("pk").first(),
+        text=text,
+        consent=agreed,
+        override_reason=override,
+        acting_user=_someone(of.organisation, Role.SURVIVOR_WORKER),
+    )
+
+
+def safety_plan(of: Any, *, measures: str = "Keys with her sister; call 112; the school knows.", weeks: int = 12) -> Any:
+    from tandem.survivors.actions.planning import make_safety_plan
+
+    return make_safety_plan(
+        partner=of, measures=measures, review_every=weeks, acting_user=_someone(of.organisation, Role.SURVIVOR_WORKER)
+    )
+
+
+def joint_review(made: Case, service: Organisation, **fields: Any) -> Any:
+    """A joint review of ``made`` with ``service``, recorded by the provider's coordinator."""
+    from tandem.survivors.actions.joint import record_joint_review
+
+    return record_joint_review(
+        organisation=made.organisation,
+        service=service,
+        case_id=made.pk,
+        held_on=fields.pop("held_on", clock.today()),
+        acting_user=fields.pop("by", None) or _someone(made.organisation, Role.COORDINATOR),
+    )
+
+
+def review_item(review: Any, *, side: str = "both", kind: str = "decision", text: str = "Agreed.", **fields: Any) -> Any:
+    from tandem.survivors.actions.joint import add_item
+
+    return add_item(
+        review=review,
+        kind=kind,
+        side=side,
+        text=text,
+        owner=fields.pop("owner", ""),
+        due_on=fields.pop("due_on", None),
+        acting_user=fields.pop("by", None) or _someone(review.organisation, Role.COORDINATOR),
+    )
+
+
+def conference_referral(made: Case, *, referred_on: Any = None, reason: str = "High risk: threats to kill.") -> Any:
+    from tandem.survivors.actions.conference import refer_to_conference
+
+    return refer_to_conference(
+        organisation=made.organisation,
+        case_id=made.pk,
+        referred_on=referred_on or clock.today(),
+        reason=reason,
+        acting_user=_someone(made.organisation, Role.COORDINATOR),
     )

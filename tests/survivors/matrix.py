@@ -14,7 +14,7 @@ from typing import Any
 
 from tandem.core import clock
 from tests import factories
-from tests.permission_matrix import ACTED, NOT_FOUND, OK, Row, signed_in
+from tests.permission_matrix import ACTED, NOT_FOUND, OK, REFUSED, Row, signed_in
 
 READ = {"survivor_worker": OK}
 ACT = {"survivor_worker": ACTED}
@@ -182,4 +182,139 @@ ROWS += [
     Row("survivors:sheet_list", "POST", "none", signed_in(NOT_FOUND, coordinator=ACTED, outsider=ACTED), data=sheet),
     Row("survivors:sheet", "GET", "own", signed_in(NOT_FOUND, survivor_worker=OK, coordinator=OK), _sheet),
     Row("survivors:sheet", "GET", "other", signed_in(NOT_FOUND), _other_sheet),
+]
+
+
+# --- Planning around her safety ----------------------------------------------------------------
+
+
+def _fresh_share(fx: Any, user: Any) -> dict[str, Any]:
+    from tandem.survivors.models import ServiceShare
+
+    ServiceShare.objects.filter(partner=fx.partner, ended_at__isnull=True).update(ended_at=clock.now())
+    return {"share_id": factories.share_with(fx.partner, fx.service).pk}
+
+
+def _other_share(fx: Any, user: Any) -> dict[str, Any]:
+    return {"share_id": fx.other_share.pk}
+
+
+def share(fx: Any, user: Any) -> dict[str, Any]:
+    from tandem.survivors.models import ServiceShare
+
+    ServiceShare.objects.filter(partner=fx.partner, ended_at__isnull=True).update(ended_at=clock.now())
+    agreed = factories.consent(fx.partner, channel="in_person", purpose="share_service", service="Women's centre")
+    return {"service": fx.service.pk, "consent": agreed.pk}
+
+
+def shared(fx: Any, user: Any) -> dict[str, Any]:
+    from tandem.survivors.models import PartnerLink
+
+    link = PartnerLink.objects.filter(partner=fx.partner).first()
+    return {
+        "link": link.pk if link else 0,
+        "text": "He asked the children where she sleeps.",
+        "override_reason": "He threatened to take the children tonight; she cannot be reached.",
+    }
+
+
+def plan(fx: Any, user: Any) -> dict[str, Any]:
+    from tandem.survivors.models import SafetyPlan
+
+    found = SafetyPlan.objects.filter(partner=fx.partner).first()
+    data = {"measures": "Keys with her sister; the school knows who collects the children.", "review_every": 8}
+    if found is not None:
+        data |= {"version": found.version, "reason": "other", "note": "Checked with her by phone."}
+    return data
+
+
+def _review(fx: Any, user: Any) -> dict[str, Any]:
+    return {"review_id": fx.review.pk}
+
+
+def _other_review(fx: Any, user: Any) -> dict[str, Any]:
+    return {"review_id": fx.other_review.pk}
+
+
+def _item(fx: Any, user: Any) -> dict[str, Any]:
+    return {"item_id": fx.action_item.pk}
+
+
+def _other_item(fx: Any, user: Any) -> dict[str, Any]:
+    return {"item_id": fx.other_item.pk}
+
+
+def joint(fx: Any, user: Any) -> dict[str, Any]:
+    return {"case": fx.case.pk, "service": fx.service.pk, "held_on": clock.today().isoformat()}
+
+
+def item(fx: Any, user: Any) -> dict[str, Any]:
+    return {"kind": "decision", "side": "both", "text": "The programme raises his minimising in group."}
+
+
+def status(fx: Any, user: Any) -> dict[str, Any]:
+    fx.action_item.refresh_from_db()
+    return {"version": fx.action_item.version, "status": "done" if fx.action_item.status == "open" else "open"}
+
+
+def _referral(fx: Any, user: Any) -> dict[str, Any]:
+    return {"referral_id": fx.referral.pk}
+
+
+def _other_referral(fx: Any, user: Any) -> dict[str, Any]:
+    return {"referral_id": fx.other_referral.pk}
+
+
+def referral(fx: Any, user: Any) -> dict[str, Any]:
+    return {"referred_on": clock.today().isoformat(), "reason": "Threats to kill after the court hearing."}
+
+
+def meeting(fx: Any, user: Any) -> dict[str, Any]:
+    return {
+        "held_on": clock.today().isoformat(),
+        "agencies": "Police, centre for social work, the programme",
+        "action_1": "Police visit her address",
+        "owner_1": "Police",
+    }
+
+
+PARTIES = {"coordinator": OK, "facilitator": OK, "survivor_worker": OK}
+RECORDERS = {"coordinator": ACTED, "survivor_worker": ACTED}
+BOTH_SIDES = {"coordinator": OK, "survivor_worker": OK}
+
+ROWS += [
+    Row("survivors:share_new", "GET", "own", signed_in(NOT_FOUND, **READ), _partner),
+    Row("survivors:share_new", "GET", "other", signed_in(NOT_FOUND), _other_partner),
+    Row("survivors:share_new", "POST", "own", signed_in(NOT_FOUND, **ACT), _partner, data=share),
+    Row("survivors:share_new", "POST", "other", signed_in(NOT_FOUND), _other_partner, data=share),
+    Row("survivors:share_end", "POST", "own", signed_in(NOT_FOUND, **ACT), _fresh_share),
+    Row("survivors:share_end", "POST", "other", signed_in(NOT_FOUND), _other_share),
+    Row("survivors:shared_item_new", "GET", "own", signed_in(NOT_FOUND, **READ), _partner),
+    Row("survivors:shared_item_new", "GET", "other", signed_in(NOT_FOUND), _other_partner),
+    Row("survivors:shared_item_new", "POST", "own", signed_in(NOT_FOUND, **ACT), _partner, data=shared),
+    Row("survivors:shared_item_new", "POST", "other", signed_in(NOT_FOUND), _other_partner, data=shared),
+    Row("survivors:plan", "GET", "own", signed_in(NOT_FOUND, **READ), _partner),
+    Row("survivors:plan", "GET", "other", signed_in(NOT_FOUND), _other_partner),
+    Row("survivors:plan", "POST", "own", signed_in(NOT_FOUND, **ACT), _partner, data=plan),
+    Row("survivors:plan", "POST", "other", signed_in(NOT_FOUND), _other_partner, data=plan),
+    # Joint reviews: the parties' lists; the provider's coordinators and workers record them (a
+    # coordinator elsewhere is refused the world's case); a facilitator reads the programme side.
+    Row("survivors:joint_list", "GET", "none", signed_in(NOT_FOUND, **PARTIES, outsider=OK)),
+    Row("survivors:joint_new", "GET", "none", signed_in(NOT_FOUND, **BOTH_SIDES, outsider=OK)),
+    Row("survivors:joint_new", "POST", "none", signed_in(NOT_FOUND, **RECORDERS, outsider=REFUSED), data=joint),
+    Row("survivors:joint_review", "GET", "own", signed_in(NOT_FOUND, **PARTIES), _review),
+    Row("survivors:joint_review", "GET", "other", signed_in(NOT_FOUND), _other_review),
+    Row("survivors:joint_review", "POST", "own", signed_in(NOT_FOUND, **RECORDERS), _review, data=item),
+    Row("survivors:joint_review", "POST", "other", signed_in(NOT_FOUND), _other_review, data=item),
+    Row("survivors:joint_item_status", "POST", "own", signed_in(NOT_FOUND, **RECORDERS), _item, data=status),
+    Row("survivors:joint_item_status", "POST", "other", signed_in(NOT_FOUND), _other_item, data=status),
+    # The risk conference: the survivor compartment's coordinators and workers.
+    Row("survivors:conference", "GET", "own", signed_in(NOT_FOUND, **BOTH_SIDES), _case),
+    Row("survivors:conference", "GET", "other", signed_in(NOT_FOUND), _other_case),
+    Row("survivors:conference", "POST", "own", signed_in(NOT_FOUND, **RECORDERS), _case, data=referral),
+    Row("survivors:conference", "POST", "other", signed_in(NOT_FOUND), _other_case, data=referral),
+    Row("survivors:meeting_new", "GET", "own", signed_in(NOT_FOUND, **BOTH_SIDES), _referral),
+    Row("survivors:meeting_new", "GET", "other", signed_in(NOT_FOUND), _other_referral),
+    Row("survivors:meeting_new", "POST", "own", signed_in(NOT_FOUND, **RECORDERS), _referral, data=meeting),
+    Row("survivors:meeting_new", "POST", "other", signed_in(NOT_FOUND), _other_referral, data=meeting),
 ]

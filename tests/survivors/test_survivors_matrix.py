@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tandem.core import clock
 from tandem.core.models import User, WorkItem
 from tandem.core.roles import OrganisationKind, Role
 from tandem.survivors import alerts
@@ -30,6 +31,14 @@ class Fixture:
     other_alert: Any  # an access alert of the other provider
     sheet: Any  # the world's provider's information sheet
     other_sheet: Any
+    service: Any  # a survivor service the world's provider reviews cases with
+    other_share: Any  # the other partner's record shared with it
+    review: Any  # a joint review of the world's case with the service
+    action_item: Any  # an action on it, for both sides
+    other_review: Any
+    other_item: Any
+    referral: Any  # the world's case referred to the risk conference
+    other_referral: Any
 
     def alert(self) -> Any:
         """A fresh access alert of the world's provider, about its facilitator."""
@@ -67,6 +76,9 @@ def module_fx(module_world: World) -> Fixture:
     alerts.programme_side_tried(elsewhere_facilitator, "/survivors/", None)
     other_case = factories.case(elsewhere)
     other_partner = factories.partner(other_case)
+    service = factories.survivor_service("Women's centre")
+    review = factories.joint_review(case, service, by=world.coordinator)
+    other_review = factories.joint_review(other_case, service)
     return Fixture(
         world=world,
         platform_admin=platform_admin,
@@ -83,6 +95,16 @@ def module_fx(module_world: World) -> Fixture:
             text=SHEET_TEXT,
             acting_user=factories._someone(elsewhere, Role.COORDINATOR),
         ),
+        service=service,
+        other_share=factories.share_with(other_partner, service),
+        review=review,
+        action_item=factories.review_item(
+            review, kind="action", owner="Programme", due_on=clock.today(), by=world.coordinator
+        ),
+        other_review=other_review,
+        other_item=factories.review_item(other_review, kind="action", owner="Service", due_on=clock.today()),
+        referral=factories.conference_referral(case),
+        other_referral=factories.conference_referral(other_case),
     )
 
 
