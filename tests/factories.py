@@ -589,7 +589,9 @@ def shared_item(of: Any, *, text: str = "He has bought a hunting knife.", overri
     )
 
 
-def safety_plan(of: Any, *, measures: str = "Keys with her sister; call 112; the school knows.", weeks: int = 12) -> Any:
+def safety_plan(
+    of: Any, *, measures: str = "Keys with her sister; call 112; the school knows.", weeks: int = 12
+) -> Any:
     from tandem.survivors.actions.planning import make_safety_plan
 
     return make_safety_plan(
@@ -610,7 +612,9 @@ def joint_review(made: Case, service: Organisation, **fields: Any) -> Any:
     )
 
 
-def review_item(review: Any, *, side: str = "both", kind: str = "decision", text: str = "Agreed.", **fields: Any) -> Any:
+def review_item(
+    review: Any, *, side: str = "both", kind: str = "decision", text: str = "Agreed.", **fields: Any
+) -> Any:
     from tandem.survivors.actions.joint import add_item
 
     return add_item(
