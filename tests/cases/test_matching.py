@@ -13,6 +13,7 @@ from tandem.cases.rules.matching import (
     SAME_IDENTITY_NUMBER,
     SIMILAR_NAME,
     Person,
+    Search,
     candidates,
     identity_key,
     name_score,
@@ -90,3 +91,52 @@ def test_a_date_of_birth_alone_is_no_match() -> None:
 def test_the_most_likely_come_first() -> None:
     person = Person("Marko Petrović", date(1990, 3, 3))
     assert [c.key for c in candidates(person, KNOWN)] == [3, 2]
+
+
+# --- Searching by name ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["Petrović", "Петровић", "petrovic", "PETROVICH", "Marko", "Марко Петровић"])
+def test_a_search_finds_a_name_in_any_script_case_or_diacritics(typed: str) -> None:
+    assert Search.of(typed).finds_name("Marko Petrović")
+
+
+def test_a_search_finds_a_name_by_the_beginning_of_its_words_in_any_order() -> None:
+    assert Search.of("petr mar").finds_name("Marko Petrović")
+
+
+def test_a_search_finds_a_name_typed_with_a_slip() -> None:
+    assert Search.of("Petrovix").finds_name("Marko Petrović")
+
+
+def test_every_word_typed_must_be_in_the_name() -> None:
+    assert not Search.of("Marko Jovanović").finds_name("Marko Petrović")
+
+
+def test_without_beginnings_only_whole_words_are_found() -> None:
+    assert not Search.of("Mar").finds_name("Marija Petrović", beginnings=False)
+    assert Search.of("Marija").finds_name("Marija Petrović", beginnings=False)
+
+
+def test_a_search_with_no_letters_finds_no_name() -> None:
+    assert not Search.of("—").finds_name("Marko Petrović")
+    assert not Search.of("").finds_name("Marko Petrović")
+
+
+@pytest.mark.parametrize(("typed", "number"), [("1234", 1234), (" #1234 ", 1234), ("0", None), ("12a", None)])
+def test_a_search_of_digits_is_a_case_number(typed: str, number: int | None) -> None:
+    assert Search.of(typed).number == number
+
+
+def test_a_run_of_digits_too_long_for_a_case_is_no_case_number() -> None:
+    assert Search.of("9" * 40).number is None
+
+
+@pytest.mark.parametrize("typed", ["Ilindenska 12", "12 Ilindenska", "ИЛИНДЕНСКА 12", "ilindenska"])
+def test_an_address_holds_the_whole_words_typed_in_any_order_or_script(typed: str) -> None:
+    assert Search.of(typed).finds_in_address("ul. Ilindenska br. 12, Skopje")
+
+
+def test_part_of_a_word_is_not_found_in_an_address() -> None:
+    assert not Search.of("Ilinden").finds_in_address("ul. Ilindenska br. 12, Skopje")
+    assert not Search.of("Ilindenska 14").finds_in_address("ul. Ilindenska br. 12, Skopje")

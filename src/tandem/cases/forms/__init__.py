@@ -21,9 +21,23 @@ class MoveForm(forms.Form):
     )
 
 
-class CaseFilter(forms.Form):
-    """The filters of the case list; a bad value is ignored with a message, never an error page."""
+# The longest search of the case list: a case number or a man's name, with room to spare.
+SEARCH_LENGTH = 100
 
+
+class CaseFilter(forms.Form):
+    """The filters of the case list; a bad value is ignored with a message, never an error page.
+    A search that is too long is said at its field, and finds nothing."""
+
+    q = forms.CharField(
+        label=_("Case number or name"),
+        required=False,
+        max_length=SEARCH_LENGTH,
+        # What was typed is not kept in the browser's list of earlier entries, for the next
+        # person at this computer to read.
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        error_messages={"max_length": _("Search with at most %(limit_value)d characters.")},
+    )
     state = forms.ChoiceField(
         label=pgettext_lazy("where a record stands", "State"),
         required=False,

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from tandem.cases.models import Case, CaseStep, Participant, Referral
 from tandem.cases.rules.lifecycle import CaseFacts, State
-from tandem.cases.rules.matching import Candidate, Person, candidates
+from tandem.cases.rules.matching import Candidate, Person, Search, candidates
 from tandem.core.audit import AuditContext
 from tandem.core.queries import get_open_work_on
 from tandem.core.roles import Action
@@ -45,10 +45,15 @@ def cases_visible_to(user: Any) -> QuerySet[Case]:
     return Case.objects.visible_to(user).order_by("-opened_at", "-pk")
 
 
-def case_list(user: Any, *, state: str = "", longest_first: bool = False) -> QuerySet[Case]:
-    """The cases the person may see: open ones by default, one state, or "all"; newest
-    first, or those longest in their state first (men waiting longest for a group)."""
+def case_list(
+    user: Any, *, state: str = "", longest_first: bool = False, among: list[int] | None = None
+) -> QuerySet[Case]:
+    """The cases the person may see: open ones by default, one state, or "all"; only those
+    ``among`` a search's finds, when given; newest first, or those longest in their state first
+    (men waiting longest for a group)."""
     found = Case.objects.visible_to(user).select_related("participant")
+    if among is not None:
+        found = found.filter(pk__in=among)
     if state == "all":
         pass
     elif state:
@@ -58,6 +63,21 @@ def case_list(user: Any, *, state: str = "", longest_first: bool = False) -> Que
     if longest_first:
         return found.order_by("state_since", "pk")
     return found.order_by("-opened_at", "-pk")
+
+
+def cases_found(user: Any, search: Search) -> list[int]:
+    """The numbers of the cases the person may see, in any state, that a search of the case list
+    finds: by the case's number, or by the man's name (every word typed the beginning of a word
+    of it, or that word with a slip, in Latin or Cyrillic). His name is encrypted, so it cannot
+    be searched in SQL: the names of the cases the person already sees, and only those, are
+    read in one query and compared here."""
+    visible = Case.objects.visible_to(user)
+    if search.number is not None:
+        return list(visible.filter(pk=search.number).values_list("pk", flat=True))
+    if not search.words:
+        return []
+    names = visible.order_by().values_list("pk", "participant__name")
+    return [case_id for case_id, name in names if search.finds_name(name)]
 
 
 def possible_duplicates(referral: Referral) -> list[Candidate]:

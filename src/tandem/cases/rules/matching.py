@@ -42,6 +42,7 @@ _DIGRAPHS = (
     ("lj", "l"), ("nj", "n"), ("th", "t"), ("dh", "d"), ("ll", "l"), ("rr", "r"), ("q", "c"), ("x", "dz"),
 )  # fmt: skip
 _NOT_LETTERS = re.compile(r"[^a-z ]+")
+_NOT_LETTERS_OR_DIGITS = re.compile(r"[^a-z0-9 ]+")
 
 
 @dataclass(frozen=True)
@@ -63,13 +64,23 @@ class Candidate:
 def name_skeleton(name: str) -> str:
     """The name as it is compared: Latin letters without diacritics, digraphs folded, lower case,
     one space between words."""
-    text = name.strip()
+    return _skeleton(name, _NOT_LETTERS)
+
+
+def text_skeleton(text: str) -> str:
+    """An address or a search as compared: the name's skeleton, with its digits kept (a house
+    number, a postcode)."""
+    return _skeleton(text, _NOT_LETTERS_OR_DIGITS)
+
+
+def _skeleton(written: str, dropped: re.Pattern[str]) -> str:
+    text = written.strip()
     if _CYRILLIC.search(text):
         # Macedonian first for its own letters (ѓ ќ ѕ), then Serbian for the rest.
         text = cyrtranslit.to_latin(text, "mk") if re.search("[ѓќѕЃЌЅ]", text) else cyrtranslit.to_latin(text, "sr")
     text = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
     text = "".join(char for char in text if not unicodedata.combining(char))
-    text = _NOT_LETTERS.sub(" ", text)
+    text = dropped.sub(" ", text)
     for digraph, letter in _DIGRAPHS:
         text = text.replace(digraph, letter)
     return " ".join(text.split())
@@ -107,3 +118,52 @@ def candidates(person: Person, known: Iterable[tuple[Hashable, Person]]) -> list
             found.append(Candidate(key, score, tuple(reasons)))
     found.sort(key=lambda c: (SAME_IDENTITY_NUMBER not in c.reasons, SAME_BIRTH_DATE not in c.reasons, -c.name_score))
     return found
+
+
+# --- Searching by name -----------------------------------------------------------------------------
+
+# A word typed in a search is a word of a name when it is its beginning (on the case list, where
+# a name is found as it is typed) or the whole word with a slip of the keyboard: one letter in
+# five wrong, after the skeleton has already taken away the script, the diacritics and the
+# spelling ("Petrovic", "Петровић" and "Petrović" are one word before any slip is counted).
+WORD_ALIKE = 80
+# The largest number a case can have (a 64-bit key); a longer run of digits is no case number.
+LARGEST_NUMBER = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Search:
+    """What was typed in a search box, as names and addresses are compared with it."""
+
+    words: tuple[str, ...]  # the name's skeleton, word by word: letters only
+    text: str  # the address skeleton of it: letters and digits
+    number: int | None  # a case number ("1234" or "#1234"), when it is one
+
+    @classmethod
+    def of(cls, typed: str) -> Search:
+        digits = typed.strip().removeprefix("#").strip()
+        number = None
+        if digits.isascii() and digits.isdigit() and len(digits) <= len(str(LARGEST_NUMBER)):
+            number = int(digits) if 0 < int(digits) <= LARGEST_NUMBER else None
+        return cls(words=tuple(name_skeleton(typed).split()), text=text_skeleton(typed), number=number)
+
+    def finds_name(self, name: str, *, beginnings: bool = True) -> bool:
+        """Whether every word typed is a word of the name, in any order and any script: its
+        beginning (when ``beginnings``) or the whole word with a slip. Nothing typed finds
+        nothing."""
+        if not self.words or not name:
+            return False
+        written = name_skeleton(name).split()
+        return all(
+            any((beginnings and word.startswith(typed)) or fuzz.ratio(typed, word) >= WORD_ALIKE for word in written)
+            for typed in self.words
+        )
+
+    def finds_in_address(self, address: str) -> bool:
+        """Whether every word typed (letters and digits) is a whole word of the address, in any
+        order: "Ilindenska 12" and "12 Ilindenska" are both in "ul. Ilindenska br. 12, Skopje";
+        "Ilinden" is not (a part of a word would find too much)."""
+        if not self.text or not address:
+            return False
+        written = set(text_skeleton(address).split())
+        return all(typed in written for typed in self.text.split())

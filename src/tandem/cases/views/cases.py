@@ -18,9 +18,12 @@ from tandem.cases.pages import works_on_cases
 from tandem.cases.panels import panels_for, timeline_for
 from tandem.cases.queries.overview import coordinated, flagged, safety_overview
 from tandem.cases.rules.lifecycle import TRANSITIONS, State, next_steps
+from tandem.cases.rules.matching import Search
 from tandem.core import clock
 from tandem.core.http import audit_context, say_refusals_aloud, signed_in_user
-from tandem.core.policy import places_of
+from tandem.core.policy import organisations_granting, places_of
+from tandem.core.roles import Action, Compartment
+from tandem.survivors import alerts
 
 PAGE_SIZE = 50
 # The newest rows of a case's timeline shown at first; the whole of it is one link away.
@@ -30,17 +33,29 @@ TIMELINE_SHOWN = 30
 @login_required
 @require_safe
 def case_list_view(request: HttpRequest) -> HttpResponse:
+    """The cases the person may see, filtered, and searched by case number or the man's name.
+    A search on the man's side that names a partner recorded on the survivor side alerts the
+    organisation's administrators (``survivors.alerts.searched_for_her``); the page shows the
+    same whatever it decided."""
     user = signed_in_user(request)
     if not works_on_cases(user):
         raise Http404
-    filters = CaseFilter(request.GET)
-    state, order, flag = "", "", ""
-    if filters.is_valid():
-        state, order, flag = (filters.cleaned_data[name] for name in ("state", "order", "flag"))
-    else:
-        messages.warning(request, _("A filter could not be understood and was left out."))
-        filters = CaseFilter()
-    found = flagged(queries.case_list(user, state=state, longest_first=order == "longest"), flag, user)
+    filters = _understood_filters(request)
+    chosen = filters.cleaned_data
+    state, order, flag, typed = (chosen.get(name, "") for name in ("state", "order", "flag", "q"))
+    among = None
+    if filters.has_error("q"):
+        among = []
+    elif typed:
+        among = queries.cases_found(user, Search.of(typed))
+        alerts.searched_for_her(
+            user,
+            organisations_granting(user, Compartment.PROGRAMME, Action.VIEW),
+            typed,
+            audit_context(request),
+            his_case_found=bool(among),
+        )
+    found = flagged(queries.case_list(user, state=state, longest_first=order == "longest", among=among), flag, user)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     # Each state's label is translated once per page, not once per row.
     labels = {value: str(label) for value, label in State.choices}
@@ -51,6 +66,21 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "query": request.GET.copy(),
     }
     return render(request, "cases/case_list.html", context)
+
+
+def _understood_filters(request: HttpRequest) -> CaseFilter:
+    """The case list's filters, validated. A filter that cannot be understood is left out with
+    a message; a search that is too long stays, for its field to say so."""
+    filters = CaseFilter(request.GET)
+    not_understood = [name for name in filters.errors if name != "q"] if not filters.is_valid() else []
+    if not_understood:
+        messages.warning(request, _("A filter could not be understood and was left out."))
+        kept = request.GET.copy()
+        for name in not_understood:
+            kept.pop(name, None)
+        filters = CaseFilter(kept)
+        filters.is_valid()
+    return filters
 
 
 def _roles_here(request: HttpRequest, case: Case) -> frozenset[str]:
