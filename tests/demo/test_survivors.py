@@ -68,3 +68,27 @@ def test_every_provider_publishes_its_information_sheet_and_contacts_say_which_s
 
     assert InformationSheet.objects.values("organisation").distinct().count() == 6
     assert ContactEntry.objects.filter(limitations_explained=True, sheet__isnull=False).exists()
+
+
+def test_every_provider_shows_the_planning_around_her_safety() -> None:
+    from tandem.survivors.models import (
+        BreakGlass,
+        ConferenceMeeting,
+        ConferenceReferral,
+        JointReview,
+        JointReviewItem,
+        SafetyPlan,
+        ServiceShare,
+        SharedItem,
+    )
+
+    assert SafetyPlan.objects.values("partner__organisation").distinct().count() == 6
+    assert ServiceShare.objects.filter(ended_at__isnull=True).count() == 6
+    assert set(SharedItem.objects.values_list("basis", flat=True)) == {"consent", "override"}
+    assert JointReview.objects.count() == 6
+    assert set(JointReviewItem.objects.values_list("side", flat=True)) == {"programme", "survivor", "both"}
+    assert set(JointReviewItem.objects.filter(kind="action").values_list("status", flat=True)) == {"open", "done"}
+    assert ConferenceReferral.objects.filter(repeat_of__isnull=False).count() == 6
+    assert ConferenceMeeting.objects.count() == 6
+    assert BreakGlass.objects.count() == 6
+    assert WorkItem.objects.filter(rule="survivors.plan_review", state="open").exists()

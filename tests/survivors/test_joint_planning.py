@@ -21,7 +21,7 @@ from tests.risk.support import STRANGULATION
 
 
 @pytest.fixture
-def review(world: World):  # type: ignore[no-untyped-def]
+def review(world: World):
     case = factories.case(world.org)
     service = factories.survivor_service()
     made = factories.joint_review(case, service, by=world.coordinator)
@@ -31,13 +31,13 @@ def review(world: World):  # type: ignore[no-untyped-def]
     return made
 
 
-def _page(user, review) -> str:  # type: ignore[no-untyped-def]
+def _page(user, review) -> str:
     response = signed_in_client(user).get(reverse("survivors:joint_review", args=[review.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
 
-def test_a_facilitator_reads_the_programme_side_and_both_never_the_survivor_side(world: World, review) -> None:  # type: ignore[no-untyped-def]
+def test_a_facilitator_reads_the_programme_side_and_both_never_the_survivor_side(world: World, review) -> None:
     page = _page(world.facilitator, review)
     assert "Raise his minimising in group" in page and "Review again in March" in page
     assert "She is moving next month" not in page
@@ -45,32 +45,32 @@ def test_a_facilitator_reads_the_programme_side_and_both_never_the_survivor_side
 
 def test_the_services_worker_reads_the_survivor_side_and_both_never_the_programme_side(
     world: World,
-    review,  # type: ignore[no-untyped-def]
+    review,
 ) -> None:
     page = _page(factories._someone(review.service, Role.SURVIVOR_WORKER), review)
     assert "She is moving next month" in page and "Review again in March" in page
     assert "Raise his minimising in group" not in page
 
 
-def test_the_providers_coordinator_reads_every_side(world: World, review) -> None:  # type: ignore[no-untyped-def]
+def test_the_providers_coordinator_reads_every_side(world: World, review) -> None:
     page = _page(world.coordinator, review)
     for text in ("Raise his minimising in group", "She is moving next month", "Review again in March"):
         assert text in page
 
 
-def test_the_survivor_side_cannot_write_an_item_for_the_programme_side_alone(world: World, review) -> None:  # type: ignore[no-untyped-def]
+def test_the_survivor_side_cannot_write_an_item_for_the_programme_side_alone(world: World, review) -> None:
     with pytest.raises(ValidationError) as refused:
         factories.review_item(review, side="programme", by=factories._someone(review.service, Role.SURVIVOR_WORKER))
     assert "side" in refused.value.message_dict
 
 
-def test_an_action_needs_an_owner_and_a_due_day(world: World, review) -> None:  # type: ignore[no-untyped-def]
+def test_an_action_needs_an_owner_and_a_due_day(world: World, review) -> None:
     with pytest.raises(ValidationError) as refused:
         factories.review_item(review, kind="action", by=world.coordinator)
     assert {"owner", "due_on"} <= set(refused.value.message_dict)
 
 
-def test_a_stale_status_change_is_refused(world: World, review) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_status_change_is_refused(world: World, review) -> None:
     from tandem.survivors.actions import SurvivorSideRefused
     from tandem.survivors.actions.joint import set_action_status
 

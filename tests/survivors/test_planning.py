@@ -20,7 +20,7 @@ from tests.conftest import World, signed_in_client
 from tests.risk.support import STRANGULATION
 
 
-def _service_worker(service):  # type: ignore[no-untyped-def]
+def _service_worker(service):
     return factories._someone(service, Role.SURVIVOR_WORKER)
 
 

@@ -1,8 +1,12 @@
 """The demo's survivor side: in each country's provider, the partners of some of the men, with
 consent in every state (valid, expired, withdrawn), contact logged under it (offers, the
 programme's limits explained, safety planning, telling her of an exclusion), the signals sent to
-the programme ("do not raise a topic", "risk increased", "contact paused"), and one access alert:
-a facilitator who tried a page of the survivor side.
+the programme ("do not raise a topic", "risk increased", "contact paused"), safety plans (one
+reviewed, one whose review is due), her record shared with the country's survivor service, a
+piece of information shared for risk management on her consent and one on a safety override, a
+joint case review with the survivor service (items for each side, actions open and done), a
+risk conference referral heard at a meeting and a repeat referral, one break-the-glass access,
+and one access alert: a facilitator who tried a page of the survivor side.
 
 Each happening is made through the survivor side's actions at its own time (the clock frozen
 there), by the provider's survivor-support worker. Building again changes nothing once a
@@ -27,7 +31,7 @@ from tandem.demo import queries as demo_queries
 from tandem.demo.cases import _member
 from tandem.demo.world import COUNTRIES, DEMO
 from tandem.survivors import alerts
-from tandem.survivors.actions import record_safety_signal
+from tandem.survivors.actions import access as access_actions, conference, joint, planning, record_safety_signal
 from tandem.survivors.actions.consent import record_consent, withdraw_consent
 from tandem.survivors.actions.contact import record_contact
 from tandem.survivors.actions.partners import PartnerDetails, create_partner
@@ -94,6 +98,7 @@ class SurvivorSide:
     facilitator: User
     coordinator: User
     code: str
+    service: Organisation | None = None
     sheet: Any = None
 
     def partner(self, case: Any, index: int, **details: Any) -> Partner:
@@ -155,6 +160,159 @@ class SurvivorSide:
             ),
         )
 
+    def plan(self, partner: Partner, days_ago: int, weeks: int, measures: str) -> Any:
+        return _then(
+            _at(days_ago, 12),
+            lambda: planning.make_safety_plan(
+                partner=partner, measures=measures, review_every=weeks, acting_user=self.worker, context=DEMO
+            ),
+        )
+
+    def review_plan(self, plan: Any, days_ago: int, note: str) -> None:
+        _then(
+            _at(days_ago, 12),
+            lambda: planning.review_safety_plan(
+                plan=plan,
+                reason="scheduled",
+                note=note,
+                measures=plan.measures,
+                review_every=plan.review_every,
+                expected_version=plan.version,
+                acting_user=self.worker,
+                context=DEMO,
+            ),
+        )
+
+    def share_item(
+        self, partner: Partner, days_ago: int, text: str, *, consent: Any = None, override: str = ""
+    ) -> None:
+        from tandem.survivors.queries import links_of
+
+        _then(
+            _at(days_ago, 14),
+            lambda: planning.share_item(
+                partner=partner,
+                link=links_of(partner)[0],
+                text=text,
+                consent=consent,
+                override_reason=override,
+                acting_user=self.worker,
+                context=DEMO,
+            ),
+        )
+
+    def joint_review(self, case: Any, days_ago: int) -> None:
+        """A review with the survivor service: an item for each side and for both, and actions."""
+        service = self.service
+        if service is None:
+            return
+        service_worker = _member(service, Role.SURVIVOR_WORKER)
+        held_on = clock.today() - timedelta(days=days_ago)
+        review = _then(
+            _at(days_ago, 10),
+            lambda: joint.record_joint_review(
+                organisation=self.provider,
+                service=service,
+                case_id=case.pk,
+                held_on=held_on,
+                acting_user=self.coordinator,
+                context=DEMO,
+            ),
+        )
+        due = clock.today() - timedelta(days=days_ago) + timedelta(days=21)
+        items = [
+            (self.coordinator, "agenda", "both", "His attendance and her safety since the last review", "", None),
+            (
+                self.coordinator,
+                "decision",
+                "programme",
+                "Facilitators challenge his minimising of the threats",
+                "",
+                None,
+            ),
+            (service_worker, "decision", "survivor", "She moves to a safe address before the court hearing", "", None),
+            (self.coordinator, "action", "both", "Tell each other at once of any contact he makes", "Both", due),
+            (service_worker, "action", "survivor", "Safety planning session before the hearing", "Service", due),
+        ]
+        added = []
+        with clock.frozen(_at(days_ago, 11)):
+            for by, kind, side, text, owner, on in items:
+                added.append(
+                    joint.add_item(
+                        review=review,
+                        kind=kind,
+                        side=side,
+                        text=text,
+                        owner=owner,
+                        due_on=on,
+                        acting_user=by,
+                        context=DEMO,
+                    )
+                )
+        done = added[-1]
+        _then(
+            _at(max(days_ago - 10, 0), 11),
+            lambda: joint.set_action_status(
+                item=done, status="done", expected_version=done.version, acting_user=service_worker, context=DEMO
+            ),
+        )
+
+    def refer(self, case: Any) -> None:
+        """Referred to the risk conference eight months ago and heard; referred again this week."""
+        today = clock.today()
+        first = _then(
+            _at(240, 10),
+            lambda: conference.refer_to_conference(
+                organisation=self.provider,
+                case_id=case.pk,
+                referred_on=today - timedelta(days=240),
+                reason="Threats to kill when she left; he has a weapon licence.",
+                acting_user=self.coordinator,
+                context=DEMO,
+            ),
+        )
+        _then(
+            _at(230, 10),
+            lambda: conference.record_meeting(
+                referral=first,
+                held_on=today - timedelta(days=230),
+                agencies="Police, centre for social work, health centre, survivor service, the programme",
+                actions=[
+                    ("Weapon licence reviewed", "Police", today - timedelta(days=200)),
+                    ("Children's school told who may collect them", "Centre for social work", None),
+                ],
+                acting_user=self.coordinator,
+                context=DEMO,
+            ),
+        )
+        _then(
+            _at(2, 10),
+            lambda: conference.refer_to_conference(
+                organisation=self.provider,
+                case_id=case.pk,
+                referred_on=today - timedelta(days=2),
+                reason="He found out where she is staying.",
+                acting_user=self.coordinator,
+                context=DEMO,
+            ),
+        )
+
+    def plan_and_share(self, first: Partner, case: Any) -> None:
+        """Her plan made and reviewed, her record shared with the survivor service she chose, and
+        the case reviewed jointly with it."""
+        plan = self.plan(first, 100, 12, NOTE_SAFETY)
+        self.review_plan(plan, 30, "Checked with her after the court hearing: nothing to change.")
+        if self.service is not None:
+            service = self.service
+            agreed = self.consent(first, "in_person", "share_service", 90, 365, service=service.name)
+            _then(
+                _at(90, 12),
+                lambda: planning.share_with_service(
+                    partner=first, service=service, consent=agreed, acting_user=self.worker, context=DEMO
+                ),
+            )
+        self.joint_review(case, 40)
+
     def build(self) -> int:
         language = SHEET_LANGUAGE[self.code]
         self.sheet = _then(
@@ -182,6 +340,7 @@ class SurvivorSide:
             self.contact(first, 100, limitations_explained=True, note="Read her the programme's information sheet.")
             self.contact(first, 30, purpose="safety_planning", outcome="safety_planned", note=NOTE_SAFETY)
             self.signal(running[0], 20, kind="avoid_topic", level="concern", topic="her new job")
+            self.plan_and_share(first, running[0])
             made += 1
         if len(running) > 1:
             # Her consent to messages by SMS expired; she withdrew consent to questionnaires by
@@ -204,6 +363,11 @@ class SurvivorSide:
                 level="serious",
                 summary="He found out where she is staying; she has moved to her cousin's.",
             )
+            # Her plan's review is due; she agreed that the programme may know of his threats.
+            self.plan(second, 150, 20, "A bag at her cousin's; the neighbour calls the police if he comes.")
+            agreed = self.consent(second, "phone", "risk_management", 30, 365)
+            self.share_item(second, 3, "He told her he will 'finish it' after the hearing.", consent=agreed)
+            self.refer(running[1])
             made += 1
         if len(running) > 2:
             third = self.partner(running[2], 2, days_ago=60, whereabouts="At a shelter (demo)")
@@ -211,6 +375,22 @@ class SurvivorSide:
             self.consent(third, "service", "information", 59, 200)
             self.contact(third, 58, channel="service", limitations_explained=True)
             self.signal(running[2], 10, kind="contact_paused", level="concern")
+            self.share_item(
+                third,
+                9,
+                "He has been seen near the children's school.",
+                override="The children may be taken; she could not be reached to ask.",
+            )
+            # The coordinator opened her record outside the rule: her worker was away.
+            _then(
+                _at(1, 18),
+                lambda: access_actions.break_glass(
+                    partner=third,
+                    reason="Police asked at night whether she is safe; her worker was away.",
+                    acting_user=self.coordinator,
+                    context=DEMO,
+                ),
+            )
             made += 1
         if excluded:
             # Told of his exclusion within the day.
@@ -227,7 +407,7 @@ class SurvivorSide:
 def build() -> int:
     """The survivor side of every country's provider; the number of partners recorded."""
     made = 0
-    for code, provider_name, *_rest in COUNTRIES:
+    for code, provider_name, survivor_name, *_rest in COUNTRIES:
         provider = demo_queries.get_organisation_in(provider_name, code)
         if provider is None or demo_queries.has_partners(provider):
             continue
@@ -238,5 +418,6 @@ def build() -> int:
                 facilitator=_member(provider, Role.FACILITATOR),
                 coordinator=_member(provider, Role.COORDINATOR),
                 code=code,
+                service=demo_queries.get_organisation_in(survivor_name, code),
             ).build()
     return made
