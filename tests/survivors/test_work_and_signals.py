@@ -215,3 +215,22 @@ def test_the_administrator_reviews_an_access_alert_and_closes_it_with_what_was_d
     alert.refresh_from_db()
     assert alert.state == "done"
     assert AuditEntry.objects.filter(action="survivors.alert_reviewed", actor=world.org_admin).exists()
+
+
+def test_a_second_attempt_while_the_alert_is_open_opens_no_second_alert(world: World) -> None:
+    client = signed_in_client(world.facilitator)
+    client.get(reverse("survivors:partner_list"))
+    client.get(reverse("survivors:partner_list"))
+    assert WorkItem.objects.filter(rule="survivors.alert_tried", state="open").count() == 1
+
+
+def test_an_attempt_after_the_alert_was_reviewed_is_a_new_alert(world: World) -> None:
+    from tandem.survivors import alerts
+
+    client = signed_in_client(world.facilitator)
+    client.get(reverse("survivors:partner_list"))
+    [first] = WorkItem.objects.filter(rule="survivors.alert_tried", state="open")
+    alerts.review(item=first, note="Explained the rule to her.", acting_user=world.org_admin)
+    client.get(reverse("survivors:partner_list"))
+    [second] = WorkItem.objects.filter(rule="survivors.alert_tried", state="open")
+    assert second.pk != first.pk

@@ -20,6 +20,7 @@ from tandem.core.models import AuditEntry, Organisation, User, WorkItem
 from tandem.core.policy import organisations_with_role, places_of
 from tandem.core.roles import PROGRAMME_FACING, Role
 from tandem.core.work import WorkRule, open_work
+from tandem.survivors.queries import alerts_ended
 from tandem.survivors.queries.searches import organisations_naming
 from tandem.survivors.work_rules import ALERT_BULK, ALERT_SEARCH, ALERT_TRIED
 
@@ -41,12 +42,15 @@ def _alert(
     if organisations is None:
         organisations = {place.organisation_id for place in places_of(user)}
     for organisation in Organisation.objects.filter(pk__in=list(organisations)):
+        # One open alert per person and kind; once it is reviewed, the next attempt is a new one.
+        reviewed = alerts_ended(rule.key, user.pk, organisation.pk)
         open_work(
             rule=rule,
             organisation=organisation,
             subject=user,
             params={"who": user.get_username(), "count": BULK_READS},
             team_role=Role.ORG_ADMIN,
+            key=f"{rule.key}:{organisation.pk}:{user.pk}:{reviewed}",
             context=context,
         )
 

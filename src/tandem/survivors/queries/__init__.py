@@ -351,3 +351,15 @@ def current_sheets(organisation_id: int) -> list[InformationSheet]:
 
 def access_sheet(user: Any, sheet_id: Any, *, context: AuditContext | None = None) -> InformationSheet:
     return access(InformationSheet, user, sheet_id, context=context)
+
+
+def alerts_ended(rule_key: str, user_id: int, organisation_id: int) -> int:
+    """How many access alerts of one kind about one person an organisation has closed: the next
+    alert about her is counted from there."""
+    return (
+        WorkItem._base_manager.filter(
+            rule=rule_key, organisation_id=organisation_id, subject_type="core.user", subject_id=str(user_id)
+        )
+        .exclude(state=WorkItem.State.OPEN)
+        .count()
+    )
