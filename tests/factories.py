@@ -638,3 +638,17 @@ def conference_referral(made: Case, *, referred_on: Any = None, reason: str = "H
         reason=reason,
         acting_user=_someone(made.organisation, Role.COORDINATOR),
     )
+
+
+def conference_action(referral: Any, *, text: str = "Police visit her address", owner: str = "Police") -> Any:
+    """A meeting that heard ``referral`` and agreed one action; the action."""
+    from tandem.survivors.actions.conference import record_meeting
+
+    meeting = record_meeting(
+        referral=referral,
+        held_on=referral.referred_on,
+        agencies="Police, centre for social work",
+        actions=[(text, owner, None)],
+        acting_user=_someone(referral.organisation, Role.COORDINATOR),
+    )
+    return meeting.actions.get()

@@ -318,3 +318,37 @@ ROWS += [
     Row("survivors:meeting_new", "POST", "own", signed_in(NOT_FOUND, **RECORDERS), _referral, data=meeting),
     Row("survivors:meeting_new", "POST", "other", signed_in(NOT_FOUND), _other_referral, data=meeting),
 ]
+
+
+def _conference_action(fx: Any, user: Any) -> dict[str, Any]:
+    return {"action_id": fx.conference_action.pk}
+
+
+def _other_conference_action(fx: Any, user: Any) -> dict[str, Any]:
+    return {"action_id": fx.other_conference_action.pk}
+
+
+def conference_status(fx: Any, user: Any) -> dict[str, Any]:
+    fx.conference_action.refresh_from_db()
+    was = fx.conference_action.status
+    return {"was": was, "status": "done" if was == "open" else "open"}
+
+
+ROWS += [
+    Row(
+        "survivors:conference_action_status",
+        "POST",
+        "own",
+        signed_in(NOT_FOUND, **RECORDERS),
+        _conference_action,
+        data=conference_status,
+    ),
+    Row(
+        "survivors:conference_action_status",
+        "POST",
+        "other",
+        signed_in(NOT_FOUND),
+        _other_conference_action,
+        data=conference_status,
+    ),
+]

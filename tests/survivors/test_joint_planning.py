@@ -166,3 +166,24 @@ def test_a_meeting_with_an_action_missing_its_owner_saves_nothing(world: World) 
     assert response.status_code == 422
     assert "Action 1 needs" in response.content.decode()
     assert not ConferenceMeeting.objects.filter(referral=referral).exists()
+
+
+def test_his_case_page_shows_the_programme_side_of_joint_reviews_never_the_survivor_side(world: World, review) -> None:
+    from tandem.cases.queries import get_case_of_event
+
+    case = get_case_of_event("cases.case", str(review.case_number))
+    for user in (world.facilitator, world.coordinator):
+        page = signed_in_client(user).get(reverse("cases:case", args=[case.pk])).content.decode()
+        assert "Raise his minimising in group" in page and "Review again in March" in page
+        assert "She is moving next month" not in page
+
+
+def test_a_conference_action_changed_meanwhile_is_not_overwritten(world: World) -> None:
+    referral = factories.conference_referral(factories.case(world.org))
+    action = factories.conference_action(referral)
+    client = signed_in_client(world.coordinator)
+    url = reverse("survivors:conference_action_status", args=[action.pk])
+    client.post(url, {"was": "open", "status": "done"})
+    client.post(url, {"was": "open", "status": "dropped"})
+    action.refresh_from_db()
+    assert action.status == "done"

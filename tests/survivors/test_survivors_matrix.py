@@ -39,6 +39,8 @@ class Fixture:
     other_item: Any
     referral: Any  # the world's case referred to the risk conference
     other_referral: Any
+    conference_action: Any  # an action its meeting agreed
+    other_conference_action: Any
 
     def alert(self) -> Any:
         """A fresh access alert of the world's provider, about its facilitator."""
@@ -103,8 +105,10 @@ def module_fx(module_world: World) -> Fixture:
         ),
         other_review=other_review,
         other_item=factories.review_item(other_review, kind="action", owner="Service", due_on=clock.today()),
-        referral=factories.conference_referral(case),
-        other_referral=factories.conference_referral(other_case),
+        referral=(referral := factories.conference_referral(case)),
+        other_referral=(other_referral := factories.conference_referral(other_case)),
+        conference_action=factories.conference_action(referral),
+        other_conference_action=factories.conference_action(other_referral),
     )
 
 

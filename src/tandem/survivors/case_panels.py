@@ -13,7 +13,7 @@ from tandem.core.models import User
 from tandem.core.policy import organisations_granting
 from tandem.core.roles import Action, Compartment
 from tandem.survivors.queries import signals_for_programme
-from tandem.survivors.queries.planning import shared_with_programme
+from tandem.survivors.queries.planning import programme_side_items, shared_with_programme
 
 
 def _signals(reader: User, case: Case) -> dict[str, object] | None:
@@ -22,6 +22,7 @@ def _signals(reader: User, case: Case) -> dict[str, object] | None:
         "signals": signals_for_programme(case.partner_reference),
         # Crossed on purpose by her worker, with her consent or a recorded override; each reading audited.
         "shared": shared_with_programme(reader, case.partner_reference),
+        "joint": programme_side_items(reader, case.partner_reference),
         "partner_url": reverse("survivors:for_case", kwargs={"case_id": case.pk}) if reaches else "",
         "conference_url": reverse("survivors:conference", kwargs={"case_id": case.pk}) if reaches else "",
     }

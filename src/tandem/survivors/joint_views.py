@@ -26,8 +26,15 @@ from tandem.core.policy import organisations_granting, organisations_with_role
 from tandem.core.roles import Action, Compartment, OrganisationKind, Role
 from tandem.survivors import rules
 from tandem.survivors.actions import SurvivorSideRefused, conference as conference_actions, joint as joint_actions
-from tandem.survivors.models import ItemKind, Side
-from tandem.survivors.planning_forms import ItemForm, JointReviewForm, MeetingForm, ReferralForm, StatusForm
+from tandem.survivors.models import ActionStatus, ItemKind, Side
+from tandem.survivors.planning_forms import (
+    ConferenceStatusForm,
+    ItemForm,
+    JointReviewForm,
+    MeetingForm,
+    ReferralForm,
+    StatusForm,
+)
 from tandem.survivors.queries import planning as queries
 from tandem.survivors.views import FORM_METHODS, _act, _reader
 
@@ -220,6 +227,7 @@ def conference_view(request: HttpRequest, case_id: int) -> HttpResponse:
         "referrals": [(r, levels.get(r.risk_level, r.risk_level)) for r in queries.referrals_of_case(user, reference)],
         "changes": changes,
         "repeat_days": rules.REPEAT_WITHIN_DAYS,
+        "statuses": ActionStatus.choices,
     }
     template = "survivors/conference.html"
     if request.method != "POST":
@@ -275,3 +283,27 @@ def meeting_new_view(request: HttpRequest, referral_id: int) -> HttpResponse:
         done=_("The meeting and its actions are recorded."),
         then=lambda: redirect(reverse("survivors:conference", kwargs={"case_id": referral.case_number})),
     )
+
+
+@login_required
+@require_POST
+def conference_action_status_view(request: HttpRequest, action_id: int) -> HttpResponse:
+    context = audit_context(request)
+    user = _reader(request, context)
+    action = queries.access_conference_action(user, action_id, context=context)
+    form = ConferenceStatusForm(request.POST)
+    if not form.is_valid():
+        messages.warning(request, _("Choose open, done or dropped."))
+    else:
+        try:
+            conference_actions.set_conference_action(
+                action=action,
+                status=form.cleaned_data["status"],
+                was=form.cleaned_data["was"],
+                acting_user=user,
+                context=context,
+            )
+            messages.success(request, _("The action's status is saved."))
+        except SurvivorSideRefused as refused:
+            messages.warning(request, refused.message)
+    return redirect("survivors:conference", case_id=action.meeting.referral.case_number)

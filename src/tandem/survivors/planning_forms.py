@@ -90,6 +90,11 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
 
 
+class ConferenceStatusForm(forms.Form):
+    was = forms.ChoiceField(widget=forms.HiddenInput, choices=ActionStatus.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
+
+
 class ReferralForm(forms.Form):
     referred_on = forms.DateField(label=_("Referred on"), widget=DATE)
     reason = forms.CharField(label=_("Why the case is referred"), max_length=MAX_TEXT, widget=TEXT)

@@ -27,6 +27,11 @@ urlpatterns = [
     path("joint/items/<int:item_id>/status/", joint_views.joint_item_status_view, name="joint_item_status"),
     path("cases/<int:case_id>/conference/", joint_views.conference_view, name="conference"),
     path("conference/<int:referral_id>/meeting/", joint_views.meeting_new_view, name="meeting_new"),
+    path(
+        "conference/actions/<int:action_id>/status/",
+        joint_views.conference_action_status_view,
+        name="conference_action_status",
+    ),
     path("sheets/", views.sheet_list_view, name="sheet_list"),
     path("sheets/<int:sheet_id>/", views.sheet_view, name="sheet"),
 ]

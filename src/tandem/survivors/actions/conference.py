@@ -15,8 +15,8 @@ from tandem.core.models import Organisation, User
 from tandem.core.roles import Compartment
 from tandem.core.work import close_work
 from tandem.survivors import rules
-from tandem.survivors.actions import MAX_LINE, MAX_TEXT, allowed
-from tandem.survivors.models import ConferenceAction, ConferenceMeeting, ConferenceReferral
+from tandem.survivors.actions import MAX_LINE, MAX_TEXT, SurvivorSideRefused, allowed
+from tandem.survivors.models import ActionStatus, ConferenceAction, ConferenceMeeting, ConferenceReferral
 from tandem.survivors.queries import planning as planning_queries
 from tandem.survivors.work_rules import CONFERENCE_REFER
 
@@ -137,3 +137,35 @@ def record_meeting(
             detail={"referral": referral.pk, "actions": len(actions)},
         )
     return meeting
+
+
+def set_conference_action(
+    *,
+    action: ConferenceAction,
+    status: str,
+    was: str,
+    acting_user: User,
+    context: AuditContext | None = None,
+) -> ConferenceAction:
+    """Where an agreed action stands now; ``was`` is the status the person saw, so that a change
+    made meanwhile by someone else is not overwritten."""
+    referral = action.meeting.referral
+    allowed(acting_user, referral.organisation, ConferenceAction, context)
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": _("Choose open, done or dropped.")})
+    with transaction.atomic():
+        if not ConferenceAction._base_manager.filter(pk=action.pk, status=was).update(status=status):
+            raise SurvivorSideRefused(
+                _("Someone else changed this action while you were looking: see where it stands now."), rule="version"
+            )
+        action.status = status
+        audit.record(
+            "survivors.conference.action_status",
+            actor=acting_user,
+            obj=action,
+            organisation=referral.organisation_id,
+            compartment=Compartment.SURVIVOR,
+            context=context,
+            detail={"status": status},
+        )
+    return action

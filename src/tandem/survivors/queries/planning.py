@@ -20,6 +20,7 @@ from tandem.core.roles import Action, Compartment, OrganisationKind
 from tandem.core.scoping import access
 from tandem.survivors import rules
 from tandem.survivors.models import (
+    ConferenceAction,
     ConferenceMeeting,
     ConferenceReferral,
     Consent,
@@ -32,6 +33,7 @@ from tandem.survivors.models import (
     SafetySignal,
     ServiceShare,
     SharedItem,
+    Side,
     SignalLevel,
 )
 
@@ -188,6 +190,19 @@ def access_item(user: Any, item_id: Any, *, context: AuditContext | None = None)
     )
 
 
+def programme_side_items(user: Any, reference: uuid.UUID | None, *, limit: int = 20) -> list[JointReviewItem]:
+    """The items of the case's joint reviews that the programme side reads (its own and both),
+    for the man's case page: never the survivor side's, whoever reads the page."""
+    if reference is None:
+        return []
+    return list(
+        JointReviewItem.objects.visible_to(user, Action.VIEW)
+        .filter(review__reference=reference, side__in=[Side.PROGRAMME, Side.BOTH])
+        .select_related("review")
+        .order_by("-review__held_on", "kind", "pk")[:limit]
+    )
+
+
 def reviewed_share(organisations: list[int], references: list[uuid.UUID], *, months: int = JOINT_REVIEW_MONTHS) -> int:
     """How many of ``references`` (cases of the coordinator's providers) had a joint review with a
     survivor service in the last ``months`` months."""
@@ -242,6 +257,17 @@ def access_meeting(user: Any, meeting_id: Any, *, context: AuditContext | None =
         action=Action.CHANGE,
         context=context,
         queryset=ConferenceMeeting.objects.select_related("referral"),
+    )
+
+
+def access_conference_action(user: Any, action_id: Any, *, context: AuditContext | None = None) -> ConferenceAction:
+    return access(
+        ConferenceAction,
+        user,
+        action_id,
+        action=Action.CHANGE,
+        context=context,
+        queryset=ConferenceAction.objects.select_related("meeting__referral__organisation"),
     )
 
 
