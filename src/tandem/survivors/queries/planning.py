@@ -138,14 +138,16 @@ def shared_with_programme(
     if reference is None:
         return []
     items = list(SharedItem.objects.visible_to(user, Action.VIEW).filter(reference=reference)[:20])
-    for item in items:
+    if items:
+        # One entry for the page's reading, naming every item read.
         audit.record(
             "survivors.shared_item.read",
             actor=user,
-            obj=item,
-            organisation=item.organisation_id,
+            obj=items[0],
+            organisation=items[0].organisation_id,
             compartment=Compartment.PROGRAMME,
             context=context,
+            detail={"items": [item.pk for item in items]},
         )
     return items
 
