@@ -8,11 +8,10 @@ import pytest
 from django.db import connections, transaction
 from django.test import Client
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.plugin import blocking_manager_key
 
 from tandem.core.i18n import compile_catalogues
-from tandem.core.models import Organisation, User
+from tandem.core.models import AuthenticatorDevice, Organisation, User
 from tandem.core.roles import OrganisationKind, Role
 from tests import factories
 
@@ -112,10 +111,10 @@ def world(module_world: World, db: None) -> World:
 
 
 def current_code(user: User) -> str:
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=True)
     # django-otp rightly refuses a code twice; a test that signs in twice within one
     # 30-second step makes the device forget the last code it accepted.
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    AuthenticatorDevice.objects.filter(pk=device.pk).update(last_t=-1)
     return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
 
 
@@ -125,7 +124,7 @@ def signed_in_client(user: User | None) -> Client:
     client = Client()
     if user is not None:
         client.force_login(user)
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
         if device is not None:
             session = client.session
             session["otp_device_id"] = device.persistent_id

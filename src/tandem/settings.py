@@ -95,6 +95,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
+    # No longer used: authenticators are tandem.core's AuthenticatorDevice, whose secret is
+    # encrypted. Kept for the migration that moved its rows (core 0010), which needs its table
+    # on every database, and for going back to an earlier release.
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-# Authenticator secrets are never shown on a page, not even to the platform administrator.
+# Authenticator secrets are never shown on a page, not even to the platform administrator:
+# Tandem's own authenticator model is not registered, and django-otp's (kept only for the
+# migration that moved its rows; see settings) is taken out again.
 admin.site.unregister(TOTPDevice)
 
 urlpatterns = [

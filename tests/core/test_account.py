@@ -15,10 +15,9 @@ from django.test import Client
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import password_texts
-from tandem.core.models import User
+from tandem.core.models import AuthenticatorDevice, User
 from tests.conftest import World, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -52,12 +51,12 @@ def account_page(client: Client, language: str) -> str:
 
 def test_opening_the_page_to_add_an_authenticator_writes_nothing(client: Client, world: World) -> None:
     sign_in(client, world.coordinator)
-    before = list(TOTPDevice.objects.filter(user=world.coordinator).values_list("pk", "confirmed"))
+    before = list(AuthenticatorDevice.objects.filter(user=world.coordinator).values_list("pk", "confirmed"))
     for _ in range(2):
         response = client.get(ADD)
         assert response.status_code == 200
         assert 'name="start"' in response.content.decode()
-    assert list(TOTPDevice.objects.filter(user=world.coordinator).values_list("pk", "confirmed")) == before
+    assert list(AuthenticatorDevice.objects.filter(user=world.coordinator).values_list("pk", "confirmed")) == before
 
 
 def test_the_button_makes_one_secret_and_the_page_then_shows_it_without_making_another(
@@ -66,18 +65,18 @@ def test_the_button_makes_one_secret_and_the_page_then_shows_it_without_making_a
     sign_in(client, world.coordinator)
     response = client.post(ADD, {"start": "1"})
     assert response["Location"] == ADD
-    made = TOTPDevice.objects.get(user=world.coordinator, confirmed=False)
+    made = AuthenticatorDevice.objects.get(user=world.coordinator, confirmed=False)
     for _ in range(2):
         assert 'src="data:image/svg+xml;base64,' in client.get(ADD).content.decode()
-    assert list(TOTPDevice.objects.filter(user=world.coordinator, confirmed=False)) == [made]
+    assert list(AuthenticatorDevice.objects.filter(user=world.coordinator, confirmed=False)) == [made]
 
 
 def test_asking_again_replaces_the_unconfirmed_secret_with_a_new_one(client: Client, world: World) -> None:
     sign_in(client, world.coordinator)
     client.post(ADD, {"start": "1"})
-    first = TOTPDevice.objects.get(user=world.coordinator, confirmed=False)
+    first = AuthenticatorDevice.objects.get(user=world.coordinator, confirmed=False)
     client.post(ADD, {"start": "1"})
-    second = TOTPDevice.objects.get(user=world.coordinator, confirmed=False)
+    second = AuthenticatorDevice.objects.get(user=world.coordinator, confirmed=False)
     assert (second.pk, second.key) != (first.pk, first.key)
 
 
@@ -169,7 +168,7 @@ def test_every_password_text_of_the_account_page_is_marked_for_tandems_catalogue
 
 def test_an_authenticator_set_up_in_english_is_named_in_the_language_of_the_page(client: Client, world: World) -> None:
     sign_in(client, world.coordinator)  # her authenticator was set up with English active
-    assert TOTPDevice.objects.filter(user=world.coordinator, name="Authenticator app").exists()
+    assert AuthenticatorDevice.objects.filter(user=world.coordinator, name="Authenticator app").exists()
     page = account_page(client, "sq")
     assert "Aplikacion vërtetimi" in page
     assert "Authenticator app" not in page

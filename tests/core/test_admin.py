@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tandem.core.models import AuditEntry, Membership, User
+from tandem.core.models import AuditEntry, AuthenticatorDevice, Membership, User
 from tandem.core.roles import Role
 from tests import factories
 from tests.conftest import World, sign_in
@@ -36,6 +36,7 @@ def inline_data(world: World, membership: Membership, role: str) -> dict[str, st
 
 
 def test_authenticator_secrets_are_not_in_the_platform_admin() -> None:
+    assert AuthenticatorDevice not in admin.site._registry
     assert TOTPDevice not in admin.site._registry
 
 

@@ -9,10 +9,9 @@ import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import actions
-from tandem.core.models import Invitation, Membership, User
+from tandem.core.models import AuthenticatorDevice, Invitation, Membership, User
 from tandem.core.roles import OrganisationKind, Role
 from tandem.core.scoping import ScopedModel
 from tandem.mapping.actions.imports import queue_import
@@ -108,7 +107,11 @@ class MatrixFixture:
 
     def device_of(self, user: User | None) -> int:
         owner = user or self.world.coordinator
-        return int(TOTPDevice.objects.filter(user=owner, confirmed=True).order_by("pk").values_list("pk", flat=True)[0])
+        return int(
+            AuthenticatorDevice.objects.filter(user=owner, confirmed=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)[0]
+        )
 
     def upload(self) -> SimpleUploadedFile:
         return SimpleUploadedFile("answers.csv", b"programme,status\n", content_type="text/csv")

@@ -9,10 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import actions
-from tandem.core.models import AuditEntry, Membership
+from tandem.core.models import AuditEntry, AuthenticatorDevice, Membership
 from tandem.core.roles import Role
 from tests import factories
 from tests.conftest import World, sign_in
@@ -29,7 +28,7 @@ def test_the_administrator_resets_a_members_second_factor_and_it_is_on_the_recor
     sign_in(client, world.org_admin)
     response = client.post(reset_url(world, membership), follow=True)
     assert "a new one is set up at the next sign-in" in response.content.decode()
-    assert not TOTPDevice.objects.filter(user=world.facilitator).exists()
+    assert not AuthenticatorDevice.objects.filter(user=world.facilitator).exists()
     entry = AuditEntry.objects.get(action="second_factor.reset")
     assert entry.actor_id == world.org_admin.pk
     assert entry.organisation_id == world.org.pk
@@ -46,7 +45,7 @@ def test_nobody_resets_her_own_second_factor_on_the_members_page(world: World) -
         actions.reset_second_factor(
             membership=Membership.objects.get(user=world.org_admin), acting_user=world.org_admin
         )
-    assert TOTPDevice.objects.filter(user=world.org_admin).exists()
+    assert AuthenticatorDevice.objects.filter(user=world.org_admin).exists()
 
 
 def test_a_member_who_also_belongs_elsewhere_is_reset_only_by_the_platform(world: World) -> None:
@@ -57,12 +56,12 @@ def test_a_member_who_also_belongs_elsewhere_is_reset_only_by_the_platform(world
             membership=Membership.objects.get(user=world.facilitator, organisation=world.org),
             acting_user=world.org_admin,
         )
-    assert TOTPDevice.objects.filter(user=world.facilitator).exists()
+    assert AuthenticatorDevice.objects.filter(user=world.facilitator).exists()
     assert not AuditEntry.objects.filter(action="second_factor.reset").exists()
 
 
 def test_the_members_page_says_who_has_set_up_a_second_factor(client: Client, world: World) -> None:
-    TOTPDevice.objects.filter(user=world.coordinator).delete()
+    AuthenticatorDevice.objects.filter(user=world.coordinator).delete()
     sign_in(client, world.org_admin)
     page = client.get(f"/organisations/{world.org.pk}/").content.decode()
     assert "Not set up yet" in page
@@ -77,7 +76,7 @@ def test_the_server_command_resets_a_platform_administrators_second_factor() -> 
     out = io.StringIO()
     call_command("reset_second_factor", username=admin.username, stdout=out)
     assert "1 authenticator(s)" in out.getvalue()
-    assert not TOTPDevice.objects.filter(user=admin).exists()
+    assert not AuthenticatorDevice.objects.filter(user=admin).exists()
     entry = AuditEntry.objects.get(action="second_factor.reset")
     assert entry.actor_id is None
     assert entry.actor_label == "tandem reset-second-factor"

@@ -8,9 +8,8 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 from django.utils import translation
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tandem.core.models import AuditEntry, Membership
+from tandem.core.models import AuditEntry, AuthenticatorDevice, Membership
 from tandem.core.roles import TWO_FACTOR_ROLES, Role
 from tandem.core.views.auth import PENDING_KEY
 from tests import factories
@@ -104,7 +103,7 @@ def test_someone_without_an_authenticator_sets_one_up_before_entering(client: Cl
     assert response["Location"] == "/signin/enrol/"  # type: ignore[index]
     page = client.get("/signin/enrol/").content.decode()
     assert 'src="data:image/svg+xml;base64,' in page
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=False)
     response = client.post("/signin/enrol/", {"code": current_code_of(device)})
     assert signed_in(client)
     device.refresh_from_db()
@@ -115,10 +114,10 @@ def test_someone_without_an_authenticator_sets_one_up_before_entering(client: Cl
 def test_the_password_step_makes_the_secret_and_the_enrolment_page_only_shows_it(client: Client, world: World) -> None:
     user = factories.member(world.org, Role.COORDINATOR, "newcomer", with_device=False)
     post_password(client, "newcomer")
-    made = TOTPDevice.objects.get(user=user, confirmed=False)
+    made = AuthenticatorDevice.objects.get(user=user, confirmed=False)
     for _ in range(2):
         assert 'src="data:image/svg+xml;base64,' in client.get("/signin/enrol/").content.decode()
-    assert list(TOTPDevice.objects.filter(user=user)) == [made]
+    assert list(AuthenticatorDevice.objects.filter(user=user)) == [made]
 
 
 def test_the_enrolment_page_without_a_secret_offers_to_make_one_and_writes_nothing(
@@ -126,12 +125,12 @@ def test_the_enrolment_page_without_a_secret_offers_to_make_one_and_writes_nothi
 ) -> None:
     user = factories.member(world.org, Role.COORDINATOR, "newcomer", with_device=False)
     post_password(client, "newcomer")
-    TOTPDevice.objects.filter(user=user).delete()
+    AuthenticatorDevice.objects.filter(user=user).delete()
     page = client.get("/signin/enrol/").content.decode()
     assert 'name="start"' in page
-    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not AuthenticatorDevice.objects.filter(user=user).exists()
     assert client.post("/signin/enrol/", {"start": "1"})["Location"] == "/signin/enrol/"
-    assert TOTPDevice.objects.filter(user=user, confirmed=False).count() == 1
+    assert AuthenticatorDevice.objects.filter(user=user, confirmed=False).count() == 1
 
 
 def test_the_sign_in_page_says_that_every_role_is_asked_for_a_code(client: Client, db: None) -> None:
@@ -151,7 +150,7 @@ def test_the_enrolment_step_does_not_say_that_only_roles_with_personal_data_need
     assert "Whatever your role, you sign in to Tandem with your password and a code" in page
 
 
-def current_code_of(device: TOTPDevice) -> str:
+def current_code_of(device: AuthenticatorDevice) -> str:
     from django_otp.oath import totp
 
     return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
@@ -252,7 +251,7 @@ def test_someone_with_an_authenticator_cannot_set_up_another_at_sign_in(client: 
     response = client.get("/signin/enrol/")
     assert response["Location"] == "/signin/code/"
     assert client.post("/signin/enrol/", {"code": "123456"})["Location"] == "/signin/code/"
-    assert TOTPDevice.objects.filter(user=world.facilitator).count() == 1
+    assert AuthenticatorDevice.objects.filter(user=world.facilitator).count() == 1
     assert not signed_in(client)
 
 
@@ -321,7 +320,7 @@ def test_someone_who_set_up_an_authenticator_is_asked_for_it_whatever_the_role(c
 def test_adding_an_authenticator_asks_for_the_password(client: Client, world: World) -> None:
     sign_in(client, world.coordinator)
     client.post("/account/authenticators/add/", {"start": "1"})
-    device = TOTPDevice.objects.get(user=world.coordinator, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=world.coordinator, confirmed=False)
     response = client.post(
         "/account/authenticators/add/", {"code": current_code_of(device), "password": "not my password"}
     )
@@ -333,7 +332,7 @@ def test_adding_an_authenticator_asks_for_the_password(client: Client, world: Wo
 def test_an_authenticator_added_with_password_and_code_is_confirmed(client: Client, world: World) -> None:
     sign_in(client, world.coordinator)
     client.post("/account/authenticators/add/", {"start": "1"})
-    device = TOTPDevice.objects.get(user=world.coordinator, confirmed=False)
+    device = AuthenticatorDevice.objects.get(user=world.coordinator, confirmed=False)
     response = client.post(
         "/account/authenticators/add/", {"code": current_code_of(device), "password": factories.PASSWORD}
     )

@@ -26,9 +26,7 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
 @pytest.fixture
 def staff(demo_world: None) -> dict[str, Any]:
     """Two men and a woman who run groups; the woman signs in herself. And a man waiting."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from tandem.core.models import Organisation
+    from tandem.core.models import AuthenticatorDevice, Organisation
     from tandem.core.roles import Role
     from tandem.demo.world import DEMO_PASSWORD, totp_key
     from tests import factories
@@ -36,7 +34,7 @@ def staff(demo_world: None) -> dict[str, Any]:
     provider = Organisation.objects.get(name=PROVIDER)
     woman_user = factories.member(provider, Role.FACILITATOR, FACILITATOR, with_device=False)
     # Her authenticator holds the demo's key for her name, as every demo account's does.
-    TOTPDevice.objects.create(user=woman_user, name="phone", key=totp_key(FACILITATOR), confirmed=True)
+    AuthenticatorDevice.objects.create(user=woman_user, name="phone", key=totp_key(FACILITATOR), confirmed=True)
     woman_user.first_name, woman_user.last_name = "Jelena", "Marković"
     woman_user.set_password(DEMO_PASSWORD)
     woman_user.save()

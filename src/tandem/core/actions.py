@@ -13,11 +13,10 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import audit, clock
 from tandem.core.audit import AuditContext
-from tandem.core.models import Invitation, Membership, Organisation, User
+from tandem.core.models import AuthenticatorDevice, Invitation, Membership, Organisation, User
 from tandem.core.policy import organisations_with
 from tandem.core.queries import (
     all_devices_of,
@@ -287,18 +286,18 @@ def set_language(*, acting_user: User, language: str) -> None:
     acting_user.save(update_fields=["language"])
 
 
-def start_totp_enrolment(*, acting_user: User, key: str | None = None) -> TOTPDevice:
+def start_totp_enrolment(*, acting_user: User, key: str | None = None) -> AuthenticatorDevice:
     """An unconfirmed authenticator for the person to scan; it counts only once confirmed.
     ``key`` is for the demo, whose accounts keep the same secret from one run to the next."""
-    TOTPDevice.objects.filter(user=acting_user, confirmed=False).delete()
+    AuthenticatorDevice.objects.filter(user=acting_user, confirmed=False).delete()
     name = _("Authenticator app")
     extra = {"key": key} if key is not None else {}
-    return TOTPDevice.objects.create(user=acting_user, name=name, confirmed=False, **extra)
+    return AuthenticatorDevice.objects.create(user=acting_user, name=name, confirmed=False, **extra)
 
 
 @transaction.atomic
 def confirm_totp_device(
-    *, device: TOTPDevice, token: str, acting_user: User, context: AuditContext | None = None
+    *, device: AuthenticatorDevice, token: str, acting_user: User, context: AuditContext | None = None
 ) -> bool:
     """Confirm the person's new authenticator with a code it shows; False for a wrong code."""
     if device.user_id != acting_user.pk or not device.verify_token(token):
@@ -310,7 +309,7 @@ def confirm_totp_device(
 
 
 @transaction.atomic
-def remove_totp_device(*, device: TOTPDevice, acting_user: User, context: AuditContext | None = None) -> None:
+def remove_totp_device(*, device: AuthenticatorDevice, acting_user: User, context: AuditContext | None = None) -> None:
     remaining = own_devices(acting_user).exclude(pk=device.pk)
     if requires_two_factor(acting_user) and not remaining.exists():
         raise ValidationError(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import secrets
+import time
+from base64 import b32encode
+from typing import Any, ClassVar, Self
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -10,8 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy as _, gettext_noop
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
 
-from tandem.core.policy import Grant, ScopedModel
+from tandem.core.crypto import EncryptedTextField
+from tandem.core.policy import Grant, ScopedModel, ScopedQuerySet
 from tandem.core.roles import Action, Capacity, OrganisationKind, Role
 
 # Who sees an organisation's members and invitations: its administrators.
@@ -118,6 +125,114 @@ class Invitation(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.invitee_name} ({self.role})"
+
+
+# --- Second factor -----------------------------------------------------------------------
+
+
+def new_authenticator_secret() -> str:
+    """20 random bytes, hex-encoded: the length RFC 4226 recommends for HMAC-SHA1."""
+    return secrets.token_hex(20)
+
+
+class AuthenticatorDeviceQuerySet(ScopedQuerySet):
+    def devices_for_user(self, user: Any, confirmed: bool | None = None) -> Self:
+        """What django-otp asks of every device model's manager (its ``DeviceManager``), next
+        to the policy's ``visible_to``: the person's devices, confirmed or not, or all."""
+        devices = self.filter(user=user)
+        return devices if confirmed is None else devices.filter(confirmed=bool(confirmed))
+
+
+# django-otp has no type hints: mypy sees its base classes as Any.
+class AuthenticatorDevice(TimestampMixin, ThrottlingMixin, Device, ScopedModel):  # type: ignore[misc]
+    """A person's authenticator app (TOTP, RFC 6238). Its shared secret is personal data like
+    any other: it is stored encrypted with the field keys and ``tandem keys rotate``
+    re-encrypts it (the rotation finds every ``EncryptedTextField``). Only its owner reaches
+    it; an administrator who resets someone's second factor deletes them unread.
+
+    A code is checked as django-otp's own TOTP device checks it, with the same settings
+    (``OTP_TOTP_SYNC``, ``OTP_TOTP_THROTTLE_FACTOR``, ``OTP_TOTP_ISSUER``): it is accepted
+    within ``tolerance`` steps of the phone's known drift; once only, as nothing at or before
+    the last accepted step (``last_t``) is accepted again; and every wrong code doubles the
+    wait before the next one is even looked at. django-otp finds it like its own devices
+    (``devices_for_user``, ``match_token``, the session's ``persistent_id``)."""
+
+    # The hex-encoded secret, never stored in clear.
+    key = EncryptedTextField(default=new_authenticator_secret)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    # The time step of the last accepted code: only a later step's code is accepted.
+    last_t = models.BigIntegerField(default=-1)
+
+    # The policy's ``visible_to`` and django-otp's ``devices_for_user``. (mypy takes the plain
+    # ``objects`` of ScopedModel for a class variable, which a model's manager rightly replaces.)
+    objects = AuthenticatorDeviceQuerySet.as_manager()  # type: ignore[misc]
+
+    # What checking a code changes; checking a code never writes the secret again.
+    _VERIFICATION_STATE: ClassVar[list[str]] = [
+        "last_t",
+        "drift",
+        "throttling_failure_timestamp",
+        "throttling_failure_count",
+        "last_used_at",
+    ]
+
+    @property
+    def bin_key(self) -> bytes:
+        return bytes.fromhex(self.key)
+
+    def verify_token(self, token: Any) -> bool:
+        """Whether ``token`` is the app's code now; a wrong one counts towards throttling.
+        Call it on a row locked for update (django-otp's ``verify_token`` and ``match_token``
+        do), so that two requests cannot both spend the same code."""
+        allowed, _reason = self.verify_is_allowed()
+        if not allowed:
+            return False
+        totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+        # The phone's clock, not Tandem's (which the demo and the tests may freeze).
+        totp.time = time.time()
+        try:
+            code: int | None = int(token)
+        except (TypeError, ValueError):
+            code = None
+        verified = code is not None and bool(totp.verify(code, self.tolerance, self.last_t + 1))
+        if verified:
+            self.last_t = totp.t()
+            if getattr(settings, "OTP_TOTP_SYNC", True):
+                self.drift = totp.drift
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+        else:
+            self.throttle_increment(commit=False)
+        self.save(update_fields=self._VERIFICATION_STATE)
+        return verified
+
+    @classmethod
+    def relation_scope(cls, user: Any, action: Action) -> Q | None:
+        return Q(user_id=user.pk)
+
+    def get_throttle_factor(self) -> int:
+        return int(getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1))
+
+    @property
+    def config_url(self) -> str:
+        """The otpauth:// address an authenticator app reads from the QR code
+        (https://github.com/google/google-authenticator/wiki/Key-Uri-Format)."""
+        label = self.user.get_username()
+        params = {
+            "secret": b32encode(self.bin_key).decode().rstrip("="),
+            "algorithm": "SHA1",
+            "digits": self.digits,
+            "period": self.step,
+        }
+        issuer = str(getattr(settings, "OTP_TOTP_ISSUER", "") or "").replace(":", "")
+        if issuer:
+            label = f"{issuer}:{label}"
+            params["issuer"] = issuer
+        return f"otpauth://totp/{quote(label)}?{urlencode(params, quote_via=quote)}"
 
 
 class SiteSettings(models.Model):

@@ -12,11 +12,10 @@ from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import clock
 from tandem.core.audit import AuditContext
-from tandem.core.models import Invitation, Membership, Organisation, User, WorkItem
+from tandem.core.models import AuthenticatorDevice, Invitation, Membership, Organisation, User, WorkItem
 from tandem.core.roles import Action, Capacity
 from tandem.core.scoping import access, is_active, organisations_with, places_of
 
@@ -42,7 +41,9 @@ def members_of(organisation: Organisation, user: User) -> QuerySet[Membership]:
         Membership.objects.visible_to(user)
         .filter(organisation=organisation)
         .select_related("user")
-        .annotate(has_authenticator=Exists(TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)))
+        .annotate(
+            has_authenticator=Exists(AuthenticatorDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True))
+        )
         .order_by("user__last_name", "user__username")
     )
     return members
@@ -156,25 +157,26 @@ def organisation_ids_of(user: User) -> set[int]:
     return set(Membership._base_manager.filter(user=user).values_list("organisation_id", flat=True))
 
 
-def all_devices_of(user: User) -> QuerySet[TOTPDevice]:
+def all_devices_of(user: User) -> QuerySet[AuthenticatorDevice]:
     """Her authenticators, set up or half set up: what a reset of her second factor removes."""
-    devices: QuerySet[TOTPDevice] = TOTPDevice.objects.filter(user=user)
+    devices: QuerySet[AuthenticatorDevice] = AuthenticatorDevice.objects.filter(user=user)
     return devices
 
 
-def own_devices(user: User) -> QuerySet[TOTPDevice]:
-    devices: QuerySet[TOTPDevice] = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk")
-    return devices
+def own_devices(user: User) -> QuerySet[AuthenticatorDevice]:
+    devices: QuerySet[AuthenticatorDevice] = AuthenticatorDevice.objects.filter(user=user, confirmed=True)
+    return devices.order_by("pk")
 
 
-def pending_device(user: User) -> TOTPDevice | None:
-    device: TOTPDevice | None = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+def pending_device(user: User) -> AuthenticatorDevice | None:
+    device: AuthenticatorDevice | None = AuthenticatorDevice.objects.filter(user=user, confirmed=False).first()
     return device
 
 
-def access_own_device(user: User, device_id: int, *, context: AuditContext | None = None) -> TOTPDevice:
+def access_own_device(user: User, device_id: int, *, context: AuditContext | None = None) -> AuthenticatorDevice:
     """One of the user's own confirmed authenticators; 404 for anyone else's (audited)."""
-    return access(TOTPDevice, user, device_id, action=Action.CHANGE, context=context, visible=own_devices(user))
+    confirmed = AuthenticatorDevice.objects.filter(confirmed=True)
+    return access(AuthenticatorDevice, user, device_id, action=Action.CHANGE, context=context, queryset=confirmed)
 
 
 def has_confirmed_device(user: Any) -> bool:

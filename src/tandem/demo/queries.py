@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from tandem.core.models import Membership, Organisation, User
+from tandem.core.models import AuthenticatorDevice, Membership, Organisation, User
 from tandem.geo.models import Country
 from tandem.mapping.models import Programme, RoundReviewer, SurveyAnswer, SurveyRound
 
@@ -18,7 +16,7 @@ def get_user(username: str) -> User | None:
 
 
 def has_authenticator(user: User) -> bool:
-    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+    return bool(AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def get_organisation(name: str, country: Country | None) -> Organisation | None:

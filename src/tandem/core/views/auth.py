@@ -23,12 +23,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login, match_token
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tandem.core import actions, audit
 from tandem.core.forms import CodeForm, SignInForm
 from tandem.core.http import audit_context, set_language_cookie
-from tandem.core.models import User
+from tandem.core.models import AuthenticatorDevice, User
 from tandem.core.queries import has_confirmed_device, own_devices, pending_device
 from tandem.core.scoping import requires_two_factor
 
@@ -50,7 +49,9 @@ def _pending_user(request: HttpRequest) -> User | None:
     return User.objects.filter(pk=pending["user"], is_active=True).first()
 
 
-def _finish_signin(request: HttpRequest, user: User, device: TOTPDevice | None, next_url: str = "") -> HttpResponse:
+def _finish_signin(
+    request: HttpRequest, user: User, device: AuthenticatorDevice | None, next_url: str = ""
+) -> HttpResponse:
     next_url = next_url or (request.session.get(PENDING_KEY) or {}).get("next") or ""
     request.session.pop(PENDING_KEY, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -146,7 +147,7 @@ def signin_code_view(request: HttpRequest) -> HttpResponse:
         device = None if throttled else match_token(user, code)
         if device is None and settings.TANDEM_DEMO_OTP_TOKEN and code == settings.TANDEM_DEMO_OTP_TOKEN:
             device = own_devices(user).first()
-        if isinstance(device, TOTPDevice):
+        if isinstance(device, AuthenticatorDevice):
             return _finish_signin(request, user, device)
         audit.record(
             "signin.failed",
@@ -170,19 +171,19 @@ def _throttled(user: User) -> bool:
     return any(not device.verify_is_allowed()[0] for device in own_devices(user))
 
 
-def _qr_data_uri(device: TOTPDevice) -> str:
+def _qr_data_uri(device: AuthenticatorDevice) -> str:
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
     buffer = io.BytesIO()
     image.save(buffer)
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def _secret_text(device: TOTPDevice) -> str:
+def _secret_text(device: AuthenticatorDevice) -> str:
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def enrolment_context(device: TOTPDevice | None, form: CodeForm | None) -> dict[str, Any]:
+def enrolment_context(device: AuthenticatorDevice | None, form: CodeForm | None) -> dict[str, Any]:
     """What the enrolment step shows: the secret to scan and the code form, or, with no secret
     made yet, the button that makes one."""
     if device is None:
