@@ -6,6 +6,7 @@ design, and it is planted nowhere else."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -34,7 +35,21 @@ CANARY_NAME = "Canarina Verdhë"
 CANARY_NOTE = "CANARY-CONTACT-NOTE-a1b2"
 CANARY_SERVICE = "CANARY-SERVICE-c3d4"
 CANARY_SUMMARY = "CANARY-SUMMARY-e5f6"
-ALL = (*CANARIES.values(), CANARY_NAME, CANARY_NOTE, CANARY_SERVICE, CANARY_SUMMARY)
+CANARY_PLAN = "CANARY-PLAN-0a9b"
+CANARY_OVERRIDE = "CANARY-OVERRIDE-REASON-7c7c"
+CANARY_SURVIVOR_ITEM = "CANARY-SURVIVOR-SIDE-ITEM-1f2e"
+CANARY_REFERRAL = "CANARY-CONFERENCE-REASON-3d4c"
+ALL = (
+    *CANARIES.values(),
+    CANARY_NAME,
+    CANARY_NOTE,
+    CANARY_SERVICE,
+    CANARY_SUMMARY,
+    CANARY_PLAN,
+    CANARY_OVERRIDE,
+    CANARY_SURVIVOR_ITEM,
+    CANARY_REFERRAL,
+)
 
 
 @pytest.fixture
@@ -65,8 +80,23 @@ def planted(world: World) -> dict[str, object]:
         summary=CANARY_SUMMARY,
         acting_user=world.survivor_worker,
     )
+    # Planning around her safety: her plan, an item shared on an override (the text crosses, the
+    # reason does not), a joint review's survivor-side item, a risk conference referral.
+    factories.safety_plan(partner, measures=CANARY_PLAN)
+    factories.shared_item(partner, text="Shared on purpose: he bought a knife.", override=CANARY_OVERRIDE)
+    service = factories.survivor_service()
+    factories.share_with(partner, service)
+    review = factories.joint_review(case, service, by=world.coordinator)
+    factories.review_item(review, side="survivor", text=CANARY_SURVIVOR_ITEM, by=world.coordinator)
+    factories.review_item(review, side="programme", text="Programme side: challenge his minimising")
+    factories.conference_referral(case, reason=CANARY_REFERRAL)
     events.deliver_pending()
-    return {"case": case, "group": group, "session": group_queries.sessions_of(group)[0]}
+    return {
+        "case": case,
+        "group": group,
+        "session": group_queries.sessions_of(group)[0],
+        "review": review,
+    }
 
 
 def programme_side_urls(planted: dict[str, object]) -> list[str]:
@@ -75,6 +105,7 @@ def programme_side_urls(planted: dict[str, object]) -> list[str]:
         reverse("core:home"),
         reverse("core:work_list"),
         reverse("cases:case_list"),
+        reverse("cases:case_list") + "?q=Canarina",
         reverse("cases:safety_overview"),
         reverse("cases:case", args=[case.pk]),  # type: ignore[attr-defined]
         reverse("cases:referral_sent_list"),
@@ -103,3 +134,15 @@ def test_the_referrers_page_of_her_referral_holds_none_of_her_values(world: Worl
     referral = case.referral  # type: ignore[attr-defined]
     body = signed_in_client(world.referrer).get(reverse("cases:referral", args=[referral.pk])).content.decode()
     assert [canary for canary in ALL if canary in body] == []
+
+
+def test_the_facilitators_view_of_a_joint_review_holds_none_of_her_values(
+    world: World, planted: dict[str, object]
+) -> None:
+    review: Any = planted["review"]
+    client = signed_in_client(world.facilitator)
+    page = reverse("survivors:joint_review", args=[review.pk])
+    for url in (reverse("survivors:joint_list"), page):
+        body = client.get(url).content.decode()
+        assert [canary for canary in ALL if canary in body] == [], url
+    assert "challenge his minimising" in client.get(page).content.decode()

@@ -172,6 +172,7 @@ def test_his_case_page_shows_the_programme_side_of_joint_reviews_never_the_survi
     from tandem.cases.queries import get_case_of_event
 
     case = get_case_of_event("cases.case", str(review.case_number))
+    assert case is not None
     for user in (world.facilitator, world.coordinator):
         page = signed_in_client(user).get(reverse("cases:case", args=[case.pk])).content.decode()
         assert "Raise his minimising in group" in page and "Review again in March" in page

@@ -23,7 +23,7 @@ def _queries(user: User, url: str) -> int:
     return len(captured)
 
 
-def _partner_with(world: World, count: int):  # type: ignore[no-untyped-def]
+def _partner_with(world: World, count: int):
     case = factories.case(world.org)
     partner = factories.partner(case)
     factories.safety_plan(partner)
