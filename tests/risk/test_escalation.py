@@ -48,7 +48,8 @@ def test_a_high_level_opens_an_escalation_for_the_coordinators(world: World, cas
     assert item.due_at - item.event.occurred_at == timedelta(hours=24)
     assert (item.subject_type, item.subject_id, item.subject_compartment) == ("cases.case", str(case.pk), "programme")
     assert item.params["case"] == case.pk
-    assert list(open_work_of(world.coordinator)) == [item]
+    # The survivors' compartment adds its own work on the same event (a conference referral).
+    assert item in list(open_work_of(world.coordinator))
 
 
 def test_the_escalation_asks_for_a_review_and_a_marac_referral_to_be_considered(case: Case) -> None:
