@@ -209,3 +209,12 @@ def test_a_change_in_his_risk_is_work_to_review_her_plan(world: World) -> None:
     events.deliver_pending()
     [item] = WorkItem.objects.filter(rule="survivors.plan_risk_changed", subject_id=str(plan.pk), state="open")
     assert item.subject_compartment == "survivor" and item.team_role == "survivor_worker"
+
+
+def test_a_service_sees_its_own_share_never_which_other_services_hold_her_record(world: World) -> None:
+    partner = factories.partner(factories.case(world.org))
+    ours, theirs = factories.survivor_service("Ours"), factories.survivor_service("Shelter Lule")
+    factories.share_with(partner, ours)
+    factories.share_with(partner, theirs)
+    page = signed_in_client(_service_worker(ours)).get(reverse("survivors:partner", args=[partner.pk]))
+    assert "Shelter Lule" not in page.content.decode()

@@ -262,6 +262,10 @@ def partner_view(request: HttpRequest, partner_id: int) -> HttpResponse:
     links = queries.links_of(partner)
     plan = planning_queries.plan_of(partner)
     consents = [(consent, rules.state_of(term, today)) for consent, term in queries.consents_with_terms(partner)]
+    changes = partner.organisation_id in queries.may_change_in(_user)
+    # A survivor service she shared her record with reads it; it does not learn which other
+    # services hold it (a shelter's name can say where she is).
+    shared_with_me = not changes and partner.organisation_id not in organisations_with_role(_user, Role.COORDINATOR)
     return render(
         request,
         "survivors/partner.html",
@@ -274,11 +278,16 @@ def partner_view(request: HttpRequest, partner_id: int) -> HttpResponse:
             "work": _titled(queries.open_work_about([link.case_number for link in links], plan.pk if plan else None)),
             "withdraw_form": WithdrawForm(initial={"on": today}),
             "accesses": queries.accesses_of(partner),
-            "changes": partner.organisation_id in queries.may_change_in(_user),
-            "shared_with_me": partner.organisation_id not in organisations_with_role(_user, Role.COORDINATOR),
+            "changes": changes,
+            "shared_with_me": shared_with_me,
             "plan": plan,
             "reviews": planning_queries.reviews_of(plan)[:5] if plan else [],
-            "shares": planning_queries.shares_of(partner),
+            # A service she shared with sees its own share, not which other services hold her record.
+            "shares": [
+                share
+                for share in planning_queries.shares_of(partner)
+                if not shared_with_me or share.service_id in organisations_with_role(_user, Role.SURVIVOR_WORKER)
+            ],
             "shared_items": planning_queries.shared_items_of(partner),
         },
     )
