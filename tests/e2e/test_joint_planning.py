@@ -35,7 +35,7 @@ def her_case(demo_world: None) -> Any:
     return case, partner
 
 
-def test_a_joint_review_is_read_by_side_and_a_shared_item_reaches_his_case(  # noqa: PLR0915 - one story
+def test_a_joint_review_is_read_by_side_and_a_shared_item_reaches_his_case(
     her_case: Any,
     new_context: Callable[..., BrowserContext],
     base_url: str,
