@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tandem.cases",
     "tandem.risk",
     "tandem.survivors",
+    "tandem.outcomes",
     "tandem.groups",
     "tandem.reports",
     "tandem.demo",

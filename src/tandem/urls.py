@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/", include("tandem.cases.urls")),
     path("groups/", include("tandem.groups.urls")),
     path("survivors/", include("tandem.survivors.urls")),
+    path("outcomes/", include("tandem.outcomes.urls")),
     path("platform-admin/", admin.site.urls),
 ]
 

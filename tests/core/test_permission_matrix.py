@@ -22,6 +22,7 @@ from tests.conftest import World
 from tests.groups.matrix import ALL_ROWS as GROUP_ROWS
 from tests.mapping.test_directory import programme
 from tests.matrix_check import check_row
+from tests.outcomes.matrix import ROWS as OUTCOME_ROWS
 from tests.permission_matrix import (
     MATRIX,
     PERSONAS,
@@ -44,7 +45,7 @@ def registered_url_names(resolvers: list[Any] | None = None, namespace: str = ""
 def declared(name: str) -> bool:
     return any(
         row.name == name or (row.name.endswith(":*") and name.startswith(row.name[:-1]))
-        for row in MATRIX + CASE_ROWS + GROUP_ROWS + SURVIVOR_ROWS
+        for row in MATRIX + CASE_ROWS + GROUP_ROWS + SURVIVOR_ROWS + OUTCOME_ROWS
     )
 
 
@@ -58,7 +59,7 @@ def test_every_row_of_the_matrix_names_a_registered_url() -> None:
     stale = sorted(
         {
             row.name
-            for row in MATRIX + CASE_ROWS + GROUP_ROWS + SURVIVOR_ROWS
+            for row in MATRIX + CASE_ROWS + GROUP_ROWS + SURVIVOR_ROWS + OUTCOME_ROWS
             if not row.name.endswith(":*") and row.name not in names
         }
     )

@@ -100,3 +100,23 @@ def cases_in_states(provider: Organisation, states: list[str]) -> list[Any]:
             "pk"
         )
     )
+
+
+def has_outcome_answers(provider: Organisation) -> bool:
+    from tandem.outcomes.models import ManResponse
+
+    return ManResponse._base_manager.filter(point__case__organisation=provider).exists()
+
+
+def outcome_points_of(provider: Organisation) -> tuple[list[Any], list[Any]]:
+    """The provider's time points, his and hers, that have opened by today, oldest first."""
+    from tandem.core import clock
+    from tandem.outcomes.models import CasePoint, PartnerPoint
+
+    today = clock.today()
+    his = CasePoint._base_manager.filter(case__organisation=provider, opens_on__lte=today, state="due")
+    hers = PartnerPoint._base_manager.filter(partner__organisation=provider, opens_on__lte=today, state="due")
+    return (
+        list(his.select_related("case__organisation").order_by("opens_on", "pk")),
+        list(hers.select_related("partner__organisation").order_by("opens_on", "pk")),
+    )

@@ -26,6 +26,7 @@ from tandem.core.policy import organisations_granting, organisations_with_role
 from tandem.core.roles import Action, Compartment, OrganisationKind, Role
 from tandem.survivors import rules
 from tandem.survivors.actions import SurvivorSideRefused, conference as conference_actions, joint as joint_actions
+from tandem.survivors.http import survivor_reader as _reader
 from tandem.survivors.models import ActionStatus, ItemKind, Side
 from tandem.survivors.planning_forms import (
     ConferenceStatusForm,
@@ -36,7 +37,7 @@ from tandem.survivors.planning_forms import (
     StatusForm,
 )
 from tandem.survivors.queries import planning as queries
-from tandem.survivors.views import FORM_METHODS, _act, _reader
+from tandem.survivors.views import FORM_METHODS, _act
 
 PARTY_ROLES = (Role.COORDINATOR, Role.FACILITATOR, Role.SURVIVOR_WORKER)
 

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tandem.core.http import audit_context
 from tandem.core.roles import Action
 from tandem.survivors.actions import planning as actions
+from tandem.survivors.http import survivor_reader as _reader
 from tandem.survivors.models import Consent, Partner, Purpose
 from tandem.survivors.planning_forms import PlanForm, PlanReviewForm, SharedItemForm, ShareForm
 from tandem.survivors.queries import links_of, planning as queries
-from tandem.survivors.views import FORM_METHODS, _act, _partner, _reader, _to_partner
+from tandem.survivors.views import FORM_METHODS, _act, _partner, _to_partner
 
 
 def _consent_label(consent: Consent) -> str:

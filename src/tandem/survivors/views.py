@@ -48,6 +48,7 @@ from tandem.survivors.forms import (
     SignalForm,
     WithdrawForm,
 )
+from tandem.survivors.http import survivor_reader as _reader
 from tandem.survivors.models import Partner
 from tandem.survivors.queries import planning as planning_queries
 
@@ -64,16 +65,6 @@ DETAILS = [
     "safe_intermediary",
     "safe_contact_notes",
 ]
-
-
-def _reader(request: HttpRequest, context: AuditContext) -> User:
-    """The signed-in person, if she has a place on the survivor side; else 404, audited, and an
-    alert when she works on the man's side."""
-    user = signed_in_user(request)
-    if not organisations_granting(user, Compartment.SURVIVOR, Action.VIEW):
-        alerts.programme_side_tried(user, request.path, context)
-        raise Http404
-    return user
 
 
 def _partner(request: HttpRequest, partner_id: int, action: Action = Action.VIEW) -> tuple[User, Partner, AuditContext]:

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tandem.cases.queries import partner_references_of
-from tandem.core import audit, clock
+from tandem.core import audit, clock, events
 from tandem.core.audit import AuditContext
 from tandem.core.models import Organisation, User
 from tandem.core.roles import Compartment
@@ -35,6 +35,9 @@ class PartnerDetails:
     safe_intermediary: str = ""
     safe_contact_notes: str = ""
 
+
+# Emitted when her record is linked to a man's case (outcome monitoring gives her its schedule).
+CASE_LINKED = "survivors.case_linked"
 
 LONG_FIELDS = frozenset({"address", "whereabouts", "safe_contact_notes", "safe_intermediary", "safe_times"})
 
@@ -66,6 +69,17 @@ def _reference_of(organisation: Organisation, case_id: int) -> uuid.UUID:
     return reference
 
 
+def _linked(link: PartnerLink, acting_user: User) -> None:
+    # Outcome monitoring gives her the points of the case's schedule.
+    events.emit(
+        CASE_LINKED,
+        subject=link,
+        organisation=link.partner.organisation_id,
+        acting_user=acting_user,
+        payload={"case": link.case_number},
+    )
+
+
 def create_partner(
     *,
     organisation: Organisation,
@@ -84,7 +98,8 @@ def create_partner(
             partner = Partner.objects.create(
                 organisation=organisation, created_by=acting_user, created_at=now, updated_at=now, **values
             )
-            PartnerLink.objects.create(partner=partner, reference=reference, case_number=case_id, linked_at=now)
+            link = PartnerLink.objects.create(partner=partner, reference=reference, case_number=case_id, linked_at=now)
+            _linked(link, acting_user)
             audit.record(
                 "survivors.partner.created",
                 actor=acting_user,
@@ -140,6 +155,7 @@ def link_case(*, partner: Partner, case_id: int, acting_user: User, context: Aud
             link = PartnerLink.objects.create(
                 partner=partner, reference=reference, case_number=case_id, linked_at=clock.now()
             )
+            _linked(link, acting_user)
             audit.record(
                 "survivors.partner.linked",
                 actor=acting_user,
