@@ -600,8 +600,15 @@ def safety_plan(
 
 
 def joint_review(made: Case, service: Organisation, **fields: Any) -> Any:
-    """A joint review of ``made`` with ``service``, recorded by the provider's coordinator."""
+    """A joint review of ``made`` with ``service``, recorded by the provider's coordinator; his
+    partner's record is made and shared with the service first where it is not."""
     from tandem.survivors.actions.joint import record_joint_review
+    from tandem.survivors.models import PartnerLink
+    from tandem.survivors.queries.planning import shared_with_service
+
+    if made.partner_reference is not None and not shared_with_service(made.partner_reference, service.pk):
+        link = PartnerLink._base_manager.filter(reference=made.partner_reference).select_related("partner").first()
+        share_with(link.partner if link is not None else partner(made), service)
 
     return record_joint_review(
         organisation=made.organisation,

@@ -25,13 +25,15 @@ SURVIVOR_ITEM = "She stays with her aunt until the hearing"
 
 @pytest.fixture
 def her_case(demo_world: None) -> Any:
-    """A man in the programme; his partner's record made by her worker, her address on it."""
+    """A man in the programme; his partner's record made by her worker, her address on it, and
+    shared with the survivor service she chose."""
     from tandem.cases.rules.lifecycle import State
-    from tandem.core.models import Organisation
+    from tandem.core.models import Membership, Organisation
     from tests import factories
 
     case = factories.case(Organisation.objects.get(name=PROVIDER), state=State.IN_PROGRAMME, name="Nenad Ilić")
     partner = factories.partner(case, name=PARTNER, address="Bulevar oslobođenja 7")
+    factories.share_with(partner, Membership.objects.get(user__username="rs.survivor").organisation)
     return case, partner
 
 

@@ -188,3 +188,20 @@ def test_a_conference_action_changed_meanwhile_is_not_overwritten(world: World) 
     client.post(url, {"was": "open", "status": "dropped"})
     action.refresh_from_db()
     assert action.status == "done"
+
+
+def test_a_joint_review_is_held_only_with_a_service_she_shares_her_record_with(world: World) -> None:
+    from tandem.survivors.actions.joint import record_joint_review
+
+    case = factories.case(world.org)
+    factories.partner(case)
+    stranger = factories.survivor_service()
+    with pytest.raises(ValidationError) as refused:
+        record_joint_review(
+            organisation=world.org,
+            service=stranger,
+            case_id=case.pk,
+            held_on=clock.today(),
+            acting_user=world.coordinator,
+        )
+    assert "service" in refused.value.message_dict

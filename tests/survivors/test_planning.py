@@ -218,3 +218,13 @@ def test_a_service_sees_its_own_share_never_which_other_services_hold_her_record
     factories.share_with(partner, theirs)
     page = signed_in_client(_service_worker(ours)).get(reverse("survivors:partner", args=[partner.pk]))
     assert "Shelter Lule" not in page.content.decode()
+
+
+def test_her_record_is_shared_only_with_the_service_her_consent_names(world: World) -> None:
+    partner = factories.partner(factories.case(world.org))
+    named, other = factories.survivor_service("Shelter Drita"), factories.survivor_service("Shelter Lule")
+    agreed = factories.consent(partner, channel="in_person", purpose="share_service", service=named.name)
+    with pytest.raises(ValidationError) as refused:
+        share_with_service(partner=partner, service=other, consent=agreed, acting_user=world.survivor_worker)
+    assert "consent" in refused.value.message_dict
+    share_with_service(partner=partner, service=named, consent=agreed, acting_user=world.survivor_worker)

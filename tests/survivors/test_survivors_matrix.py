@@ -80,6 +80,7 @@ def module_fx(module_world: World) -> Fixture:
     other_partner = factories.partner(other_case)
     service = factories.survivor_service("Women's centre")
     review = factories.joint_review(case, service, by=world.coordinator)
+    other_share = factories.share_with(other_partner, service)
     other_review = factories.joint_review(other_case, service)
     return Fixture(
         world=world,
@@ -98,7 +99,7 @@ def module_fx(module_world: World) -> Fixture:
             acting_user=factories._someone(elsewhere, Role.COORDINATOR),
         ),
         service=service,
-        other_share=factories.share_with(other_partner, service),
+        other_share=other_share,
         review=review,
         action_item=factories.review_item(
             review, kind="action", owner="Programme", due_on=clock.today(), by=world.coordinator

@@ -112,7 +112,7 @@ class Outcomes:
                     channel="phone",
                     purpose="questionnaires",
                     starts_on=start,
-                    expires_on=start + timedelta(days=800),
+                    expires_on=start + timedelta(days=700),
                     acting_user=self.worker,
                     context=DEMO,
                 ),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+import cyrtranslit
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -97,6 +98,16 @@ class Threshold(StrEnum):
     REFER = "refer"  # the threshold is met: refer, or record why not
     CONSIDER = "consider"  # not met by the level alone; the survivor side's serious signal weighs
     NONE = ""
+
+
+def names_the_service(named: str, service_name: str) -> bool:
+    """Whether the service her consent names is this one: the same name, whatever the case,
+    spacing or script it was written in."""
+
+    def plain(text: str) -> str:
+        return " ".join(cyrtranslit.to_latin(text, "sr").casefold().split())
+
+    return bool(named.strip()) and plain(named) == plain(service_name)
 
 
 def conference_threshold(level: str, *, serious_signal: bool = False) -> Threshold:

@@ -20,6 +20,7 @@ from tandem.core.scoping import record_denied
 from tandem.survivors import rules
 from tandem.survivors.actions import MAX_LINE, MAX_TEXT, SurvivorSideRefused
 from tandem.survivors.models import ActionStatus, ItemKind, JointReview, JointReviewItem
+from tandem.survivors.queries import planning as planning_queries
 
 
 def _record(
@@ -63,6 +64,14 @@ def record_joint_review(
     today = clock.today()
     if not today - timedelta(days=366) <= held_on <= today:
         errors["held_on"] = _("Choose the day it was held: today or within the last year.")
+    shared = (
+        service is not None and reference is not None and planning_queries.shared_with_service(reference, service.pk)
+    )
+    if not errors and not shared:
+        errors["service"] = _(
+            "His partner has not agreed to share her record with this service: a joint review is held only "
+            "with a service she chose. Record her consent and share her record first."
+        )
     if errors:
         raise ValidationError(errors)
     if service is None or reference is None:  # said above; for the type checker

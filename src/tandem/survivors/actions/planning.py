@@ -70,6 +70,11 @@ def share_with_service(
     problem = _valid_consent(partner, consent, Purpose.SHARE_SERVICE)
     if problem:
         errors["consent"] = problem
+    elif consent is not None and not rules.names_the_service(consent.service, service.name):
+        errors["consent"] = _(
+            "This consent names another service: she agreed to share with %(named)s only. Record her consent "
+            "for this service first, if she agrees."
+        ) % {"named": consent.service}
     if errors or consent is None:
         raise ValidationError(errors)
     try:

@@ -70,6 +70,20 @@ def referred_recently(reference: uuid.UUID) -> bool:
 # --- Her record's planning, on her page ------------------------------------------------------------
 
 
+def shared_with_service(reference: uuid.UUID, service_id: int) -> bool:
+    """Whether the partner of the case with ``reference`` shares her record with the service
+    today: the share not ended, the consent it stands on valid."""
+    today = clock.today()
+    return ServiceShare._base_manager.filter(
+        partner__links__reference=reference,
+        service_id=service_id,
+        ended_at__isnull=True,
+        consent__withdrawn_on__isnull=True,
+        consent__starts_on__lte=today,
+        consent__expires_on__gte=today,
+    ).exists()
+
+
 def shares_of(partner: Partner) -> list[ServiceShare]:
     return list(
         ServiceShare._base_manager.filter(partner=partner)
