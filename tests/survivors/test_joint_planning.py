@@ -205,3 +205,13 @@ def test_a_joint_review_is_held_only_with_a_service_she_shares_her_record_with(w
             acting_user=world.coordinator,
         )
     assert "service" in refused.value.message_dict
+
+
+def test_his_facilitator_never_reads_which_service_supports_her(world: World) -> None:
+    case = factories.case(world.org)
+    review = factories.joint_review(case, factories.survivor_service("Shelter Yllka"))
+    client = signed_in_client(world.facilitator)
+    for url in (reverse("survivors:joint_list"), reverse("survivors:joint_review", args=[review.pk])):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "Shelter Yllka" not in page.content.decode()

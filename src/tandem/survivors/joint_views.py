@@ -63,7 +63,7 @@ def joint_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "survivors/joint_list.html",
-        {"reviews": reviews, "may_record": bool(_providers_recording(user))},
+        {"reviews": reviews, "may_record": bool(_providers_recording(user)), "shows_service": _shows_service(user)},
     )
 
 
@@ -128,7 +128,13 @@ def _review_page(user: User, review: Any) -> dict[str, Any]:
         ],
         "sides": sides,
         "side_labels": dict(Side.choices),
+        "shows_service": _shows_service(user),
     }
+
+
+def _shows_service(user: User) -> bool:
+    # Which service supports her can say where she is: the man's facilitators never read it.
+    return bool(organisations_with_role(user, Role.COORDINATOR, Role.SURVIVOR_WORKER))
 
 
 def _item_form(sides: tuple[str, ...], data: Any = None) -> ItemForm:
