@@ -266,7 +266,9 @@ def _other_referral(fx: Any, user: Any) -> dict[str, Any]:
 
 
 def referral(fx: Any, user: Any) -> dict[str, Any]:
-    return {"referred_on": clock.today().isoformat(), "reason": "Threats to kill after the court hearing."}
+    # A day of each persona's own: a second referral of the case on one day is refused as sent twice.
+    day = clock.today() - timedelta(days=1 + (user.pk % 300 if user is not None else 0))
+    return {"referred_on": day.isoformat(), "reason": "Threats to kill after the court hearing."}
 
 
 def meeting(fx: Any, user: Any) -> dict[str, Any]:

@@ -215,3 +215,12 @@ def test_his_facilitator_never_reads_which_service_supports_her(world: World) ->
         page = client.get(url)
         assert page.status_code == 200
         assert "Shelter Yllka" not in page.content.decode()
+
+
+def test_a_referral_sent_twice_the_same_day_is_one_referral(world: World) -> None:
+    from tandem.survivors.actions import SurvivorSideRefused
+
+    case = factories.case(world.org)
+    factories.conference_referral(case)
+    with pytest.raises(SurvivorSideRefused):
+        factories.conference_referral(case)

@@ -137,6 +137,16 @@ def test_reading_many_of_her_sides_records_within_an_hour_alerts_the_administrat
     assert WorkItem.objects.filter(rule="survivors.alert_bulk", state="open").exists()
 
 
+def test_reading_her_record_through_its_edit_form_counts_towards_the_alert(world: World) -> None:
+    from tandem.survivors import alerts
+
+    partner = factories.partner(factories.case(world.org))
+    client = signed_in_client(world.survivor_worker)
+    for _ in range(alerts.BULK_READS + 1):
+        client.get(reverse("survivors:partner_edit", args=[partner.pk]))
+    assert WorkItem.objects.filter(rule="survivors.alert_bulk", state="open").exists()
+
+
 def test_her_record_is_encrypted_at_rest(world: World) -> None:
     from django.db import connection
 

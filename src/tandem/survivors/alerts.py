@@ -113,7 +113,8 @@ def read_in_bulk(user: User, context: AuditContext | None) -> None:
     since = clock.now() - timedelta(hours=1)
     # Records opened one by one: a list's rows are read too, but a list is how the work is found.
     count = (
-        AuditEntry.objects.filter(actor=user, action="survivor.view", at__gte=since)
+        # A form of her record opens it as much as her page does (edit, plan, contact).
+        AuditEntry.objects.filter(actor=user, action__in=("survivor.view", "survivor.change"), at__gte=since)
         .exclude(detail__contains='"listed":true')
         .count()
     )

@@ -55,7 +55,14 @@ def refer_to_conference(
     cases = get_cases_of(organisation.pk, [case_id])
     partner_id = planning_queries.partner_id_of(reference)
     with transaction.atomic():
-        earlier = rules.repeat_of(planning_queries.earlier_referrals(reference, partner_id), referred_on)
+        before = planning_queries.earlier_referrals(reference, partner_id)
+        # A form sent twice is one referral: a second one the same day would count as a repeat.
+        if planning_queries.referred_on_day(reference, referred_on):
+            raise SurvivorSideRefused(
+                _("This case is already referred on that day: open the referral on the conference page."),
+                rule="duplicate",
+            )
+        earlier = rules.repeat_of(before, referred_on)
         referral = ConferenceReferral.objects.create(
             organisation=organisation,
             reference=reference,

@@ -247,6 +247,10 @@ def referrals_of_case(user: Any, reference: uuid.UUID) -> list[ConferenceReferra
     )
 
 
+def referred_on_day(reference: uuid.UUID, day: date) -> bool:
+    return ConferenceReferral._base_manager.filter(reference=reference, referred_on=day).exists()
+
+
 def earlier_referrals(reference: uuid.UUID, partner_id: int | None) -> list[tuple[int, date]]:
     """Every referral about her (through any man's case she is linked to) or about this case:
     what makes a new one a repeat."""
