@@ -71,6 +71,7 @@ SCOPED = {
     "outcomes.PartnerPoint": "when her questionnaire is due: the survivor compartment only",
     "outcomes.PartnerResponse": "her questionnaire answers: the survivor compartment only",
     "outcomes.PartnerScore": "her sub-scale scores: the survivor compartment only, aggregates of 5 or more elsewhere",
+    "outcomes.QuestionnaireLink": "the hash of her single-use questionnaire link: the survivor compartment only",
     "mapping.SurveyRound": "seen by those who run, review or answer it",
     "mapping.RoundReviewer": "who reviews which country: seen by the round's organisers and the reviewer",
     "mapping.SurveyAnswer": "unpublished until published: seen by its authors, reviewers and organisers",

@@ -25,7 +25,7 @@ from tandem.cases.models import Case
 from tandem.core.crypto import EncryptedTextField
 from tandem.core.policy import ScopedModel
 from tandem.core.roles import Compartment
-from tandem.survivors.models import HerRecord, Partner
+from tandem.survivors.models import Channel, HerRecord, Partner
 
 
 class TimePoint(models.TextChoices):
@@ -184,3 +184,32 @@ class PartnerScore(Score, HerRecord):
         verbose_name = _("her sub-scale score")
         verbose_name_plural = _("her sub-scale scores")
         constraints = [models.UniqueConstraint(fields=["response", "subscale"], name="outcomes_partner_score_once")]
+
+
+class QuestionnaireLink(HerRecord):
+    """A single-use, expiring link by which she answers one time point herself, sent through a
+    channel she agreed to for outcome questionnaires. Only a hash of the link's token is kept: the
+    token itself exists in the message she was sent and nowhere else."""
+
+    organisation_path = "point__partner__organisation_id"
+    partner_path = "point__partner_id"
+
+    point = models.ForeignKey(PartnerPoint, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    language = models.CharField(_("language"), max_length=8)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("questionnaire link")
+        verbose_name_plural = _("questionnaire links")
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
