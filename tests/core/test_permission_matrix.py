@@ -22,13 +22,15 @@ from tests.conftest import World
 from tests.groups.matrix import ALL_ROWS as GROUP_ROWS
 from tests.mapping.test_directory import programme
 from tests.matrix_check import check_row
-from tests.outcomes.matrix import ROWS as OUTCOME_ROWS
+from tests.outcomes.matrix import all_rows as outcome_rows
 from tests.permission_matrix import (
     MATRIX,
     PERSONAS,
     Row,
 )
 from tests.survivors.matrix import ROWS as SURVIVOR_ROWS
+
+OUTCOME_ROWS = outcome_rows()
 
 
 def registered_url_names(resolvers: list[Any] | None = None, namespace: str = "") -> set[str]:

@@ -88,3 +88,10 @@ ROWS = [
     Row("outcomes:partner_outcomes", "GET", "own", signed_in(NOT_FOUND, survivor_worker=OK), _partner),
     Row("outcomes:partner_outcomes", "GET", "other", signed_in(NOT_FOUND), _other_partner),
 ]
+
+
+def all_rows() -> list[Row]:
+    """Every outcome row, the pages of each part in their own module."""
+    from tests.outcomes import matrix_fieldwork, matrix_link, matrix_pool, matrix_report
+
+    return ROWS + matrix_link.ROWS + matrix_report.ROWS + matrix_pool.ROWS + matrix_fieldwork.ROWS
