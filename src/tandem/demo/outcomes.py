@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.cases.rules.lifecycle import State
 from tandem.core import clock, events
 from tandem.core.models import Organisation, User
 from tandem.core.roles import Role
@@ -59,6 +60,12 @@ def answers_for(instrument: Instrument, step: int, rng: random.Random, *, rosy: 
     return values
 
 
+def missing(step: int, *, dropped: bool, base: float, rise: float) -> float:
+    """How likely nobody can be reached at the ``step``-th time point: more likely at each later
+    point, and after the end far more likely for a man who dropped out (and his partner)."""
+    return base + rise * step + (0.3 if dropped and step >= STEP["end"] else 0.0)
+
+
 def _member(provider: Organisation, role: Role) -> User:
     found = demo_queries.member_with_role(provider, role)
     if found is None:
@@ -74,16 +81,19 @@ class Outcomes:
         self.worker = _member(provider, Role.SURVIVOR_WORKER)
         self.rng = random.Random(f"outcomes-{code}")  # noqa: S311 - synthetic data, the same at every build
         self.consented: set[int] = set()
+        left = demo_queries.cases_in_states(provider, [State.DROPPED_OUT, State.EXCLUDED])
+        self.dropped = {case.pk for case in left}
 
     def his(self, point: Any) -> None:
         draw = self.rng.random()
         day = _answer_day(point, self.rng)
-        if point.closes_on < clock.today() and draw < 0.15:
+        missed = missing(STEP[point.point], dropped=point.case_id in self.dropped, base=0.06, rise=0.07)
+        if point.closes_on < clock.today() and draw < missed:
             self._closed(
                 point, PointState.MISSED, "Did not come to the session of the questionnaire.", self.facilitator
             )
             return
-        if draw < 0.22 and point.closes_on < clock.today():
+        if draw < missed + 0.05 and point.closes_on < clock.today():
             self._closed(point, PointState.DECLINED, "Said he would not fill in forms.", self.facilitator)
             return
         values = answers_for(current_instrument(MAN), STEP[point.point], self.rng, rosy=True)
@@ -100,7 +110,8 @@ class Outcomes:
 
     def hers(self, point: Any) -> None:
         draw = self.rng.random()
-        if point.closes_on < clock.today() and draw < 0.35:
+        missed = missing(STEP[point.point], dropped=point.case_number in self.dropped, base=0.15, rise=0.06)
+        if point.closes_on < clock.today() and draw < missed:
             self._closed(point, PointState.MISSED, "Three calls at her safe times, no answer.", self.worker)
             return
         if point.partner_id not in self.consented:

@@ -120,3 +120,16 @@ def outcome_points_of(provider: Organisation) -> tuple[list[Any], list[Any]]:
         list(his.select_related("case__organisation").order_by("opens_on", "pk")),
         list(hers.select_related("partner__organisation").order_by("opens_on", "pk")),
     )
+
+
+def has_cases_opened_before(provider: Organisation, moment: Any) -> bool:
+    from tandem.cases.models import Case
+
+    return Case._base_manager.filter(organisation=provider, opened_at__lt=moment).exists()
+
+
+def latest_case(provider: Organisation) -> Any:
+    """The provider's case made last."""
+    from tandem.cases.models import Case
+
+    return Case._base_manager.filter(organisation=provider).latest("pk")

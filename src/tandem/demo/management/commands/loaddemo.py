@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from tandem.core import events
-from tandem.demo import cases, groups, outcomes, registry, survey, survivors, world
+from tandem.demo import cases, cohort, groups, outcomes, registry, survey, survivors, world
 
 
 class Command(BaseCommand):
@@ -16,6 +16,7 @@ class Command(BaseCommand):
         cases.build()
         groups.build()
         survivors.build()
+        cohort.build()
         outcomes.build()
         # What the worker would do next: the answers waiting for review become the reviewers' work.
         while events.deliver_pending():
