@@ -94,6 +94,8 @@ NOT_SCOPED = {
     "mapping.Questionnaire": "the published questionnaire",
     "mapping.Programme": "the registry: public, and what a provider keeps out of view is filtered by its queries",
     "mapping.DeliveryLocation": "the registry: public locations are published, private ones filtered by its queries",
+    "outcomes.SharingAgreement": "holds no person: a provider's agreement to pool, read by its pool pages' own checks",
+    "outcomes.Contribution": "holds no person: counts, months and the file hash of a contribution to the pool",
 }
 
 # Modules that may read scoped models directly: the doors (``queries.py`` or a ``queries``

@@ -172,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_mapping_parser(sub)
     _add_risk_parser(sub)
+    _add_pool_parsers(_add_outcomes_parser(sub))
 
     sub.add_parser(
         "compilemessages",
@@ -327,6 +328,100 @@ def _add_mapping_parser(sub: Any) -> None:
     )
     export.add_argument("--format", choices=["hsds", "geojson"], required=True, help="hsds or geojson")
     export.add_argument("--output", metavar="PATH", help="where to write (default: standard output)")
+
+
+def _add_outcomes_parser(sub: Any) -> Any:
+    """``tandem outcomes ACTION``; returns the group's sub-parsers, so that each action of
+    outcome monitoring adds its own parser to it beside ``report``."""
+    outcomes_sub = _add_group(
+        sub,
+        "outcomes",
+        help="Outcome monitoring: the outcome report of a programme.",
+        description="Work with outcome monitoring: build the outcome report of a programme provider.",
+    )
+    report = outcomes_sub.add_parser(
+        "report",
+        help="Build the outcome report of a programme as HTML, PDF or JSON.",
+        description="Build the outcome report of a programme provider (response rates and attrition, matched "
+        "change with 95%% confidence intervals for the men and the partners, headline figures, methodology) for "
+        "the men who started in a range of months. Totals only: figures about fewer people than the "
+        "suppression threshold are not shown.",
+    )
+    report.add_argument("--programme", required=True, type=int, metavar="ID", help="the programme provider's id")
+    report.add_argument("--format", choices=["html", "pdf", "json"], required=True, help="html, pdf or json")
+    report.add_argument("--output", required=True, metavar="PATH", help="where to write the report")
+    report.add_argument("--from", dest="start", metavar="YYYY-MM", help="first month (default: 24 months back)")
+    report.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month (default: this month)")
+    report.add_argument("--language", default="en", metavar="LANG", help="language of the report (default en)")
+    _add_outcomes_xlsform_parser(outcomes_sub)
+    return outcomes_sub
+
+
+def _add_outcomes_xlsform_parser(outcomes_sub: Any) -> None:
+    xls = outcomes_sub.add_parser(
+        "xlsform",
+        help="Write the outcome questionnaire of the man or of his partner as an XLSForm for KoboToolbox or ODK.",
+        description="Write the current outcome questionnaire of the man or of his partner as an XLSForm (XLSX) "
+        "with every translation, ready to upload to KoboToolbox or to convert with pyxform. What is collected "
+        "with it is imported on the page 'Import questionnaires collected in the field'.",
+    )
+    xls.add_argument("--respondent", required=True, choices=["man", "partner"], help="whose questionnaire")
+    xls.add_argument("--output", required=True, metavar="PATH", help="where to write the .xlsx file")
+
+
+def _add_pool_parsers(outcomes_sub: Any) -> None:
+    """The pooled outcome dataset's actions of ``tandem outcomes``."""
+    pool = outcomes_sub.add_parser(
+        "pool",
+        help="Write the pooled outcome dataset (Parquet) and its codebook (JSON).",
+        description="Write the pooled outcome dataset of the newest contribution of every programme provider whose "
+        "data-sharing agreement is in force into DIR: outcomes.parquet (pseudonymised records, one row per "
+        "sub-scale score, months instead of dates, no names) and codebook.json (every column described). A "
+        "contributed file that no longer matches its SHA-256 in the log stops it.",
+    )
+    pool.add_argument("--output", required=True, metavar="DIR", help="the folder to write into")
+    benchmark = outcomes_sub.add_parser(
+        "benchmark",
+        help="Print the benchmarks of the pool as JSON.",
+        description="Compute the benchmarks of the pool (response by time point, how the cases ended, matched "
+        "change from the start, partners reporting no violence), each programme under its pseudonym beside the "
+        "whole pool. Aggregates only: figures over fewer people than the small-number threshold are suppressed.",
+    )
+    benchmark.add_argument("--format", choices=["json"], default="json", help="output format (json)")
+    benchmark.add_argument("--output", metavar="PATH", help="where to write (default: standard output)")
+    contribute = outcomes_sub.add_parser(
+        "contribute",
+        help="Contribute a programme provider's outcome records to the pool (for scheduled runs).",
+        description="Write a programme provider's pseudonymised outcome records to the pool under its "
+        "data-sharing agreement in force, as the system, and log the contribution. Refused without an agreement "
+        "in force.",
+    )
+    contribute.add_argument("--programme", required=True, type=int, metavar="ID", help="the programme provider's id")
+
+
+def _run_outcomes(args: argparse.Namespace) -> None:
+    from django.core.management import call_command
+
+    action = args.outcomes_command
+    if action == "xlsform":
+        call_command("outcomes_xlsform", respondent=args.respondent, output=args.output, stdout=sys.stdout)
+    if action == "report":
+        call_command(
+            "outcomes_report",
+            programme=args.programme,
+            format=args.format,
+            output=args.output,
+            start=args.start,
+            end=args.end,
+            language=args.language,
+            stdout=sys.stdout,
+        )
+    elif action == "pool":
+        call_command("outcomes_pool", output=args.output, stdout=sys.stdout)
+    elif action == "benchmark":
+        call_command("outcomes_benchmark", format=args.format, output=args.output, stdout=sys.stdout)
+    elif action == "contribute":
+        call_command("outcomes_contribute", programme=args.programme, stdout=sys.stdout)
 
 
 def _setup_django() -> None:
@@ -621,6 +716,8 @@ def run(args: argparse.Namespace) -> int:
         call_command("rotate_keys", dry_run=args.dry_run)
     elif args.command == "mapping":
         _run_mapping(args)
+    elif args.command == "outcomes":
+        _run_outcomes(args)
     elif args.command == "compilemessages":
         from tandem.core.i18n import compile_catalogues
 

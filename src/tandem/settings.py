@@ -298,14 +298,28 @@ TANDEM_SMALL_NUMBER = env_int("TANDEM_SMALL_NUMBER", 5)
 if TANDEM_SMALL_NUMBER < 1:
     raise ImproperlyConfigured("TANDEM_SMALL_NUMBER must be a whole number from 1.")
 
+# Her questionnaire link works for this many days (never past the end of its time point's window),
+# and the quick exit on her page leaves for this neutral site.
+TANDEM_OUTCOME_LINK_DAYS = env_int("TANDEM_OUTCOME_LINK_DAYS", 7)
+if TANDEM_OUTCOME_LINK_DAYS < 1:
+    raise ImproperlyConfigured("TANDEM_OUTCOME_LINK_DAYS must be a whole number from 1.")
+TANDEM_QUICK_EXIT_URL = env("TANDEM_QUICK_EXIT_URL", "https://www.wikipedia.org/")
+
 # The demo accepts one printed code in place of a TOTP code; production never does.
 TANDEM_DEMO_OTP_TOKEN = env("TANDEM_DEMO_OTP_TOKEN") if TANDEM_ENV == "demo" else None
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"hide_link_tokens": {"()": "tandem.core.log_filters.HideLinkTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_link_tokens"]}},
     "root": {"handlers": ["console"], "level": env("TANDEM_LOG_LEVEL", "WARNING")},
+    # The loggers that write request paths hide her link's token before any handler sees it.
+    "loggers": {
+        "django.request": {"filters": ["hide_link_tokens"]},
+        "django.server": {"filters": ["hide_link_tokens"]},
+        "gunicorn.access": {"filters": ["hide_link_tokens"]},
+    },
 }
 
 CSRF_FAILURE_VIEW = "tandem.core.views.auth.csrf_failure"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("groups/", include("tandem.groups.urls")),
     path("survivors/", include("tandem.survivors.urls")),
     path("outcomes/", include("tandem.outcomes.urls")),
+    path("q/", include("tandem.outcomes.public_urls")),
     path("platform-admin/", admin.site.urls),
 ]
 

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from tandem import cli
 from tandem.core import clock
 from tandem.core.models import AuditEntry
+from tandem.core.table_imports import ImportRefused
 from tandem.core.tables import MEGABYTE, Limits, UnreadableFile
 from tandem.core.worker import recover_interrupted_tasks
 from tandem.mapping.actions import imports as importing
@@ -35,7 +36,7 @@ from tandem.mapping.models import (
     SurveyAnswer,
     SurveyRound,
 )
-from tandem.mapping.rules.import_checks import ImportRefused, stored_words
+from tandem.mapping.rules.import_checks import stored_words
 from tandem.mapping.views import imports as import_views
 from tests import factories
 from tests.conftest import World, sign_in, signed_in_client

@@ -213,3 +213,6 @@ class QuestionnaireLink(HerRecord):
 
     def __str__(self) -> str:
         return f"#{self.pk}"
+
+
+from tandem.outcomes.pool_models import Contribution, SharingAgreement  # noqa: E402, F401 - Django finds models here

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from tandem.core import clock
 from tandem.core.http import audit_context, signed_in_user
 from tandem.core.roles import Action
-from tandem.outcomes import actions, queries
+from tandem.outcomes import actions, link_views, queries
 from tandem.outcomes.actions import Answers, OutcomeRefused
 from tandem.outcomes.forms import CloseForm, StaffAnswersForm, her_modes, his_modes
 from tandem.outcomes.models import CasePoint, PartnerPoint, PointState, TimePoint
@@ -245,5 +245,6 @@ def partner_outcomes_view(request: HttpRequest, partner_id: int) -> HttpResponse
                 for number, comparison in zip(cases, comparisons, strict=True)
             ],
             "points": points,
+            **link_views.links_panel(user, partner, points),
         },
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from tandem.core import audit, events, tables
 from tandem.core.audit import AuditContext
 from tandem.core.models import User
+from tandem.core.table_imports import ImportRefused, blank_row, problems_of
 from tandem.core.tables import Message, Table, UnreadableFile, grouped
 from tandem.mapping.actions.review import close_rework_of_imported_answers
 from tandem.mapping.models import (
@@ -38,14 +39,11 @@ from tandem.mapping.rules.import_checks import (
     INTERRUPTED,
     STOPPED_BY_ERROR,
     Entry,
-    ImportRefused,
     Plan,
     Progress,
     Stored,
-    blank_row,
     check_rows,
     plan_import,
-    problems_of,
     unknown_codes,
 )
 from tandem.mapping.work_rules import ANSWERS_IMPORTED

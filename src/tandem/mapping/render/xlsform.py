@@ -9,34 +9,24 @@ The programmes and regions of the round's countries are written out as choice li
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
 from datetime import datetime
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from tandem.core.catalogues import text_in
-from tandem.core.spreadsheets import append_row
+from tandem.core.xlsforms import (
+    DEFAULT_LANGUAGE,
+    build_workbook,
+    in_language,
+    language_column,
+    languages_of,
+    workbook_bytes,
+)
 from tandem.mapping.models import SurveyRound
 from tandem.mapping.queries.registry import choice_rows_of_round
 from tandem.mapping.rules.questionnaire import Choice, Definition, Question, definition_of
-
-# XLSForm language columns name a language and its code, e.g. ``label::Albanian (sq)``.
-LANGUAGE_COLUMNS = {
-    "en": "English (en)",
-    "sq": "Albanian (sq)",
-    "sr_Latn": "Serbian Latin (sr-Latn)",
-    "sr": "Serbian Cyrillic (sr-Cyrl)",
-    "bs": "Bosnian (bs)",
-    "mk": "Macedonian (mk)",
-    "hr": "Croatian (hr)",
-    "tr": "Turkish (tr)",
-    "cnr": "Montenegrin (cnr)",
-}
-DEFAULT_LANGUAGE = "en"
 
 
 class XLSFormError(Exception):
@@ -47,27 +37,8 @@ class XLSFormError(Exception):
         self.message = message
 
 
-def language_column(code: str) -> str:
-    return LANGUAGE_COLUMNS.get(code, f"{code} ({code.replace('_', '-')})")
-
-
 def form_id(survey_round: SurveyRound) -> str:
     return f"tandem_mapping_round_{survey_round.pk}"
-
-
-def _languages(definition: Definition) -> list[str]:
-    return [DEFAULT_LANGUAGE, *(code for code in definition.languages if code != DEFAULT_LANGUAGE)]
-
-
-def _django_language(code: str) -> str:
-    # The questionnaire names Serbian in Latin script "sr_Latn"; Django calls it "sr-latn".
-    return code.lower().replace("_", "-")
-
-
-def _in_language(code: str, message: Callable[[], str]) -> str:
-    """A message of Tandem's own catalogues in one of the questionnaire's languages."""
-    with translation.override(_django_language(code)):
-        return message()
 
 
 def _range_message(question: Question) -> str:
@@ -103,7 +74,7 @@ def _constraint(definition: Definition, question: Question, languages: list[str]
     if question.type == "integer" and question.min is not None and question.max is not None:
         parts.append(f". >= {question.min} and . <= {question.max}")
         for lang in languages:
-            messages[lang].append(_in_language(lang, lambda: _range_message(question)))
+            messages[lang].append(in_language(lang, lambda: _range_message(question)))
     for check in definition.checks:
         if check.subject == question.name and check.op == "lte":
             # The check stands on its first question; an unanswered operand does not make the
@@ -135,7 +106,7 @@ def _survey_rows(definition: Definition, languages: list[str]) -> list[dict[str,
             if question.required:
                 row["required"] = "yes"
                 for lang in languages:
-                    row[f"required_message:{lang}"] = _in_language(lang, _required_message)
+                    row[f"required_message:{lang}"] = in_language(lang, _required_message)
             if question.choices in definition.dynamic_lists:
                 # Long lists read better as a drop-down with search than as buttons.
                 row["appearance"] = "minimal"
@@ -170,25 +141,10 @@ def _static_choice(list_name: str, choice: Choice, languages: list[str]) -> dict
     return {"list_name": list_name, "name": choice.name, **{f"label:{lang}": choice.text(lang) for lang in languages}}
 
 
-def _write_sheet(sheet: Worksheet, columns: list[str], rows: list[dict[str, str]], headers: dict[str, str]) -> None:
-    # Labels are people's text (programme names among them): a label starting with "=" is text.
-    append_row(sheet, [headers.get(column, column) for column in columns])
-    for row in rows:
-        append_row(sheet, [row.get(column) for column in columns])
-
-
-def _translated_columns(base: list[str], languages: list[str], rows: list[dict[str, str]]) -> list[str]:
-    present = {key for row in rows for key in row}
-    columns = [column for column in base if column in present or ":" not in column]
-    for kind in ("label", "hint", "required_message", "constraint_message"):
-        columns.extend(f"{kind}:{lang}" for lang in languages if f"{kind}:{lang}" in present)
-    return columns
-
-
 def build_xlsform(survey_round: SurveyRound, *, now: datetime | None = None) -> Workbook:
     """The XLSForm workbook (``survey``, ``choices`` and ``settings`` sheets) of a round."""
     definition = definition_of(survey_round.questionnaire.definition)
-    languages = _languages(definition)
+    languages = languages_of(definition.languages)
     dynamic = _dynamic_choices(survey_round, languages)
     empty = sorted(name for name in definition.dynamic_lists if not dynamic.get(name))
     if "programmes" in empty:
@@ -197,42 +153,19 @@ def build_xlsform(survey_round: SurveyRound, *, now: datetime | None = None) -> 
         )
     if empty:
         raise XLSFormError(_("The countries of this round have no regions."))
-    headers = {
-        f"{kind}:{lang}": f"{kind}::{language_column(lang)}"
-        for kind in ("label", "hint", "required_message", "constraint_message")
-        for lang in languages
-    }
-    workbook = Workbook()
-    del workbook[workbook.sheetnames[0]]
-    survey = workbook.create_sheet("survey")
-    survey_rows = _survey_rows(definition, languages)
-    survey_columns = _translated_columns(
-        ["type", "name", "required", "appearance", "constraint"], languages, survey_rows
-    )
-    _write_sheet(survey, survey_columns, survey_rows, headers)
-    choice_rows = _choice_rows(definition, languages, dynamic)
-    _write_sheet(
-        workbook.create_sheet("choices"),
-        _translated_columns(["list_name", "name"], languages, choice_rows),
-        choice_rows,
-        headers,
-    )
     stamp = timezone.localtime(now or timezone.now())
-    settings_sheet = workbook.create_sheet("settings")
-    append_row(settings_sheet, ["form_title", "form_id", "version", "default_language"])
-    append_row(
-        settings_sheet,
-        [
-            f"{definition.title_text(DEFAULT_LANGUAGE)}: {survey_round.name}",
-            form_id(survey_round),
-            stamp.strftime("%Y%m%d%H%M"),
-            language_column(DEFAULT_LANGUAGE),
-        ],
+    return build_workbook(
+        languages=languages,
+        survey=(["type", "name", "required", "appearance", "constraint"], _survey_rows(definition, languages)),
+        choices=(["list_name", "name"], _choice_rows(definition, languages, dynamic)),
+        settings={
+            "form_title": f"{definition.title_text(DEFAULT_LANGUAGE)}: {survey_round.name}",
+            "form_id": form_id(survey_round),
+            "version": stamp.strftime("%Y%m%d%H%M"),
+            "default_language": language_column(DEFAULT_LANGUAGE),
+        },
     )
-    return workbook
 
 
 def xlsform_bytes(survey_round: SurveyRound, *, now: datetime | None = None) -> bytes:
-    buffer = io.BytesIO()
-    build_xlsform(survey_round, now=now).save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(build_xlsform(survey_round, now=now))

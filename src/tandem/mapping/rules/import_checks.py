@@ -1,9 +1,8 @@
 """The checks of a file of answers, pure: which column stands for which question (with or
 without Kobo/ODK group prefixes, split select-multiple columns), each row turned into values
 and checked against the questionnaire and the round, and the plan of what an import would
-create, change or leave alone. Problems name their row (as a spreadsheet counts them: the
-column names are row 1), their column (as named in the file), what is wrong and what is
-allowed; the first ``MAX_PROBLEMS`` are kept and the rest counted.
+create, change or leave alone. Problems name their row, their column, what is wrong and what
+is allowed, as ``tandem.core.table_imports`` keeps them.
 
 Column names are question names, optionally behind a group path as Kobo and ODK write them
 (``availability/places_per_year``, ODK Central's ``availability-places_per_year``). The
@@ -19,7 +18,6 @@ language, are ``Written``: kept with the way to write them again in another lang
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +26,16 @@ from django.utils import translation
 from django.utils.translation import gettext as _, ngettext
 
 from tandem.core.catalogues import text_in
-from tandem.core.tables import Message, Raw, Table, grouped, stored_text, wording
+from tandem.core.table_imports import (
+    FirstProblems,
+    Found,
+    Words,
+    blank_cell,
+    blank_row,
+    field_for,
+    is_meta_column,
+)
+from tandem.core.tables import Message, Raw, Table, stored_text, wording
 from tandem.geo.models import Country
 from tandem.mapping.models import (
     AnswerStatus,
@@ -53,44 +60,6 @@ PROGRAMME = "programme"
 
 # How often (in rows) the progress callback hears how far the check has come.
 PROGRESS_EVERY = 250
-
-
-# A refused import lists this many problems, in row order, and counts the rest.
-MAX_PROBLEMS = 200
-
-
-# Columns that KoboToolbox, ODK Collect and ODK Central add to every export.
-META_COLUMNS = frozenset(
-    {
-        "start",
-        "end",
-        "today",
-        "deviceid",
-        "subscriberid",
-        "simserial",
-        "phonenumber",
-        "username",
-        "email",
-        "audit",
-        "instanceID",
-        "instanceName",
-        "uuid",
-        "SubmissionDate",
-        "KEY",
-        "SubmitterID",
-        "SubmitterName",
-        "AttachmentsPresent",
-        "AttachmentsExpected",
-        "Status",
-        "ReviewState",
-        "DeviceID",
-        "Edits",
-        "FormVersion",
-    }
-)
-
-
-META_PREFIXES = ("_", "meta/", "meta-", "formhub/", "formhub-")
 
 
 TRUE_FLAGS = frozenset({"1", "true", "yes"})
@@ -141,21 +110,6 @@ def written(rewrite: Callable[[], Problem | None], found: Problem) -> tuple[Writ
     return Written(source, "message"), (Written(source, "allowed") if found.allowed else "")
 
 
-# The words of a problem: a message of this module, the words of the questionnaire's checks, or
-# a plain text (empty where nothing more is said).
-Words = Message | Written | str
-
-
-def words_data(words: Words, languages: Iterable[str]) -> Any:
-    """Words as stored with an import job: language-neutral, the questionnaire's in every one of
-    ``languages``."""
-    if isinstance(words, Written):
-        return words.as_data(languages)
-    if isinstance(words, Message):
-        return words.as_data()
-    return str(words)
-
-
 def stored_words(data: Any) -> str:
     """Stored words (``words_data``) in the active language; a text stored before problems were
     kept language-neutral is shown as it was stored."""
@@ -185,77 +139,6 @@ def stored_problems(stored: Iterable[Mapping[str, Any]]) -> list[StoredProblem]:
         )
         for item in stored
     ]
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """One thing wrong in a file: where (file, row, column) and what (``words``, with what is
-    allowed), written in the active language as ``message`` and ``allowed``."""
-
-    file: str
-    row: int
-    column: str
-    words: Words
-    allowed_words: Words = ""
-
-    @property
-    def message(self) -> str:
-        return str(self.words)
-
-    @property
-    def allowed(self) -> str:
-        return str(self.allowed_words)
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.row}: {self.column}" if self.column else f"{self.file}:{self.row}"
-        if self.allowed:
-            return _("%(where)s: %(message)s (allowed: %(allowed)s)") % {
-                "where": where,
-                "message": self.message,
-                "allowed": self.allowed,
-            }
-        return f"{where}: {self.message}"
-
-    def as_dict(self, languages: Iterable[str] = ()) -> dict[str, Any]:
-        """The problem as an import job keeps it; the questionnaire's words in each of ``languages``."""
-        return {
-            "row": self.row,
-            "column": self.column,
-            "message": words_data(self.words, languages),
-            "allowed": words_data(self.allowed_words, languages),
-        }
-
-
-class ImportRefused(Exception):
-    """The file has problems; nothing was imported. ``problems`` lists the first
-    ``MAX_PROBLEMS`` of them (given in row order) and ``more`` counts the rest; ``words`` says
-    so, and ``message`` is its text in the active language."""
-
-    def __init__(self, filename: str, problems: Sequence[ImportProblem], *, more: int = 0) -> None:
-        self.filename = filename
-        self.problems = list(problems[:MAX_PROBLEMS])
-        self.more = more + len(problems) - len(self.problems)
-        self.count = len(self.problems) + self.more
-        self.words = Message(REFUSED, {"file": filename, "count": self.count, "shown": len(self.problems)})
-        super().__init__(self.words)
-
-    @property
-    def message(self) -> str:
-        return str(self.words)
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def blank_cell(raw: Raw) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
-
-
-def blank_row(cells: Sequence[Raw]) -> bool:
-    # Nearly every row has a value in its first cells: look no further than that one.
-    if any(cells):
-        return all(blank_cell(cell) for cell in cells if cell)
-    return all(cell is None or cell == "" for cell in cells)
 
 
 @dataclass(frozen=True)
@@ -291,19 +174,6 @@ class Columns:
         return question in self.joined or question in self.split
 
 
-def question_for(header: str, questions: Mapping[str, Question]) -> Question | None:
-    """The question a column stands for: its name, or its name behind a group path
-    (``group/name`` from Kobo and ODK, ``group-name`` from ODK Central)."""
-    if header in questions:
-        return questions[header]
-    matches = [name for name in questions if header.endswith(("/" + name, "-" + name))]
-    return questions[max(matches, key=len)] if matches else None
-
-
-def is_meta_column(header: str) -> bool:
-    return header in META_COLUMNS or header.startswith(META_PREFIXES)
-
-
 def map_columns(definition: Definition, headers: Sequence[str], dynamic: ChoiceSets) -> Columns:
     questions = {question.name: question for question in definition.questions}
     columns = Columns()
@@ -311,7 +181,7 @@ def map_columns(definition: Definition, headers: Sequence[str], dynamic: ChoiceS
         if not header:
             continue
         prefix, slash, choice = header.rpartition("/")
-        owner = question_for(prefix, questions) if slash and prefix and header not in questions else None
+        owner = field_for(prefix, questions) if slash and prefix and header not in questions else None
         if owner is not None and owner.type == "select_multiple":
             if choice not in allowed_names(definition, owner, dynamic):
                 columns.problems.append(
@@ -325,7 +195,7 @@ def map_columns(definition: Definition, headers: Sequence[str], dynamic: ChoiceS
                 continue
             columns.split.setdefault(owner.name, []).append(Column(index, header, owner, choice))
             continue
-        question = question_for(header, questions)
+        question = field_for(header, questions)
         if question is not None:
             if question.name in columns.joined:
                 columns.problems.append(
@@ -436,41 +306,6 @@ class RoundFacts:
         if country is not None:
             return Message(PROGRAMME_ELSEWHERE, {"code": code, "country": country[0], "country_name": country[1]})
         return Message(UNKNOWN_PROGRAMME, {"code": code})
-
-
-FoundProblem = tuple[int, int, str, Words, Words]  # (row, column index, column, message, allowed)
-
-
-Found = list[FoundProblem]
-
-
-class FirstProblems:
-    """The first ``MAX_PROBLEMS`` problems in (row, column) order, and how many more there are.
-    A file with a wrong column has a problem in every row: keeping them all would cost more
-    memory than the file."""
-
-    def __init__(self) -> None:
-        # Keys are negated so that the top of the heap is the last problem kept, the one to drop.
-        self._heap: list[tuple[int, int, int, FoundProblem]] = []
-        self._added = 0
-        self.more = 0
-
-    def add(self, found: Iterable[FoundProblem]) -> None:
-        for problem in found:
-            self._added += 1
-            key = (-problem[0], -problem[1], -self._added, problem)
-            if len(self._heap) < MAX_PROBLEMS:
-                heapq.heappush(self._heap, key)
-                continue
-            self.more += 1
-            if key > self._heap[0]:
-                heapq.heapreplace(self._heap, key)
-
-    def __len__(self) -> int:
-        return len(self._heap) + self.more
-
-    def in_order(self) -> Found:
-        return [key[3] for key in sorted(self._heap, reverse=True)]
 
 
 class _RowChecker:
@@ -666,14 +501,8 @@ def plan_import(entries: list[Entry], existing: Mapping[int, Stored], programme_
     return plan
 
 
-def problems_of(filename: str, found: Found) -> list[ImportProblem]:
-    ordered = sorted(found, key=lambda item: (item[0], item[1]))
-    return [ImportProblem(filename, row, column, message, allowed) for row, _index, column, message, allowed in ordered]
-
-
 # --- Wordings -----------------------------------------------------------------------------------
 
-REFUSED = "import.refused"
 INTERRUPTED = "import.interrupted"
 STOPPED_BY_ERROR = "import.stopped_by_error"
 NOT_A_CHOICE_OF = "import.not_a_choice_of"
@@ -695,28 +524,6 @@ FLAG = "import.flag"
 NO_ROWS = "import.no_rows"
 ACCEPTED_OTHERWISE = "import.accepted_otherwise"
 PUBLISHED_OTHERWISE = "import.published_otherwise"
-
-
-@wording(REFUSED)
-def _refused(file: str, count: int, shown: int) -> str:
-    values = {"file": file, "count": grouped(count), "shown": grouped(shown)}
-    if shown >= count:
-        return (
-            ngettext(
-                "%(file)s has %(count)s problem; nothing was imported.",
-                "%(file)s has %(count)s problems; nothing was imported.",
-                count,
-            )
-            % values
-        )
-    return (
-        ngettext(
-            "%(file)s has %(count)s problem; nothing was imported. The first %(shown)s are listed.",
-            "%(file)s has %(count)s problems; nothing was imported. The first %(shown)s are listed.",
-            count,
-        )
-        % values
-    )
 
 
 @wording(INTERRUPTED)

@@ -9,10 +9,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import COMMAND_LINE
+from tandem.core.table_imports import ImportRefused
 from tandem.core.tables import UnreadableFile, read_file
 from tandem.mapping.actions.imports import LIMITS, import_answers
 from tandem.mapping.queries.rounds import get_round
-from tandem.mapping.rules.import_checks import ImportRefused
 
 
 class Command(BaseCommand):

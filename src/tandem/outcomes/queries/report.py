@@ -1,0 +1,150 @@
+"""The reads behind the outcome report of one programme provider: a fixed handful of aggregate
+queries, whatever the number of cases, partners or answers.
+
+The report covers the cases whose start point opened in the period (``cases_in_period``): a case
+is counted once, in the period in which the man began, with every later point of his and of his
+partners, so that a matched comparison never loses its "before" to the edge of the period.
+
+They read without a person's check: the page, its downloads and the command line that use them
+check who may read the report (its provider's coordinators, administrators and survivor-support
+workers) before they ask. Each answers plain numbers: case ids and partner ids only to pair a
+person's answers over time, never a name, a note or an answer's text; her rows leave this module
+only to be aggregated over enough partners (``tandem.outcomes.report``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q
+
+from tandem.core.models import Organisation
+from tandem.core.roles import OrganisationKind
+from tandem.outcomes.models import CasePoint, ManScore, PartnerPoint, PartnerScore, TimePoint
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One sub-scale score of one person at one time point. ``person`` is the case id for him and
+    the partner id for her; ``case`` the case either way."""
+
+    person: int
+    case: int
+    point: str
+    subscale: str
+    value: float
+    instrument: str
+    version: int
+
+
+@dataclass(frozen=True)
+class PointCount:
+    """How many points of one time point are in one state, and of those how many have a window
+    that closed before ``today``."""
+
+    point: str
+    state: str
+    count: int
+    closed: int
+
+
+def providers() -> list[Organisation]:
+    """Every programme provider, for the command line to name one."""
+    return list(Organisation.objects.filter(kind=OrganisationKind.PROGRAMME_PROVIDER).order_by("name", "pk"))
+
+
+def provider(organisation_id: int) -> Organisation | None:
+    return Organisation.objects.filter(pk=organisation_id, kind=OrganisationKind.PROGRAMME_PROVIDER).first()
+
+
+def cases_in_period(organisation_id: int, start: date, end: date) -> Any:
+    """The ids of the provider's cases whose start point opened from ``start`` to ``end``, as a
+    subquery (never fetched on its own)."""
+    return (
+        CasePoint._base_manager.filter(
+            case__organisation_id=organisation_id,
+            point=TimePoint.START,
+            opens_on__gte=start,
+            opens_on__lte=end,
+        )
+        .order_by()
+        .values("case_id")
+    )
+
+
+def his_scores(organisation_id: int, start: date, end: date) -> list[ScoreRow]:
+    """His sub-scale scores at every time point of the cases of the period."""
+    rows = (
+        ManScore._base_manager.filter(
+            response__point__case__organisation_id=organisation_id,
+            response__point__case_id__in=cases_in_period(organisation_id, start, end),
+        )
+        .order_by()
+        .values_list(
+            "response__point__case_id",
+            "response__point__point",
+            "subscale",
+            "value",
+            "response__instrument",
+            "response__instrument_version",
+        )
+    )
+    return [
+        ScoreRow(case, case, point, subscale, value, key, version)
+        for case, point, subscale, value, key, version in rows
+    ]
+
+
+def her_scores(organisation_id: int, start: date, end: date) -> list[ScoreRow]:
+    """Her sub-scale scores at every time point of the cases of the period, for partners whose
+    record the provider's survivor side keeps."""
+    rows = (
+        PartnerScore._base_manager.filter(
+            response__point__partner__organisation_id=organisation_id,
+            response__point__case_number__in=cases_in_period(organisation_id, start, end),
+        )
+        .order_by()
+        .values_list(
+            "response__point__partner_id",
+            "response__point__case_number",
+            "response__point__point",
+            "subscale",
+            "value",
+            "response__instrument",
+            "response__instrument_version",
+        )
+    )
+    return [
+        ScoreRow(partner, case, point, subscale, value, key, version)
+        for partner, case, point, subscale, value, key, version in rows
+    ]
+
+
+def _counts(rows: Any, today: date) -> list[PointCount]:
+    counted = rows.values("point", "state").annotate(
+        count=Count("pk"), closed=Count("pk", filter=Q(closes_on__lt=today))
+    )
+    return [PointCount(row["point"], row["state"], row["count"], row["closed"]) for row in counted.order_by()]
+
+
+def his_point_counts(organisation_id: int, start: date, end: date, today: date) -> list[PointCount]:
+    """His points of the cases of the period, counted by time point and state."""
+    return _counts(
+        CasePoint._base_manager.filter(
+            case__organisation_id=organisation_id, case_id__in=cases_in_period(organisation_id, start, end)
+        ),
+        today,
+    )
+
+
+def her_point_counts(organisation_id: int, start: date, end: date, today: date) -> list[PointCount]:
+    """Her points of the cases of the period, counted by time point and state."""
+    return _counts(
+        PartnerPoint._base_manager.filter(
+            partner__organisation_id=organisation_id,
+            case_number__in=cases_in_period(organisation_id, start, end),
+        ),
+        today,
+    )

@@ -1,0 +1,590 @@
+"""The outcome report of one programme provider over a period: response rates and attrition at
+each time point, matched before-and-after change on every sub-scale, the headline figures of
+Project Mirabal's measures of success, and how all of it was counted.
+
+His answers and hers are reported side by side, and never one without the other's caveats: his
+view of his own behaviour is not the outcome. Her answers come from the survivor compartment and
+reach this report only as aggregates over enough partners; the same threshold applies to his
+figures, because a small group identifies men too.
+
+Small numbers (``tandem.core.suppression``):
+
+* primary: a count of fewer people than the threshold (but not none) is not shown, nor any
+  statistic computed over fewer people than the threshold;
+* secondary: where counts add up to a total that is shown (answered, declined and missed make
+  the points due), a hidden count must not be recoverable by subtraction: more counts of the row
+  are hidden until at least two are, and the hidden ones together reach the threshold. A share is
+  shown only when both its count and the count of the rest are shown.
+
+Everything that reads the database is in ``tandem.outcomes.queries.report``; this module only
+counts and computes, so the page, its downloads and the command line report alike.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.utils.translation import gettext as _, ngettext
+
+from tandem.core import clock
+from tandem.core.models import Organisation
+from tandem.core.suppression import threshold_for, too_few
+from tandem.outcomes.models import PointState, TimePoint
+from tandem.outcomes.queries import report as queries
+from tandem.outcomes.queries.report import PointCount, ScoreRow
+from tandem.outcomes.rules.analysis import POINT_ORDER
+from tandem.outcomes.rules.instruments import (
+    ANY,
+    MAN,
+    PARTNER,
+    Instrument,
+    InstrumentError,
+    Subscale,
+    current_instrument,
+    shipped_instrument,
+)
+from tandem.outcomes.rules.stats import paired_change, transitions, wilson
+
+DEFAULT_MONTHS = 24
+BEFORE = TimePoint.START.value
+AFTER = (TimePoint.END.value, TimePoint.FOLLOW_UP_6.value, TimePoint.FOLLOW_UP_12.value)
+# Her sub-scales whose matched change is a headline figure (Mirabal's measures 2 and 3): her
+# fear, and her space for action. They are looked up in the questionnaire and left out of the
+# headline when a version does not have them.
+HEADLINE_CHANGES = ("fear", "space_for_action")
+SAFETY = "safety"
+CHILDHOODS = "childhoods"
+EPSILON = 1e-9
+
+
+# --- Cells: a figure, or the fact that it is not shown ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure of the report. ``value`` is None when it is suppressed (``suppressed``) or when
+    there is nothing to compute it from; ``small`` tells a count hidden because it is itself
+    below the threshold from one hidden to protect another."""
+
+    value: float | None
+    suppressed: bool = False
+    small: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {"value": None if self.suppressed else self.value, "suppressed": self.suppressed}
+
+
+def shown(value: float | None) -> Cell:
+    return Cell(value)
+
+
+HIDDEN = Cell(None, suppressed=True)
+SMALL = Cell(None, suppressed=True, small=True)
+NOTHING = Cell(None)
+
+
+def hidden_in_row(total: int, parts: Sequence[int], threshold: int) -> tuple[bool, list[bool]]:
+    """Which counts of a row to hide: the total and its ``parts`` (which add up to it).
+
+    A total below the threshold hides the whole row. Otherwise each part below the threshold is
+    hidden (primary), and then, while fewer than two parts are hidden or the hidden ones add up
+    to less than the threshold, the smallest part still shown is hidden too (secondary): the
+    total less the shown parts then gives only a sum that is not small, never one person's cell.
+    """
+    if too_few(total, threshold):
+        return True, [True] * len(parts)
+    hidden = [too_few(part, threshold) for part in parts]
+    while any(hidden) and (sum(hidden) < 2 or sum(p for p, h in zip(parts, hidden, strict=True) if h) < threshold):
+        candidates = [(part, i) for i, (part, h) in enumerate(zip(parts, hidden, strict=True)) if not h and part > 0]
+        if not candidates:
+            # Nothing left that adds to the hidden sum: the total itself must go.
+            return True, [True] * len(parts)
+        hidden[min(candidates)[1]] = True
+    return False, hidden
+
+
+def _count_cells(total: int, parts: Sequence[int], threshold: int) -> tuple[Cell, list[Cell]]:
+    total_hidden, hidden = hidden_in_row(total, parts, threshold)
+    total_cell = SMALL if total_hidden and too_few(total, threshold) else HIDDEN if total_hidden else shown(total)
+    cells = [
+        (SMALL if too_few(part, threshold) else HIDDEN) if h else shown(part)
+        for part, h in zip(parts, hidden, strict=True)
+    ]
+    return total_cell, cells
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A share (0 to 1) with its Wilson 95 % interval, or suppressed."""
+
+    share: Cell
+    low: Cell
+    high: Cell
+
+    @property
+    def suppressed(self) -> bool:
+        return self.share.suppressed
+
+    def as_json(self) -> dict[str, Any]:
+        return {"share": self.share.as_json(), "ci_low": self.low.as_json(), "ci_high": self.high.as_json()}
+
+
+SUPPRESSED_RATE = Rate(HIDDEN, HIDDEN, HIDDEN)
+NO_RATE = Rate(NOTHING, NOTHING, NOTHING)
+
+
+def rate_of(count: int, n: int, *, hidden: bool) -> Rate:
+    if hidden:
+        return SUPPRESSED_RATE
+    if n == 0:
+        return NO_RATE
+    found = wilson(count, n)
+    return Rate(shown(found.share), shown(found.ci_low), shown(found.ci_high))
+
+
+# --- The report's parts ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """The months of the report: the cases whose start point opened from ``start`` to ``end``."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def of_months(cls, first: tuple[int, int], last: tuple[int, int]) -> Period:
+        (year, month), (end_year, end_month) = first, last
+        return cls(date(year, month, 1), date(end_year, end_month, calendar.monthrange(end_year, end_month)[1]))
+
+    @classmethod
+    def ending(cls, last: tuple[int, int]) -> Period:
+        """The 24 months up to ``last`` (year, month), that one included."""
+        months = last[0] * 12 + last[1] - 1 - (DEFAULT_MONTHS - 1)
+        return cls.of_months((months // 12, months % 12 + 1), last)
+
+    @classmethod
+    def default(cls, today: date | None = None) -> Period:
+        """The last 24 months, this one included."""
+        today = today or clock.today()
+        return cls.ending((today.year, today.month))
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    """The points of one time point whose answers are no longer awaited: answered, declined or
+    missed (closed unanswered, or their window passed)."""
+
+    point: str
+    scheduled: Cell
+    answered: Cell
+    declined: Cell
+    missed: Cell
+    response: Rate  # answered of scheduled
+    attrition: Rate  # declined or missed, of scheduled
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "time_point": self.point,
+            "scheduled": self.scheduled.as_json(),
+            "answered": self.answered.as_json(),
+            "declined": self.declined.as_json(),
+            "missed": self.missed.as_json(),
+            "response_rate": self.response.as_json(),
+            "attrition": self.attrition.as_json(),
+        }
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """Matched change on one sub-scale between two time points, over the people who have a score
+    at both."""
+
+    subscale: str
+    title: str
+    measure: str
+    better: str
+    occurrence: bool  # an "any" sub-scale: the mean is the share who reported it
+    n: Cell
+    mean_before: Cell
+    mean_after: Cell
+    change: Cell
+    ci_low: Cell
+    ci_high: Cell
+
+    @property
+    def suppressed(self) -> bool:
+        return self.change.suppressed
+
+    @property
+    def improved(self) -> bool | None:
+        """Whether the whole interval lies on the better side of no change (None: it does not)."""
+        if self.ci_low.value is None or self.ci_high.value is None:
+            return None
+        if self.ci_low.value > 0:
+            return self.better == "higher"
+        if self.ci_high.value < 0:
+            return self.better == "lower"
+        return None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "subscale": self.subscale,
+            "measure": self.measure,
+            "better": self.better,
+            "score": ANY if self.occurrence else "mean",
+            "n": self.n.as_json(),
+            "mean_before": self.mean_before.as_json(),
+            "mean_after": self.mean_after.as_json(),
+            "mean_change": self.change.as_json(),
+            "ci_low": self.ci_low.as_json(),
+            "ci_high": self.ci_high.as_json(),
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    before: str
+    after: str
+    rows: tuple[ChangeRow, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"before": self.before, "after": self.after, "subscales": [row.as_json() for row in self.rows]}
+
+
+@dataclass(frozen=True)
+class Side:
+    """His figures, or hers."""
+
+    respondent: str
+    instruments: tuple[str, ...]  # "<key>-<version>" of the answers counted
+    responses: tuple[ResponseRow, ...]
+    comparisons: tuple[Comparison, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "instruments": list(self.instruments),
+            "response_rates": [row.as_json() for row in self.responses],
+            "matched_change": [comparison.as_json() for comparison in self.comparisons],
+        }
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """A headline share at one time point: ``count`` of ``n`` partners."""
+
+    point: str
+    count: Cell
+    n: Cell
+    rate: Rate
+
+    def as_json(self) -> dict[str, Any]:
+        return {"time_point": self.point, "count": self.count.as_json(), "n": self.n.as_json(), **self.rate.as_json()}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Mirabal's measures as the partners report them."""
+
+    violence_subscales: tuple[str, ...]  # titles of the "any" safety sub-scales counted
+    violence_free: tuple[ShareRow, ...]
+    changes: tuple[Comparison, ...]  # her fear and space for action, matched
+    children_subscale: str  # title, empty when the questionnaire asks nothing of the children
+    children_no_longer_exposed: tuple[ShareRow, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "no_physical_or_sexual_violence": [row.as_json() for row in self.violence_free],
+            "matched_change": [comparison.as_json() for comparison in self.changes],
+            "children_no_longer_exposed": [row.as_json() for row in self.children_no_longer_exposed],
+        }
+
+
+@dataclass(frozen=True)
+class OutcomeReport:
+    organisation: Organisation
+    period: Period
+    threshold: int
+    generated_at: datetime
+    his: Side
+    hers: Side
+    headline: Headline
+    methodology: tuple[str, ...] = field(default=())
+
+    def as_json(self) -> dict[str, Any]:
+        """The same numbers as the page, for another program: a suppressed figure is null with
+        ``"suppressed": true``."""
+        return {
+            "report": "tandem-outcomes",
+            "programme": {"id": self.organisation.pk, "name": self.organisation.name},
+            "period": {"from": self.period.start.isoformat(), "to": self.period.end.isoformat()},
+            "generated_at": self.generated_at.isoformat(),
+            "suppression_threshold": self.threshold,
+            "men": self.his.as_json(),
+            "partners": self.hers.as_json(),
+            "headline": self.headline.as_json(),
+            "methodology": list(self.methodology),
+        }
+
+
+# --- Building it ----------------------------------------------------------------------------------
+
+
+def build_report(organisation: Organisation, period: Period | None = None) -> OutcomeReport:
+    """The report of ``organisation`` for ``period`` (default: the last 24 months). The caller
+    has checked that whoever asks may read it."""
+    period = period or Period.default()
+    today = clock.today()
+    threshold = threshold_for(organisation)
+    his_rows = queries.his_scores(organisation.pk, period.start, period.end)
+    her_rows = queries.her_scores(organisation.pk, period.start, period.end)
+    his_counts = queries.his_point_counts(organisation.pk, period.start, period.end, today)
+    her_counts = queries.her_point_counts(organisation.pk, period.start, period.end, today)
+    his_instrument = current_instrument(MAN)
+    her_instrument = current_instrument(PARTNER)
+    his = _side(MAN, his_instrument, his_rows, his_counts, threshold)
+    hers = _side(PARTNER, her_instrument, her_rows, her_counts, threshold)
+    headline = _headline(her_instrument, her_rows, hers, threshold)
+    return OutcomeReport(
+        organisation=organisation,
+        period=period,
+        threshold=threshold,
+        generated_at=clock.now(),
+        his=his,
+        hers=hers,
+        headline=headline,
+        methodology=methodology(threshold, his.instruments, hers.instruments),
+    )
+
+
+def _side(
+    respondent: str, instrument: Instrument, rows: Sequence[ScoreRow], counts: Sequence[PointCount], threshold: int
+) -> Side:
+    scores = _by_person(rows)
+    subscales = _subscales(instrument, rows)
+    comparisons = tuple(
+        Comparison(BEFORE, after, tuple(_change(subscale, scores, BEFORE, after, threshold) for subscale in subscales))
+        for after in AFTER
+    )
+    used = sorted({(row.instrument, row.version) for row in rows})
+    return Side(
+        respondent=respondent,
+        instruments=tuple(f"{key}-{version}" for key, version in used),
+        responses=response_rows(counts, threshold),
+        comparisons=comparisons,
+    )
+
+
+def _subscales(current: Instrument, rows: Iterable[ScoreRow]) -> list[Subscale]:
+    """The sub-scales to report, in the questionnaire's order: the current version's, then any
+    that only an earlier version counted."""
+    found = list(current.subscales)
+    known = {subscale.key for subscale in found}
+    for key, version in sorted({(row.instrument, row.version) for row in rows}):
+        try:
+            earlier = shipped_instrument(f"{key}-{version}")
+        except InstrumentError:
+            continue
+        for subscale in earlier.subscales:
+            if subscale.key not in known:
+                found.append(subscale)
+                known.add(subscale.key)
+    return found
+
+
+# (person, case) → time point → sub-scale → score
+Scores = Mapping[tuple[int, int], Mapping[str, Mapping[str, float]]]
+
+
+def _by_person(rows: Iterable[ScoreRow]) -> Scores:
+    found: dict[tuple[int, int], dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    for row in rows:
+        found[(row.person, row.case)][row.point][row.subscale] = row.value
+    return found
+
+
+def _pairs(scores: Scores, subscale: str, before: str, after: str) -> tuple[list[float], list[float]]:
+    first: list[float] = []
+    then: list[float] = []
+    for person in sorted(scores):
+        points = scores[person]
+        if subscale in points.get(before, {}) and subscale in points.get(after, {}):
+            first.append(points[before][subscale])
+            then.append(points[after][subscale])
+    return first, then
+
+
+def _change(subscale: Subscale, scores: Scores, before: str, after: str, threshold: int) -> ChangeRow:
+    first, then = _pairs(scores, subscale.key, before, after)
+    n = len(first)
+    occurrence = subscale.score == ANY
+    hidden = too_few(n, threshold)
+    if occurrence and not hidden:
+        # The mean of an "any" sub-scale is the share who reported it: the people who did, and
+        # those who did not, must each be enough to show, before and after.
+        moved = transitions([value > 0.5 for value in first], [value > 0.5 for value in then])
+        hidden = any(any(hidden_in_row(n, [yes, n - yes], threshold)[1]) for yes in (moved.yes_before, moved.yes_after))
+    result = paired_change(first, then)
+    if hidden:
+        values: list[Cell] = [HIDDEN] * 5
+    else:
+        values = [
+            shown(v) for v in (result.mean_before, result.mean_after, result.mean_change, result.ci_low, result.ci_high)
+        ]
+    return ChangeRow(
+        subscale=subscale.key,
+        title=subscale.text(),
+        measure=subscale.measure,
+        better=subscale.better,
+        occurrence=occurrence,
+        n=SMALL if too_few(n, threshold) else shown(n),
+        mean_before=values[0],
+        mean_after=values[1],
+        change=values[2],
+        ci_low=values[3],
+        ci_high=values[4],
+    )
+
+
+def response_rows(counts: Iterable[PointCount], threshold: int) -> tuple[ResponseRow, ...]:
+    """Per time point: the points due (answered, declined, or missed: closed unanswered, or a
+    window that passed with nothing recorded), with the response rate and the attrition. A point
+    whose window is still open is not counted yet."""
+    tally: dict[str, dict[str, int]] = defaultdict(lambda: {"answered": 0, "declined": 0, "missed": 0})
+    for row in counts:
+        if row.state == PointState.ANSWERED:
+            tally[row.point]["answered"] += row.count
+        elif row.state == PointState.DECLINED:
+            tally[row.point]["declined"] += row.count
+        elif row.state == PointState.MISSED:
+            tally[row.point]["missed"] += row.count
+        elif row.state == PointState.DUE:
+            tally[row.point]["missed"] += row.closed
+    rows = []
+    for point in POINT_ORDER:
+        counted = tally.get(point, {"answered": 0, "declined": 0, "missed": 0})
+        parts = [counted["answered"], counted["declined"], counted["missed"]]
+        scheduled = sum(parts)
+        total, cells = _count_cells(scheduled, parts, threshold)
+        answered_hidden = cells[0].suppressed or total.suppressed
+        rows.append(
+            ResponseRow(
+                point=point,
+                scheduled=total,
+                answered=cells[0],
+                declined=cells[1],
+                missed=cells[2],
+                response=rate_of(parts[0], scheduled, hidden=answered_hidden),
+                attrition=rate_of(parts[1] + parts[2], scheduled, hidden=answered_hidden),
+            )
+        )
+    return tuple(rows)
+
+
+def _share_row(point: str, count: int, n: int, threshold: int) -> ShareRow:
+    total, (yes, _no) = _count_cells(n, [count, n - count], threshold)
+    return ShareRow(point, yes, total, rate_of(count, n, hidden=total.suppressed or yes.suppressed))
+
+
+def _headline(instrument: Instrument, rows: Sequence[ScoreRow], hers: Side, threshold: int) -> Headline:
+    scores = _by_person(rows)
+    violence = [s for s in instrument.subscales if s.measure == SAFETY and s.score == ANY]
+    violence_free = []
+    for point in (BEFORE, *AFTER):
+        known = [
+            points[point]
+            for points in scores.values()
+            if violence and all(s.key in points.get(point, {}) for s in violence)
+        ]
+        free = sum(1 for found in known if all(found[s.key] < 0.5 for s in violence))
+        violence_free.append(_share_row(point, free, len(known), threshold))
+    changes = tuple(
+        Comparison(
+            comparison.before,
+            comparison.after,
+            tuple(row for row in comparison.rows if row.subscale in HEADLINE_CHANGES),
+        )
+        for comparison in hers.comparisons
+    )
+    children = next((s for s in instrument.subscales if s.measure == CHILDHOODS and s.score != ANY), None)
+    no_longer: list[ShareRow] = []
+    if children is not None:
+        lowest = _lowest(children)
+        for point in AFTER:
+            first, then = _pairs(scores, children.key, BEFORE, point)
+            exposed = [after for before, after in zip(first, then, strict=True) if before > lowest + EPSILON]
+            free = sum(1 for after in exposed if after <= lowest + EPSILON)
+            no_longer.append(_share_row(point, free, len(exposed), threshold))
+    return Headline(
+        violence_subscales=tuple(s.text() for s in violence),
+        violence_free=tuple(violence_free),
+        changes=changes,
+        children_subscale=children.text() if children is not None else "",
+        children_no_longer_exposed=tuple(no_longer),
+    )
+
+
+def _lowest(subscale: Subscale) -> float:
+    """The score of a mean sub-scale when nothing it asks about happened."""
+    return min(min(item.counted(option.value) for option in item.scale.options) for item in subscale.items)
+
+
+# --- How it was counted ---------------------------------------------------------------------------
+
+
+def methodology(threshold: int, his_instruments: Sequence[str], her_instruments: Sequence[str]) -> tuple[str, ...]:
+    """The paragraphs that say who is counted and how, in the active language."""
+    versions = sorted({*his_instruments, *her_instruments})
+    used = (
+        _("Questionnaires counted: %(versions)s.") % {"versions": ", ".join(versions)}
+        if versions
+        else _("No answers were recorded for the cases of this period yet.")
+    )
+    return (
+        _(
+            "Who is counted: the men whose programme started in the period (their first time point opened in "
+            "it), with every later time point of theirs and of their partners, whenever it fell. Each partner "
+            "answers about the man of one case; her answers are recorded by her support workers or given "
+            "through her own link, and only their totals appear here."
+        ),
+        _(
+            "Response rates: a time point counts once its window has closed or it was answered. It was "
+            "answered, declined, or missed (nobody could be reached in the window, or the man left before "
+            "it). Attrition is the share declined or missed. Points whose window is still open are not counted."
+        ),
+        _(
+            "Matched change: each comparison counts only the people with a score on the sub-scale at both "
+            "time points, so that the change is the same people's change, not a change in who answered. A "
+            "sub-scale is scored only when enough of its questions were answered; an unanswered question is "
+            "never read as a no."
+        ),
+        _(
+            "Confidence intervals: 95 % intervals, from the t distribution for a mean change over matched pairs "
+            "and the Wilson score interval for a share. With small numbers they are wide: a change whose interval "
+            "includes zero may be chance."
+        ),
+        ngettext(
+            "Small numbers: a figure about fewer than %(threshold)d person is not shown, for the men as for the "
+            "partners. Where figures add up to a total, one more is hidden beside a hidden one, so that it cannot "
+            "be worked out from the others; a share is shown only when both the people it counts and the rest "
+            "are enough to show.",
+            "Small numbers: a figure about fewer than %(threshold)d people is not shown, for the men as for the "
+            "partners. Where figures add up to a total, one more is hidden beside a hidden one, so that it cannot "
+            "be worked out from the others; a share is shown only when both the people it counts and the rest "
+            "are enough to show.",
+            threshold,
+        )
+        % {"threshold": threshold},
+        _(
+            "Headline figures follow Project Mirabal's measures of success, from the partners' answers: the share "
+            "reporting no physical and no sexual violence, the change in her fear and in her space for action, "
+            "and, of the partners who reported the children exposed to violence at the start, the share who "
+            "report them no longer exposed."
+        ),
+        used,
+    )
