@@ -305,6 +305,12 @@ if TANDEM_OUTCOME_LINK_DAYS < 1:
     raise ImproperlyConfigured("TANDEM_OUTCOME_LINK_DAYS must be a whole number from 1.")
 TANDEM_QUICK_EXIT_URL = env("TANDEM_QUICK_EXIT_URL", "https://www.wikipedia.org/")
 
+# The pooled outcome dataset: the folder of the providers' Parquet contributions, and the key of
+# the case pseudonyms in them (derived from SECRET_KEY when unset; set it before the first
+# contribution, since a new key breaks the link between a case's records in two contributions).
+TANDEM_POOL_DIR = Path(env("TANDEM_POOL_DIR", str(DATA_DIR / "pool")) or "").resolve()
+TANDEM_POOL_KEY = env("TANDEM_POOL_KEY")
+
 # The demo accepts one printed code in place of a TOTP code; production never does.
 TANDEM_DEMO_OTP_TOKEN = env("TANDEM_DEMO_OTP_TOKEN") if TANDEM_ENV == "demo" else None
 

@@ -9,18 +9,19 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import transaction
+from django.test import Client
 
 from tandem.cases.models import Case
 from tandem.cases.rules.lifecycle import State
 from tandem.core import clock
 from tandem.demo import cases, cohort, groups, outcomes, survivors, world
-from tandem.outcomes.models import CasePoint, PartnerPoint, PointState, TimePoint
+from tandem.outcomes.models import CasePoint, Contribution, PartnerPoint, PointState, QuestionnaireLink, TimePoint
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module", autouse=True)
-def demo_outcomes(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[int]:
+def demo_outcomes(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[outcomes.Built]:
     """The demo as ``loaddemo`` builds it, up to its questionnaires."""
     with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
         world.build()
@@ -70,8 +71,22 @@ def test_partners_of_men_who_dropped_out_answered_a_follow_up() -> None:
     ).exists()
 
 
-def test_building_again_changes_nothing(demo_outcomes: int) -> None:
-    before = CasePoint._base_manager.count(), PartnerPoint._base_manager.count()
+def test_a_partner_of_each_provider_is_sent_a_link_she_has_not_used(demo_outcomes: outcomes.Built) -> None:
+    assert len(demo_outcomes.links) == 6
+    assert QuestionnaireLink._base_manager.filter(used_at__isnull=True, revoked_at__isnull=True).count() == 6
+
+
+def test_her_link_opens_her_questionnaire(demo_outcomes: outcomes.Built, client: Client) -> None:
+    assert client.get(demo_outcomes.links[0]).status_code == 200
+
+
+def test_every_provider_contributed_to_the_pool_under_an_agreement() -> None:
+    assert Contribution.objects.values("organisation").distinct().count() == 6
+    assert all(contribution.agreement_id is not None for contribution in Contribution.objects.all())
+
+
+def test_building_again_changes_nothing() -> None:
+    before = CasePoint._base_manager.count(), PartnerPoint._base_manager.count(), Contribution.objects.count()
     assert cohort.build() == 0
-    assert outcomes.build() == 0
-    assert (CasePoint._base_manager.count(), PartnerPoint._base_manager.count()) == before
+    assert outcomes.build().taken == 0
+    assert (CasePoint._base_manager.count(), PartnerPoint._base_manager.count(), Contribution.objects.count()) == before

@@ -17,7 +17,7 @@ from tandem.core import clock, events
 from tandem.core.models import Membership, Organisation, User
 from tandem.core.roles import Role
 from tandem.outcomes.actions import Answers, close_without_answers, record_her_answers, record_his_answers
-from tandem.outcomes.models import Mode, PointState
+from tandem.outcomes.models import CasePoint, Mode, PartnerPoint, PointState
 from tandem.outcomes.pool_actions import record_agreement
 from tandem.outcomes.pool_models import SharingAgreement
 from tandem.outcomes.rules.instruments import MAN, PARTNER, current_instrument
@@ -92,14 +92,14 @@ def history(
                         expected_version=point.version,
                         acting_user=user,
                     )
-                elif respondent == MAN:
+                elif isinstance(point, CasePoint):
                     record_his_answers(
                         point=point,
                         answers=Answers(answers(MAN, int(value)), "sq", at.date(), Mode.SESSION),
                         expected_version=point.version,
                         acting_user=user,
                     )
-                else:
+                elif isinstance(point, PartnerPoint):
                     record_her_answers(
                         point=point,
                         answers=Answers(answers(PARTNER, int(value)), "sq", at.date(), Mode.INTERVIEW, "phone"),

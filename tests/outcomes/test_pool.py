@@ -34,6 +34,8 @@ from tests.outcomes.pool_support import DECLINED, History, agreement, back_then,
 pytestmark = pytest.mark.django_db
 
 THRESHOLD = 3
+# Sign-in, memberships, site settings and the header take the first queries of every page.
+LOG_QUERIES, PROVIDER_QUERIES, BENCHMARK_QUERIES = 10, 13, 11
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 IDENTIFYING = ("name", "address", "phone", "email", "mail", "id", "date", "birth", "note", "text")
 
@@ -595,3 +597,47 @@ def test_the_pseudonym_of_a_case_depends_on_the_key() -> None:
 def test_a_single_suppressed_programme_is_joined_by_the_smallest_other() -> None:
     assert pooling.also_suppressed({"P-1": True, "P-2": False, "P-3": False}, {"P-1": 2, "P-2": 9, "P-3": 4}) == {"P-3"}
     assert pooling.also_suppressed({"P-1": True, "P-2": True, "P-3": False}, {"P-1": 2, "P-2": 1, "P-3": 4}) == set()
+
+
+# --- Query counts -------------------------------------------------------------------------------------------
+
+
+def _page_queries(client: Any, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_contribution_log_reads_the_same_queries_however_many_contributions(world_pool: Pool) -> None:
+    client = signed_in_client(world_pool.world.analyst)
+    _contribute(world_pool.a)
+    before = _page_queries(client, "/outcomes/pool/log/")
+    _contribute(world_pool.b)
+    contribute(organisation=world_pool.c, acting_user=None)
+    assert (before, _page_queries(client, "/outcomes/pool/log/")) == (LOG_QUERIES, LOG_QUERIES)
+
+
+def test_the_providers_page_reads_the_same_queries_however_many_agreements_and_contributions(
+    world_pool: Pool,
+) -> None:
+    client = signed_in_client(_admin(world_pool.a))
+    url = f"/outcomes/pool/providers/{world_pool.a.pk}/"
+    _contribute(world_pool.a)
+    before = _page_queries(client, url)
+    agreement(world_pool.a, reference="DSA-2026-02")
+    _contribute(world_pool.a)
+    contribute(organisation=world_pool.a, acting_user=None)
+    assert (before, _page_queries(client, url)) == (PROVIDER_QUERIES, PROVIDER_QUERIES)
+
+
+def test_the_benchmarks_page_reads_the_same_queries_however_many_programmes(world_pool: Pool) -> None:
+    client = signed_in_client(world_pool.world.analyst)
+    _contribute(world_pool.a)
+    before = _page_queries(client, "/outcomes/pool/benchmarks/")
+    _contribute(world_pool.b)
+    _contribute(world_pool.c)
+    assert (before, _page_queries(client, "/outcomes/pool/benchmarks/")) == (BENCHMARK_QUERIES, BENCHMARK_QUERIES)

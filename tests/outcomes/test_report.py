@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from scipy import stats as scipy_stats
 
 from tandem.core.models import AuditEntry, Organisation
+from tandem.core.navigation import pages_for
 from tandem.core.roles import OrganisationKind, Role
 from tandem.outcomes.models import PointState, TimePoint
 from tandem.outcomes.report import OutcomeReport, Period, build_report, hidden_in_row
@@ -134,8 +135,9 @@ def test_one_small_count_hides_the_next_smallest_beside_it() -> None:
     assert hidden_in_row(20, [12, 2, 6], 5) == (False, [False, True, True])
 
 
-def test_hidden_counts_hide_more_until_they_add_up_to_the_threshold() -> None:
-    assert hidden_in_row(30, [25, 1, 1, 3], 5) == (False, [False, True, True, True])
+def test_the_answered_count_is_hidden_last() -> None:
+    assert hidden_in_row(13, [12, 1, 0], 5, keep=0) == (False, [False, True, True])
+    assert hidden_in_row(13, [3, 10, 0], 5, keep=0) == (False, [True, False, True])
 
 
 def test_counts_of_none_are_shown() -> None:
@@ -164,22 +166,20 @@ def test_a_point_whose_window_is_still_open_is_not_counted_yet(big: OutcomeRepor
 
 
 def test_declined_and_missed_points_count_as_due(big: OutcomeReport) -> None:
-    # Her end: 6 answered, 6 declined, 1 missed: the one missed is hidden, and so is one more.
+    # Her end: 6 answered, 6 declined, 1 missed: the one missed is hidden, and the declined too.
     row = _row(big, "hers", "end")
-    assert row.scheduled.value == 13
+    assert (row.scheduled.value, row.answered.value) == (13, 6)
     assert row.missed.suppressed and row.missed.small
-    assert row.answered.suppressed and not row.answered.small
-    assert row.declined.value == 6
-    assert row.response.suppressed and row.attrition.suppressed
+    assert row.declined.suppressed and not row.declined.small
+    assert row.response.share.value == pytest.approx(6 / 13)
 
 
-def test_a_few_declined_hide_the_answered_and_the_rate_too(big: OutcomeReport) -> None:
-    # His six months after: 10 answered, 3 declined.
+def test_a_few_declined_hide_the_missed_beside_them(big: OutcomeReport) -> None:
+    # His six months after: 10 answered, 3 declined, none missed.
     row = _row(big, "his", "follow_up_6")
-    assert row.scheduled.value == 13
-    assert row.declined.suppressed and row.answered.suppressed
-    assert row.missed.value == 0
-    assert row.response.suppressed
+    assert (row.scheduled.value, row.answered.value) == (13, 10)
+    assert row.declined.suppressed and row.declined.small
+    assert row.missed.suppressed and not row.missed.small
 
 
 # --- Matched change -------------------------------------------------------------------------------
@@ -275,7 +275,6 @@ def test_every_suppressed_figure_is_null_and_marked(small: OutcomeReport) -> Non
 @pytest.mark.parametrize("which", ["big", "small"])
 def test_no_hidden_count_can_be_worked_out_from_its_row(worlds: Worlds, which: str) -> None:
     report = build_report(getattr(worlds, which))
-    threshold = report.threshold
     for side in (report.his, report.hers):
         for row in side.responses:
             parts = [row.answered, row.declined, row.missed]
@@ -283,9 +282,11 @@ def test_no_hidden_count_can_be_worked_out_from_its_row(worlds: Worlds, which: s
             if row.scheduled.suppressed or not hidden:
                 continue
             assert len(hidden) >= 2
-            left_over = row.scheduled.value - sum(part.value for part in parts if not part.suppressed)
-            assert left_over >= threshold
             assert row.response.suppressed == row.answered.suppressed
+            if row.answered.suppressed:
+                # Only when it is small itself: the comparisons and headline figures of that
+                # point count no more people than answered, and are hidden by their own rule.
+                assert row.answered.small
 
 
 def test_a_share_is_hidden_whenever_its_count_is(worlds: Worlds) -> None:
@@ -311,9 +312,27 @@ def test_the_page_shows_the_report_of_the_readers_provider(worlds: Worlds) -> No
     assert worlds.big.name in response.content.decode()
 
 
+def test_the_report_is_in_the_navigation_of_its_readers_only(worlds: Worlds) -> None:
+    def keys(user: Any) -> list[str]:
+        return [link.key for link in pages_for(user)]
+
+    for reader in (worlds.world.coordinator, worlds.world.org_admin, worlds.world.survivor_worker):
+        assert "outcome_report" in keys(reader)
+    for other in (worlds.world.facilitator, worlds.world.referrer, worlds.world.analyst, worlds.world.auditor):
+        assert "outcome_report" not in keys(other)
+
+
+@pytest.mark.parametrize("persona", ["facilitator", "referrer", "analyst", "gov_viewer", "auditor"])
+def test_the_report_is_not_there_for_those_who_do_not_read_it(worlds: Worlds, persona: str) -> None:
+    client = signed_in_client(worlds.world.persona(persona))
+    for name in ("outcomes:report", "outcomes:report_pdf", "outcomes:report_json"):
+        assert client.get(reverse(name) + f"?organisation={worlds.big.pk}").status_code == 404
+
+
 def test_another_providers_report_is_not_there(worlds: Worlds) -> None:
-    url = reverse("outcomes:report") + f"?organisation={worlds.small.pk}"
-    assert signed_in_client(worlds.world.coordinator).get(url).status_code == 404
+    client = signed_in_client(worlds.world.coordinator)
+    for name in ("outcomes:report", "outcomes:report_pdf", "outcomes:report_json"):
+        assert client.get(reverse(name) + f"?organisation={worlds.small.pk}").status_code == 404
 
 
 def test_a_month_that_is_not_one_is_refused_with_a_message(worlds: Worlds) -> None:
@@ -346,14 +365,14 @@ def test_the_page_reads_the_database_the_same_number_of_times_however_many_cases
         his(found, "start")
     with CaptureQueriesContext(connection) as second:
         assert client.get(url).status_code == 200
-    assert len(first.captured_queries) == len(second.captured_queries) == 11
+    assert len(first.captured_queries) == len(second.captured_queries) == 14
 
 
 def test_the_pdf_is_a_pdf_and_its_download_is_on_the_record(worlds: Worlds) -> None:
     response = signed_in_client(worlds.world.coordinator).get(reverse("outcomes:report_pdf"))
     assert response.content.startswith(b"%PDF")
     entry = AuditEntry.objects.filter(action="outcomes.report_exported").latest("seq")
-    assert entry.detail["format"] == "pdf"
+    assert json.loads(entry.detail)["format"] == "pdf"
     assert entry.actor_id == worlds.world.coordinator.pk
 
 
@@ -436,7 +455,8 @@ def test_the_json_download_holds_the_same_numbers_and_validates(worlds: Worlds) 
         r for r in document["headline"]["no_physical_or_sexual_violence"] if r["time_point"] == "follow_up_6"
     )
     assert (six_months["count"]["value"], six_months["n"]["value"]) == (7, 13)
-    assert AuditEntry.objects.filter(action="outcomes.report_exported", detail__format="json").exists()
+    entry = AuditEntry.objects.filter(action="outcomes.report_exported").latest("seq")
+    assert json.loads(entry.detail)["format"] == "json"
 
 
 def test_the_report_in_albanian_has_translated_time_points(big: OutcomeReport) -> None:

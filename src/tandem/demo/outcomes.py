@@ -8,10 +8,12 @@ has answers."""
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tandem.cases.rules.lifecycle import State
@@ -21,7 +23,9 @@ from tandem.core.roles import Role
 from tandem.demo import queries as demo_queries
 from tandem.demo.world import COUNTRIES, DEMO
 from tandem.outcomes.actions import Answers, close_without_answers, record_her_answers, record_his_answers
+from tandem.outcomes.link_actions import issue_link
 from tandem.outcomes.models import Mode, PointState
+from tandem.outcomes.pool_actions import contribute, record_agreement
 from tandem.outcomes.rules.instruments import ANY, HIGHER, MAN, PARTNER, Instrument, current_instrument
 from tandem.survivors.actions.consent import record_consent
 
@@ -79,6 +83,7 @@ class Outcomes:
         self.language = LANGUAGE.get(code, "en")
         self.facilitator = _member(provider, Role.FACILITATOR)
         self.worker = _member(provider, Role.SURVIVOR_WORKER)
+        self.admin = _member(provider, Role.ORG_ADMIN)
         self.rng = random.Random(f"outcomes-{code}")  # noqa: S311 - synthetic data, the same at every build
         self.consented: set[int] = set()
         left = demo_queries.cases_in_states(provider, [State.DROPPED_OUT, State.EXCLUDED])
@@ -142,6 +147,46 @@ class Outcomes:
             ),
         )
 
+    def link(self, point: Any) -> str:
+        """A link to her questionnaire, sent by SMS, which she agreed to three days ago; the path
+        of her page."""
+        start = clock.today() - timedelta(days=3)
+        self._then(
+            start,
+            lambda: record_consent(
+                partner=point.partner,
+                channel="sms",
+                purpose="questionnaires",
+                starts_on=start,
+                expires_on=start + timedelta(days=365),
+                acting_user=self.worker,
+                context=DEMO,
+            ),
+        )
+        _link, token = issue_link(
+            point=point, channel="sms", language=self.language, acting_user=self.worker, context=DEMO
+        )
+        return reverse("respond:page", kwargs={"token": token})
+
+    def pool(self) -> None:
+        """The provider's agreement to pool its outcome data, signed over a year ago, and its
+        contribution under it today."""
+        signed = clock.today() - timedelta(days=420)
+        self._then(
+            signed,
+            lambda: record_agreement(
+                organisation=self.provider,
+                reference=f"DSA-{signed.year}-{self.provider.pk:03d}",
+                signed_on=signed,
+                starts_on=signed + timedelta(days=14),
+                ends_on=None,
+                scope="Pseudonymised outcome questionnaires for the network's benchmarks.",
+                acting_user=self.admin,
+                context=DEMO,
+            ),
+        )
+        contribute(organisation=self.provider, acting_user=self.admin, context=DEMO)
+
     def _closed(self, point: Any, state: str, note: str, by: User) -> None:
         self._then(
             min(point.closes_on, clock.today()),
@@ -158,19 +203,38 @@ class Outcomes:
                 pass
 
 
-def build() -> int:
-    """The questionnaires of every provider's opened time points; the number of points taken."""
+@dataclass(frozen=True)
+class Built:
+    """What a build of the demo's questionnaires made: the number of time points taken, and the
+    paths of the questionnaire links sent to partners (their tokens are shown only now)."""
+
+    taken: int
+    links: tuple[str, ...]
+
+
+def build() -> Built:
+    """The questionnaires of every provider's opened time points, a link sent to one partner of
+    each provider whose point is open today, and each provider's contribution to the pooled
+    dataset under its data-sharing agreement."""
     taken = 0
+    links: list[str] = []
+    today = clock.today()
     for code, provider_name, *_rest in COUNTRIES:
         provider = demo_queries.get_organisation_in(provider_name, code)
         if provider is None or demo_queries.has_outcome_answers(provider):
             continue
         outcomes = Outcomes(provider, code)
         his, hers = demo_queries.outcome_points_of(provider)
+        # One point open today is left for her to answer herself, through the link she is sent.
+        for_link = next((point for point in reversed(hers) if point.closes_on >= today), None)
         with transaction.atomic():
             for point in his:
                 outcomes.his(point)
             for point in hers:
-                outcomes.hers(point)
+                if point is not for_link:
+                    outcomes.hers(point)
+            if for_link is not None:
+                links.append(outcomes.link(for_link))
+            outcomes.pool()
         taken += len(his) + len(hers)
-    return taken
+    return Built(taken, tuple(links))

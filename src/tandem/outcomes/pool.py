@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core import clock
 from tandem.core.suppression import installation_threshold, share
+from tandem.outcomes.pool_models import Contribution
 from tandem.outcomes.queries import pool as queries
 from tandem.outcomes.rules import pooling
 from tandem.outcomes.rules.analysis import POINT_ORDER
@@ -105,6 +106,7 @@ class PooledFile:
     organisation_id: int
     threshold: int  # the programme's own small-number threshold (never below the installation's)
     sha256: str
+    contribution: Contribution
 
 
 def pooled_files(today: date | None = None) -> list[PooledFile]:
@@ -117,7 +119,14 @@ def pooled_files(today: date | None = None) -> list[PooledFile]:
             raise PoolError(_("%(path)s: the file of a contribution is missing from the pool folder.") % {"path": path})
         own = contribution.organisation.suppression_threshold or 0
         found.append(
-            PooledFile(path, contribution.programme, contribution.organisation_id, max(floor, own), contribution.sha256)
+            PooledFile(
+                path,
+                contribution.programme,
+                contribution.organisation_id,
+                max(floor, own),
+                contribution.sha256,
+                contribution,
+            )
         )
     return found
 
@@ -153,28 +162,31 @@ def write_pool(output_dir: Path, today: date | None = None) -> PoolExport:
     output_dir.mkdir(parents=True, exist_ok=True)
     dataset, codebook = output_dir / DATASET, output_dir / CODEBOOK
     staged = output_dir / f".{DATASET}.part"
-    with duckdb.connect() as connection:
-        _source(connection, files)
-        merged = connection.table("pool").project(", ".join(pooling.COLUMN_NAMES)).sort(*ORDER)
-        merged.write_parquet(str(staged))
-        counted = connection.execute("SELECT count(*) FROM read_parquet(?)", [str(staged)]).fetchone()
-        rows = int(counted[0]) if counted else 0
-    staged.replace(dataset)
-    contributions = {
-        contribution.programme: contribution for contribution in queries.pooled_contributions(today or clock.today())
-    }
-    document = codebook_of(rows, [contributions[file.programme] for file in files if file.programme in contributions])
+    try:
+        with duckdb.connect() as connection:
+            _source(connection, files)
+            merged = connection.table("pool").project(", ".join(pooling.COLUMN_NAMES)).sort(*ORDER)
+            merged.write_parquet(str(staged))
+            counted = connection.execute("SELECT count(*) FROM read_parquet(?)", [str(staged)]).fetchone()
+            rows = int(counted[0]) if counted else 0
+        staged.replace(dataset)
+    finally:
+        staged.unlink(missing_ok=True)
+    document = codebook_of(rows, [file.contribution for file in files])
     codebook.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
     return PoolExport(dataset, codebook, rows, len(files))
 
 
-def codebook_of(rows: int, contributions: Sequence[Any]) -> dict[str, Any]:
+def codebook_of(rows: int, contributions: Sequence[Contribution]) -> dict[str, Any]:
     """The codebook of the pooled dataset: its columns, the questionnaires and their sub-scales,
     and what each programme's contribution covers (by pseudonym: no name, no file, no hash)."""
     return {
         "dataset": DATASET,
         "rows": rows,
-        "format": "long: one row per sub-scale score of an answered questionnaire, one row per point not answered",
+        "format": _(
+            "Long: one row per sub-scale score of an answered questionnaire, and one row per time point "
+            "declined or not reached."
+        ),
         "small_number": installation_threshold(),
         "columns": [
             {

@@ -185,8 +185,9 @@ def pool_log_view(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if not queries.reads_pool_log(user):
         raise Http404
-    pooled = {contribution.pk for contribution in queries.pooled_contributions(clock.today())}
-    return render(request, "outcomes/pool/log.html", {"log": _log_rows(list(queries.contribution_log()), pooled)})
+    log = list(queries.contribution_log())
+    pooled = {contribution.pk for contribution in queries.pooled_contributions(clock.today(), log)}
+    return render(request, "outcomes/pool/log.html", {"log": _log_rows(log, pooled)})
 
 
 # --- Benchmarks ------------------------------------------------------------------------------------
@@ -321,13 +322,20 @@ def benchmarks_view(request: HttpRequest) -> HttpResponse:
     providers = list(queries.providers_of(user))
     if not analyst and not providers:
         raise Http404
-    key = pool.pool_key()
-    own = {pooling.programme_pseudonym(key, provider.pk): provider.name for provider in providers}
+    ids = {provider.pk for provider in providers}
+    # The pseudonyms under which their own programmes were contributed, as the log keeps them.
+    own = {
+        contribution.programme: contribution.organisation.name
+        for contribution in queries.pooled_contributions(clock.today())
+        if contribution.organisation_id in ids
+    }
     try:
         result = pool.benchmarks()
-    except pool.PoolError as error:
-        _refused(request, error)
+    except pool.PoolError:
+        # The path of the missing file is for the platform's administrator ('tandem outcomes pool' names it).
+        messages.error(request, _("A file of the pool is missing: ask the platform's administrator."))
         result = Benchmarks(installation_threshold(), [])
+    in_pool = bool(result.programmes)
     if not analyst:
         result = result.only(set(own))
     scopes = [POOL, *result.programmes]
@@ -341,5 +349,6 @@ def benchmarks_view(request: HttpRequest) -> HttpResponse:
             "tables": benchmark_tables(result, scopes),
             "providers": providers,
             "analyst": analyst,
+            "in_pool": in_pool,
         },
     )

@@ -11,10 +11,11 @@ Small numbers (``tandem.core.suppression``):
 
 * primary: a count of fewer people than the threshold (but not none) is not shown, nor any
   statistic computed over fewer people than the threshold;
-* secondary: where counts add up to a total that is shown (answered, declined and missed make
-  the points due), a hidden count must not be recoverable by subtraction: more counts of the row
-  are hidden until at least two are, and the hidden ones together reach the threshold. A share is
-  shown only when both its count and the count of the rest are shown.
+* secondary: where counts add up to a total (answered, declined and missed make the points due),
+  a hidden count must not be recoverable by subtraction: one more count of the row is hidden
+  beside it, the smallest, and the answered count last, because the comparisons and headline
+  figures count the people who answered too. A share is shown only when both its count and the
+  count of the rest are shown.
 
 Everything that reads the database is in ``tandem.outcomes.queries.report``; this module only
 counts and computes, so the page, its downloads and the command line report alike.
@@ -88,28 +89,32 @@ SMALL = Cell(None, suppressed=True, small=True)
 NOTHING = Cell(None)
 
 
-def hidden_in_row(total: int, parts: Sequence[int], threshold: int) -> tuple[bool, list[bool]]:
+def hidden_in_row(
+    total: int, parts: Sequence[int], threshold: int, *, keep: int | None = None
+) -> tuple[bool, list[bool]]:
     """Which counts of a row to hide: the total and its ``parts`` (which add up to it).
 
     A total below the threshold hides the whole row. Otherwise each part below the threshold is
-    hidden (primary), and then, while fewer than two parts are hidden or the hidden ones add up
-    to less than the threshold, the smallest part still shown is hidden too (secondary): the
-    total less the shown parts then gives only a sum that is not small, never one person's cell.
+    hidden (primary); then, while exactly one part is hidden, the smallest part still shown is
+    hidden beside it (secondary), so that the total less the shown parts gives a sum of hidden
+    parts, never one of them. The part at ``keep`` (the answered points, which other tables of
+    the report count too) is hidden last: hiding it would leave those tables to give it away.
     """
     if too_few(total, threshold):
         return True, [True] * len(parts)
     hidden = [too_few(part, threshold) for part in parts]
-    while any(hidden) and (sum(hidden) < 2 or sum(p for p, h in zip(parts, hidden, strict=True) if h) < threshold):
-        candidates = [(part, i) for i, (part, h) in enumerate(zip(parts, hidden, strict=True)) if not h and part > 0]
+    if sum(hidden) == 1:
+        candidates = [(i == keep, part, i) for i, (part, h) in enumerate(zip(parts, hidden, strict=True)) if not h]
         if not candidates:
-            # Nothing left that adds to the hidden sum: the total itself must go.
             return True, [True] * len(parts)
-        hidden[min(candidates)[1]] = True
+        hidden[min(candidates)[2]] = True
     return False, hidden
 
 
-def _count_cells(total: int, parts: Sequence[int], threshold: int) -> tuple[Cell, list[Cell]]:
-    total_hidden, hidden = hidden_in_row(total, parts, threshold)
+def _count_cells(
+    total: int, parts: Sequence[int], threshold: int, *, keep: int | None = None
+) -> tuple[Cell, list[Cell]]:
+    total_hidden, hidden = hidden_in_row(total, parts, threshold, keep=keep)
     total_cell = SMALL if total_hidden and too_few(total, threshold) else HIDDEN if total_hidden else shown(total)
     cells = [
         (SMALL if too_few(part, threshold) else HIDDEN) if h else shown(part)
@@ -470,7 +475,7 @@ def response_rows(counts: Iterable[PointCount], threshold: int) -> tuple[Respons
         counted = tally.get(point, {"answered": 0, "declined": 0, "missed": 0})
         parts = [counted["answered"], counted["declined"], counted["missed"]]
         scheduled = sum(parts)
-        total, cells = _count_cells(scheduled, parts, threshold)
+        total, cells = _count_cells(scheduled, parts, threshold, keep=0)
         answered_hidden = cells[0].suppressed or total.suppressed
         rows.append(
             ResponseRow(

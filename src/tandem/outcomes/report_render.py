@@ -176,7 +176,7 @@ def _change_chart(texts: Texts, comparison: Comparison, who: str) -> SafeString:
             description=_(
                 "Mean change of the same people's scores on each sub-scale, with its 95 % confidence interval."
             ),
-            small_label=_("Not shown: too few people"),
+            small_label=_("Not shown: too few people, or nobody to count yet"),
         )
     )
 
@@ -194,7 +194,7 @@ def _violence_chart(texts: Texts, rows: Sequence[ShareRow]) -> SafeString:
             ],
             title=_("Partners reporting no physical and no sexual violence"),
             description=_("For each time point, the share of the partners who answered that reported neither."),
-            small_label=_("Not shown: too few partners"),
+            small_label=_("Not shown: too few partners, or nobody to count yet"),
         )
     )
 

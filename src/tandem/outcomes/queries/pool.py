@@ -159,11 +159,12 @@ def contribution_log() -> QuerySet[Contribution]:
     return Contribution.objects.select_related("agreement", "organisation", "made_by").order_by("-made_at", "-pk")
 
 
-def pooled_contributions(today: date) -> list[Contribution]:
+def pooled_contributions(today: date, log: list[Contribution] | None = None) -> list[Contribution]:
     """The contributions the pool reads: the newest of each provider whose agreement is in force
-    today. A provider that ended its agreement has withdrawn its data from the pool."""
+    today (of ``log`` when given, newest first). A provider that ended its agreement has
+    withdrawn its data from the pool."""
     newest: dict[int, Contribution] = {}
-    for contribution in contribution_log():
+    for contribution in contribution_log() if log is None else log:
         if contribution.organisation_id not in newest and in_force(contribution.agreement, today):
             newest[contribution.organisation_id] = contribution
     return sorted(newest.values(), key=lambda contribution: contribution.programme)

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         groups.build()
         survivors.build()
         cohort.build()
-        outcomes.build()
+        questionnaires = outcomes.build()
         # What the worker would do next: the answers waiting for review become the reviewers' work.
         while events.deliver_pending():
             pass
@@ -53,3 +53,10 @@ class Command(BaseCommand):
             "Survivor side: al.partner-support under Partners (consent, contact, signals, the work for the "
             "partners' safety); al.admin sees an access alert under Your work."
         )
+        self.stdout.write(
+            "Outcomes: al.coordinator under Outcomes (the report, benchmarks), al.admin the data-sharing "
+            "agreement and contributions, network.analyst the benchmarks and the contribution log; "
+            "al.partner-support on a partner's Outcome questionnaires."
+        )
+        for path in questionnaires.links[:1]:
+            self.stdout.write(f"  A partner's questionnaire link, sent by SMS (it works once): {path}")
