@@ -15,7 +15,8 @@ from tandem.cases.models import Case
 from tandem.cases.rules.lifecycle import State
 from tandem.core import clock
 from tandem.demo import cases, cohort, groups, outcomes, survivors, world
-from tandem.outcomes.models import CasePoint, Contribution, PartnerPoint, PointState, QuestionnaireLink, TimePoint
+from tandem.outcomes.models import CasePoint, PartnerPoint, PointState, QuestionnaireLink, TimePoint
+from tandem.outcomes.pool_models import Contribution
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -237,6 +237,14 @@ def test_children_no_longer_exposed_are_counted_of_those_exposed_at_the_start(bi
     row = next(r for r in big.headline.children_no_longer_exposed if r.point == "follow_up_6")
     assert (row.count.value, row.n.value) == (6, 12)
     assert row.rate.share.value == pytest.approx(0.5)
+
+
+def test_the_partner_who_declined_at_the_start_cannot_be_found_by_subtraction(big: OutcomeReport) -> None:
+    # Seven of thirteen report no violence six months after; had the comparison of the twelve who
+    # also answered at the start shown its shares of violence, the thirteenth's would follow.
+    physical = _change(big, "hers", "follow_up_6", "physical")
+    assert physical.n.value == 12
+    assert all(cell.suppressed for cell in (physical.mean_before, physical.mean_after, physical.change))
 
 
 def test_a_headline_share_of_a_small_programme_is_not_shown(small: OutcomeReport) -> None:

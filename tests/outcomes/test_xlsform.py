@@ -51,7 +51,7 @@ def test_every_item_is_a_question_of_its_scale_with_not_answered(respondent: str
 def test_every_language_of_the_questionnaire_has_its_label_column(respondent: str) -> None:
     instrument = current_instrument(respondent)
     header = next(build_xlsform(respondent)["survey"].iter_rows(values_only=True))
-    labels = [name for name in header if str(name).startswith("label::")]
+    labels = [str(name) for name in header if str(name).startswith("label::")]
     assert sorted(labels) == sorted(f"label::{language_column(code)}" for code in instrument.languages)
 
 

@@ -11,6 +11,11 @@ Small numbers (``tandem.core.suppression``):
 
 * primary: a count of fewer people than the threshold (but not none) is not shown, nor any
   statistic computed over fewer people than the threshold;
+* differencing: two aggregates of the same answers over groups of people that nearly coincide
+  give away the few between them (12 and 11 nested people: one person's start score). Every
+  figure is recorded with the people whose answers it counts (``Published``), and a comparison's
+  means, or a headline share, are shown only when every part of those groups is empty or at
+  least the threshold (``apart_enough``; the rule is in ``settle_changes``);
 * secondary: where counts add up to a total (answered, declined and missed make the points due),
   a hidden count must not be recoverable by subtraction: one more count of the row is hidden
   beside it, the smallest, and the answered count last, because the comparisons and headline
@@ -25,8 +30,8 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -121,6 +126,105 @@ def _count_cells(
         for part, h in zip(parts, hidden, strict=True)
     ]
     return total_cell, cells
+
+
+# --- Differencing: no person found by subtracting one figure from another -------------------------
+
+# A quantity of one respondent: a sub-scale's score at one time point.
+Quantity = tuple[str, str]
+Group = frozenset[Hashable]
+
+
+def parts_of(groups: Iterable[Group]) -> list[Group]:
+    """The parts of ``groups``: the people in exactly the same of them, one part per combination."""
+    found: dict[tuple[int, ...], set[Hashable]] = defaultdict(set)
+    listed = [group for group in groups if group]
+    for person in set().union(*listed):
+        found[tuple(i for i, group in enumerate(listed) if person in group)].add(person)
+    return [frozenset(part) for part in found.values()]
+
+
+def apart_enough(groups: Iterable[Group], threshold: int) -> bool:
+    """Whether aggregates over ``groups`` can all be published without a few people's answers
+    being worked out from them: every part (the people in exactly the same of the groups) holds
+    at least ``threshold`` people.
+
+    Any figure worked out from sums over the groups, by adding and subtracting them in any number
+    and order, is a sum over whole parts; when every part is at least the threshold, no such figure
+    is about fewer people than the primary rule allows. Two groups of 12 and 11 nested people have
+    a part of one: it fails. Two groups of 12 and 7 nested people (threshold 5) pass. So do
+    identical groups, which only repeat one figure.
+    """
+    return not any(too_few(len(part), threshold) for part in parts_of(groups))
+
+
+def covered(group: Group, groups: Iterable[Group]) -> bool:
+    """Whether ``group`` is a union of whole parts of ``groups``: then a sum over it may be worked
+    out from sums over them (the reading is cautious: it may also say so when it cannot)."""
+    parts = parts_of(groups)
+    return bool(group) and group <= set().union(*parts) and all(part <= group or not part & group for part in parts)
+
+
+@dataclass
+class Published:
+    """What one respondent's figures of the report have published so far: for each quantity, the
+    groups of people over which an aggregate of it was shown, and the changes shown without their
+    means (``differences``: the sum of one quantity less another over one group).
+
+    A change is a difference: shown over a group on which a sum of either of its quantities can be
+    worked out, it gives the sum of the other over that group too. ``allows`` follows these links
+    before it checks the parts of every quantity it touches, so that a figure is refused when it
+    would make any quantity's groups fail ``apart_enough``.
+    """
+
+    threshold: int
+    sums: dict[Quantity, list[Group]] = field(default_factory=lambda: defaultdict(list))
+    differences: list[tuple[Quantity, Quantity, Group]] = field(default_factory=list)
+
+    def _implied(self, additions: Iterable[tuple[Quantity, Group]]) -> set[tuple[Quantity, Group]]:
+        found = set(additions)
+        while True:
+            more = set()
+            for first, second, group in self.differences:
+                for known, other in ((first, second), (second, first)):
+                    groups = [*self.sums[known], *(g for q, g in found if q == known)]
+                    if (other, group) not in found and covered(group, groups):
+                        more.add((other, group))
+            if not more:
+                return found
+            found |= more
+
+    def _fits(self, found: set[tuple[Quantity, Group]]) -> bool:
+        quantities = {quantity for quantity, _group in found}
+        return all(
+            apart_enough([*self.sums[q], *(group for other, group in found if other == q)], self.threshold)
+            for q in quantities
+        )
+
+    def allows(self, additions: Sequence[tuple[Quantity, Group]]) -> bool:
+        """Whether aggregates of these quantities over these groups may be shown beside the rest."""
+        return self._fits(self._implied(additions))
+
+    def publish(self, additions: Sequence[tuple[Quantity, Group]]) -> None:
+        for quantity, group in self._implied(additions):
+            if group not in self.sums[quantity]:
+                self.sums[quantity].append(group)
+
+    def allows_difference(self, first: Quantity, second: Quantity, group: Group) -> bool:
+        """Whether the change from ``first`` to ``second`` over ``group`` may be shown without the
+        sums of either."""
+        same = [g for a, b, g in self.differences if {a, b} == {first, second}]
+        if not apart_enough([*same, group], self.threshold):
+            return False
+        self.differences.append((first, second, group))
+        try:
+            return self._fits(self._implied(()))
+        finally:
+            self.differences.pop()
+
+    def publish_difference(self, first: Quantity, second: Quantity, group: Group) -> None:
+        self.differences.append((first, second, group))
+        self.publish(())
 
 
 @dataclass(frozen=True)
@@ -352,9 +456,13 @@ def build_report(organisation: Organisation, period: Period | None = None) -> Ou
     her_counts = queries.her_point_counts(organisation.pk, period.start, period.end, today)
     his_instrument = current_instrument(MAN)
     her_instrument = current_instrument(PARTNER)
-    his = _side(MAN, his_instrument, his_rows, his_counts, threshold)
-    hers = _side(PARTNER, her_instrument, her_rows, her_counts, threshold)
-    headline = _headline(her_instrument, her_rows, hers, threshold)
+    # The headline figures are settled first: where one of them and a comparison's means would
+    # give each other away, the headline figure is the one kept.
+    her_published = Published(threshold)
+    shares = _headline_shares(her_instrument, her_rows, threshold, her_published)
+    his = _side(MAN, his_instrument, his_rows, his_counts, threshold, published=Published(threshold))
+    hers = _side(PARTNER, her_instrument, her_rows, her_counts, threshold, published=her_published)
+    headline = _headline(shares, hers)
     return OutcomeReport(
         organisation=organisation,
         period=period,
@@ -368,13 +476,24 @@ def build_report(organisation: Organisation, period: Period | None = None) -> Ou
 
 
 def _side(
-    respondent: str, instrument: Instrument, rows: Sequence[ScoreRow], counts: Sequence[PointCount], threshold: int
+    respondent: str,
+    instrument: Instrument,
+    rows: Sequence[ScoreRow],
+    counts: Sequence[PointCount],
+    threshold: int,
+    *,
+    published: Published,
 ) -> Side:
     scores = _by_person(rows)
     subscales = _subscales(instrument, rows)
-    comparisons = tuple(
-        Comparison(BEFORE, after, tuple(_change(subscale, scores, BEFORE, after, threshold) for subscale in subscales))
+    found = {
+        (after, subscale.key): _change(subscale, scores, BEFORE, after, threshold)
         for after in AFTER
+        for subscale in subscales
+    }
+    settled = settle_changes(found, published)
+    comparisons = tuple(
+        Comparison(BEFORE, after, tuple(settled[(after, subscale.key)] for subscale in subscales)) for after in AFTER
     )
     used = sorted({(row.instrument, row.version) for row in rows})
     return Side(
@@ -413,19 +532,24 @@ def _by_person(rows: Iterable[ScoreRow]) -> Scores:
     return found
 
 
-def _pairs(scores: Scores, subscale: str, before: str, after: str) -> tuple[list[float], list[float]]:
+def _pairs(
+    scores: Scores, subscale: str, before: str, after: str
+) -> tuple[list[tuple[int, int]], list[float], list[float]]:
+    """The people with a score on ``subscale`` at both points, and their scores."""
+    people: list[tuple[int, int]] = []
     first: list[float] = []
     then: list[float] = []
     for person in sorted(scores):
         points = scores[person]
         if subscale in points.get(before, {}) and subscale in points.get(after, {}):
+            people.append(person)
             first.append(points[before][subscale])
             then.append(points[after][subscale])
-    return first, then
+    return people, first, then
 
 
-def _change(subscale: Subscale, scores: Scores, before: str, after: str, threshold: int) -> ChangeRow:
-    first, then = _pairs(scores, subscale.key, before, after)
+def _change(subscale: Subscale, scores: Scores, before: str, after: str, threshold: int) -> tuple[ChangeRow, Group]:
+    people, first, then = _pairs(scores, subscale.key, before, after)
     n = len(first)
     occurrence = subscale.score == ANY
     hidden = too_few(n, threshold)
@@ -441,7 +565,7 @@ def _change(subscale: Subscale, scores: Scores, before: str, after: str, thresho
         values = [
             shown(v) for v in (result.mean_before, result.mean_after, result.mean_change, result.ci_low, result.ci_high)
         ]
-    return ChangeRow(
+    row = ChangeRow(
         subscale=subscale.key,
         title=subscale.text(),
         measure=subscale.measure,
@@ -454,6 +578,43 @@ def _change(subscale: Subscale, scores: Scores, before: str, after: str, thresho
         ci_low=values[3],
         ci_high=values[4],
     )
+    return row, frozenset(people)
+
+
+def settle_changes(
+    found: Mapping[tuple[str, str], tuple[ChangeRow, Group]], published: Published
+) -> dict[tuple[str, str], ChangeRow]:
+    """The matched comparisons of one respondent, keyed by (time point after, sub-scale), with no
+    figure that another gives away by subtraction.
+
+    The rule: the comparisons are taken from the most people to the fewest (the earlier time point
+    first among equals). A comparison's mean before and mean after are aggregates of the start
+    scores and of the later scores over its people; they are shown only when ``published`` allows
+    them beside every figure already shown of the same scores (the other comparisons' means, and
+    for hers the headline figures), that is, when no part of the people is between one and the
+    threshold less one. Otherwise both are hidden, because the mean after less the change gives
+    the mean before. The change and its interval stay: they are the only figures of that pair of
+    time points, so they can be set only against means over exactly the same people, and
+    ``published`` checks that too; if even they would give someone away, they are hidden as well,
+    and only the number of people remains.
+    """
+    settled: dict[tuple[str, str], ChangeRow] = {}
+    order = sorted(found, key=lambda key: (-len(found[key][1]), AFTER.index(key[0]), key[1]))
+    for after, subscale in order:
+        row, group = found[(after, subscale)]
+        if row.change.suppressed or row.change.value is None:
+            settled[(after, subscale)] = row
+            continue
+        start, later = (subscale, BEFORE), (subscale, after)
+        if published.allows([(start, group), (later, group)]):
+            published.publish([(start, group), (later, group)])
+        elif published.allows_difference(start, later, group):
+            published.publish_difference(start, later, group)
+            row = replace(row, mean_before=HIDDEN, mean_after=HIDDEN)
+        else:
+            row = replace(row, mean_before=HIDDEN, mean_after=HIDDEN, change=HIDDEN, ci_low=HIDDEN, ci_high=HIDDEN)
+        settled[(after, subscale)] = row
+    return settled
 
 
 def response_rows(counts: Iterable[PointCount], threshold: int) -> tuple[ResponseRow, ...]:
@@ -496,18 +657,82 @@ def _share_row(point: str, count: int, n: int, threshold: int) -> ShareRow:
     return ShareRow(point, yes, total, rate_of(count, n, hidden=total.suppressed or yes.suppressed))
 
 
-def _headline(instrument: Instrument, rows: Sequence[ScoreRow], hers: Side, threshold: int) -> Headline:
+HIDDEN_SHARE_ROW = (HIDDEN, HIDDEN, SUPPRESSED_RATE)
+
+
+def _settle_share(row: ShareRow, additions: Sequence[tuple[Quantity, Group]], published: Published) -> ShareRow:
+    """``row``, or the row hidden whole when the scores its shown figures count would give someone
+    away beside the figures already shown (``Published``)."""
+    if not additions:
+        return row
+    if published.allows(additions):
+        published.publish(additions)
+        return row
+    return ShareRow(row.point, *HIDDEN_SHARE_ROW)
+
+
+def _counted(cell: Cell) -> bool:
+    return not cell.suppressed and cell.value is not None
+
+
+@dataclass(frozen=True)
+class _Shares:
+    violence_subscales: tuple[str, ...]
+    violence_free: tuple[ShareRow, ...]
+    children_subscale: str
+    children_no_longer_exposed: tuple[ShareRow, ...]
+
+
+def _headline_shares(instrument: Instrument, rows: Sequence[ScoreRow], threshold: int, published: Published) -> _Shares:
+    """The headline shares of her answers, each recorded in ``published`` with the scores it
+    counts: the share without violence at a time point counts every violence sub-scale at that
+    point over the partners who answered; the share of children no longer exposed counts, in its
+    number of partners, the start scores of those with a score at both points, and in its count
+    the later scores of those exposed at the start."""
     scores = _by_person(rows)
     violence = [s for s in instrument.subscales if s.measure == SAFETY and s.score == ANY]
     violence_free = []
     for point in (BEFORE, *AFTER):
-        known = [
-            points[point]
-            for points in scores.values()
+        known = {
+            person: points[point]
+            for person, points in scores.items()
             if violence and all(s.key in points.get(point, {}) for s in violence)
-        ]
-        free = sum(1 for found in known if all(found[s.key] < 0.5 for s in violence))
-        violence_free.append(_share_row(point, free, len(known), threshold))
+        }
+        free = sum(1 for answers in known.values() if all(answers[s.key] < 0.5 for s in violence))
+        row = _share_row(point, free, len(known), threshold)
+        group: Group = frozenset(known)
+        counts_scores = _counted(row.count)
+        additions: list[tuple[Quantity, Group]] = [((s.key, point), group) for s in violence] if counts_scores else []
+        violence_free.append(_settle_share(row, additions, published))
+    children = next((s for s in instrument.subscales if s.measure == CHILDHOODS and s.score != ANY), None)
+    no_longer: dict[str, ShareRow] = {}
+    if children is not None:
+        lowest = _lowest(children)
+        found: dict[str, tuple[ShareRow, Group, Group]] = {}
+        for point in AFTER:
+            people, first, then = _pairs(scores, children.key, BEFORE, point)
+            exposed = {
+                person: after
+                for person, before, after in zip(people, first, then, strict=True)
+                if before > lowest + EPSILON
+            }
+            free = sum(1 for after in exposed.values() if after <= lowest + EPSILON)
+            found[point] = (_share_row(point, free, len(exposed), threshold), frozenset(people), frozenset(exposed))
+        for point in sorted(AFTER, key=lambda p: (-len(found[p][1]), AFTER.index(p))):
+            row, paired, exposed_group = found[point]
+            additions = [((children.key, BEFORE), paired)] if _counted(row.n) else []
+            if _counted(row.count):
+                additions.append(((children.key, point), exposed_group))
+            no_longer[point] = _settle_share(row, additions, published)
+    return _Shares(
+        violence_subscales=tuple(s.text() for s in violence),
+        violence_free=tuple(violence_free),
+        children_subscale=children.text() if children is not None else "",
+        children_no_longer_exposed=tuple(no_longer[point] for point in AFTER if point in no_longer),
+    )
+
+
+def _headline(shares: _Shares, hers: Side) -> Headline:
     changes = tuple(
         Comparison(
             comparison.before,
@@ -516,21 +741,12 @@ def _headline(instrument: Instrument, rows: Sequence[ScoreRow], hers: Side, thre
         )
         for comparison in hers.comparisons
     )
-    children = next((s for s in instrument.subscales if s.measure == CHILDHOODS and s.score != ANY), None)
-    no_longer: list[ShareRow] = []
-    if children is not None:
-        lowest = _lowest(children)
-        for point in AFTER:
-            first, then = _pairs(scores, children.key, BEFORE, point)
-            exposed = [after for before, after in zip(first, then, strict=True) if before > lowest + EPSILON]
-            free = sum(1 for after in exposed if after <= lowest + EPSILON)
-            no_longer.append(_share_row(point, free, len(exposed), threshold))
     return Headline(
-        violence_subscales=tuple(s.text() for s in violence),
-        violence_free=tuple(violence_free),
+        violence_subscales=shares.violence_subscales,
+        violence_free=shares.violence_free,
         changes=changes,
-        children_subscale=children.text() if children is not None else "",
-        children_no_longer_exposed=tuple(no_longer),
+        children_subscale=shares.children_subscale,
+        children_no_longer_exposed=shares.children_no_longer_exposed,
     )
 
 
@@ -582,6 +798,24 @@ def methodology(threshold: int, his_instruments: Sequence[str], her_instruments:
             "partners. Where figures add up to a total, one more is hidden beside a hidden one, so that it cannot "
             "be worked out from the others; a share is shown only when both the people it counts and the rest "
             "are enough to show.",
+            threshold,
+        )
+        % {"threshold": threshold},
+        ngettext(
+            "Figures that could be subtracted: two figures about nearly the same people would give away the "
+            "answers of the few between them. So the means before and after of a matched comparison are shown "
+            "only when, set beside the other figures about the same answers (the other comparisons' means, and "
+            "the headline figures), no group of people counted by some of them and not by the others is smaller "
+            "than %(threshold)d person. Otherwise only its number of people, its change and its interval are "
+            "shown; and when even those would give someone away, only its number of people. Headline figures are "
+            "kept first, then the comparisons with the most people.",
+            "Figures that could be subtracted: two figures about nearly the same people would give away the "
+            "answers of the few between them. So the means before and after of a matched comparison are shown "
+            "only when, set beside the other figures about the same answers (the other comparisons' means, and "
+            "the headline figures), no group of people counted by some of them and not by the others is smaller "
+            "than %(threshold)d people. Otherwise only its number of people, its change and its interval are "
+            "shown; and when even those would give someone away, only its number of people. Headline figures are "
+            "kept first, then the comparisons with the most people.",
             threshold,
         )
         % {"threshold": threshold},
