@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from tandem.core import clock, events
 from tandem.groups import queries as group_queries
+from tandem.outcomes.actions import close_without_answers
+from tandem.outcomes.models import PartnerPoint, PointState, TimePoint
 from tandem.survivors.actions import record_safety_signal
 from tandem.survivors.actions.contact import record_contact
 from tests import factories
@@ -39,6 +41,7 @@ CANARY_PLAN = "CANARY-PLAN-0a9b"
 CANARY_OVERRIDE = "CANARY-OVERRIDE-REASON-7c7c"
 CANARY_SURVIVOR_ITEM = "CANARY-SURVIVOR-SIDE-ITEM-1f2e"
 CANARY_REFERRAL = "CANARY-CONFERENCE-REASON-3d4c"
+CANARY_QUESTIONNAIRE = "CANARY-HER-QUESTIONNAIRE-NOTE-9e8d"
 ALL = (
     *CANARIES.values(),
     CANARY_NAME,
@@ -49,6 +52,7 @@ ALL = (
     CANARY_OVERRIDE,
     CANARY_SURVIVOR_ITEM,
     CANARY_REFERRAL,
+    CANARY_QUESTIONNAIRE,
 )
 
 
@@ -91,6 +95,15 @@ def planted(world: World) -> dict[str, object]:
     factories.review_item(review, side="programme", text="Programme side: challenge his minimising")
     factories.conference_referral(case, reason=CANARY_REFERRAL)
     events.deliver_pending()
+    # Her outcome questionnaire declined, with her worker's note of why.
+    her_start = PartnerPoint._base_manager.get(partner=partner, point=TimePoint.START)
+    close_without_answers(
+        point=her_start,
+        state=PointState.DECLINED,
+        note=CANARY_QUESTIONNAIRE,
+        expected_version=her_start.version,
+        acting_user=world.survivor_worker,
+    )
     return {
         "case": case,
         "group": group,
@@ -115,6 +128,12 @@ def programme_side_urls(planted: dict[str, object]) -> list[str]:
         reverse("groups:waitlist"),
         reverse("groups:fidelity"),
         reverse("groups:fidelity_csv") + f"?year={clock.today().year}",
+        reverse("outcomes:report"),
+        reverse("outcomes:report_json"),
+        reverse("outcomes:benchmarks"),
+        reverse("outcomes:pool_log"),
+        reverse("outcomes:import"),
+        reverse("outcomes:xlsform", args=["man"]),
     ]
 
 
