@@ -593,10 +593,14 @@ def settle_changes(
     them beside every figure already shown of the same scores (the other comparisons' means, and
     for hers the headline figures), that is, when no part of the people is between one and the
     threshold less one. Otherwise both are hidden, because the mean after less the change gives
-    the mean before. The change and its interval stay: they are the only figures of that pair of
-    time points, so they can be set only against means over exactly the same people, and
-    ``published`` checks that too; if even they would give someone away, they are hidden as well,
-    and only the number of people remains.
+    the mean before.
+
+    The change and its interval stay. The changes to different time points are changes of
+    different scores, so setting one against another leaves every person's later scores in the
+    result: nobody's start can be isolated from changes alone. A change gives a mean only beside a
+    mean over the same people (or over people that whole parts of other figures make up), and
+    ``published`` checks that too; if even the change would give someone away, it is hidden with
+    its interval, and only the number of people remains.
     """
     settled: dict[tuple[str, str], ChangeRow] = {}
     order = sorted(found, key=lambda key: (-len(found[key][1]), AFTER.index(key[0]), key[1]))
