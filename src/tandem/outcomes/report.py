@@ -789,10 +789,11 @@ def methodology(threshold: int, his_instruments: Sequence[str], her_instruments:
             "never read as a no."
         ),
         _(
-            "Confidence intervals: 95 % intervals, from the t distribution for a mean change over matched pairs "
-            "and the Wilson score interval for a share. With small numbers they are wide: a change whose interval "
-            "includes zero may be chance."
-        ),
+            "Confidence intervals: %(level)s intervals, from the t distribution for a mean change over matched "
+            "pairs and the Wilson score interval for a share. With small numbers they are wide: a change whose "
+            "interval includes zero may be chance."
+        )
+        % {"level": "95 %"},
         ngettext(
             "Small numbers: a figure about fewer than %(threshold)d person is not shown, for the men as for the "
             "partners. Where figures add up to a total, one more is hidden beside a hidden one, so that it cannot "

@@ -174,8 +174,9 @@ def _change_chart(texts: Texts, comparison: Comparison, who: str) -> SafeString:
             title=_("%(who)s: change from %(before)s to %(after)s")
             % {"who": who, "before": point_label(comparison.before), "after": point_label(comparison.after)},
             description=_(
-                "Mean change of the same people's scores on each sub-scale, with its 95 % confidence interval."
-            ),
+                "Mean change of the same people's scores on each sub-scale, with its %(level)s confidence interval."
+            )
+            % {"level": "95 %"},
             small_label=_("Not shown: too few people, or nobody to count yet"),
         )
     )
