@@ -434,3 +434,16 @@ def test_her_outcomes_page_offers_a_link_only_for_open_points_and_consented_chan
     assert reverse("outcomes:issue_link", args=[later.pk]) not in text
     assert f'id="link-channel-{point.pk}-sms"' in text
     assert f'id="link-channel-{point.pk}-email"' not in text
+
+
+def test_a_post_too_large_to_read_gets_her_neutral_page_and_leaves_the_link_usable(
+    issued: tuple[QuestionnaireLink, str], client: Client, settings: Any
+) -> None:
+    _link, token = issued
+    body = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 10))
+    response = client.post(
+        reverse("respond:page", kwargs={"token": token}), body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert b"Tandem" not in response.content
+    assert client.get(reverse("respond:page", kwargs={"token": token})).status_code == 200

@@ -296,7 +296,8 @@ def _share(scope: str, key: dict[str, str], count: int, total: int, threshold: i
     what is left of the total) is more than none but fewer than the threshold."""
     hidden = pooling.small(total, threshold) or pooling.small(count, threshold)
     if both_sides:
-        hidden = hidden or pooling.small(total - count, threshold)
+        # A yes-or-no figure about people: none of them, or all of them, tells each one's answer.
+        hidden = hidden or count < threshold or total - count < threshold
     if hidden:
         return ShareFigure(scope, key, None, None, None, True)
     return ShareFigure(scope, key, count, total, share(count, total, threshold=threshold).percent)
@@ -380,6 +381,16 @@ def _occurrence_subscales() -> list[str]:
     return found
 
 
+def _any_subscales() -> set[tuple[str, str]]:
+    """(respondent, sub-scale) of every sub-scale, his or hers, scored as whether it happened at all."""
+    return {
+        (instrument.respondent, s.key)
+        for instrument in shipped_instruments()
+        for s in instrument.subscales
+        if s.score == ANY
+    }
+
+
 def _better() -> dict[tuple[str, str], str]:
     return {
         (instrument.respondent, subscale.key): subscale.better
@@ -436,13 +447,16 @@ def benchmarks(files: Sequence[PooledFile] | None = None) -> Benchmarks:
     _within_scope(result.attrition)
 
     better = _better()
+    yes_or_no = _any_subscales()
     for programme, respondent, subscale, point, n, start, then, mean in sorted(
         change, key=lambda row: (row[1], row[2], _point_order(row[3]), row[0] or "")
     ):
         scope = _scope(programme)
         key = keyed(scope, {"respondent": respondent, "subscale": subscale, "time_point": point}, n)
         figure = ChangeFigure(scope, key, n, start, then, mean, better.get((respondent, subscale), ""))
-        if pooling.small(n, threshold(scope)):
+        if pooling.small(n, threshold(scope)) or (
+            (respondent, subscale) in yes_or_no and _one_sided(n, (start, then), threshold(scope))
+        ):
             _hide(figure)
         result.change.append(figure)
 
@@ -456,6 +470,18 @@ def benchmarks(files: Sequence[PooledFile] | None = None) -> Benchmarks:
     for figures in (result.response, result.attrition, result.change, result.no_violence):
         _protect(figures, sizes)
     return result
+
+
+def _one_sided(n: int, shares: tuple[float | None, float | None], threshold: int) -> bool:
+    """Whether the mean of an "any" sub-scale (the share who reported it) before or after is over
+    fewer than ``threshold`` people on either side: none or all of them tells each one's answer."""
+    for share_of in shares:
+        if share_of is None:
+            continue
+        yes = round(share_of * n)
+        if yes < threshold or n - yes < threshold:
+            return True
+    return False
 
 
 def _within_scope(figures: list[ShareFigure]) -> None:

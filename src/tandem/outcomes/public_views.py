@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -82,7 +82,13 @@ def questionnaire_view(request: HttpRequest, token: str) -> HttpResponse:
         if request.method != "POST":
             form = HerAnswersForm(instrument=instrument, language=language)
             return _page(request, "outcomes/public/questionnaire.html", {"form": form}, language=language)
-        form = HerAnswersForm(request.POST, instrument=instrument, language=language)
+        try:
+            posted = request.POST
+        except (RequestDataTooBig, TooManyFieldsSent):
+            # Not Django's error page, which names the site: her page, unchanged, and nothing used.
+            form = HerAnswersForm(instrument=instrument, language=language)
+            return _page(request, "outcomes/public/questionnaire.html", {"form": form}, language=language, status=400)
+        form = HerAnswersForm(posted, instrument=instrument, language=language)
         if form.is_valid():
             try:
                 link_actions.answer_through_link(token=token, answers=form.answers())

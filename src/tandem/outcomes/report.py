@@ -555,9 +555,10 @@ def _change(subscale: Subscale, scores: Scores, before: str, after: str, thresho
     hidden = too_few(n, threshold)
     if occurrence and not hidden:
         # The mean of an "any" sub-scale is the share who reported it: the people who did, and
-        # those who did not, must each be enough to show, before and after.
+        # those who did not, must each be enough to show, before and after. None of them (or all
+        # of them) is no exception: "none reported it" tells each one's answer.
         moved = transitions([value > 0.5 for value in first], [value > 0.5 for value in then])
-        hidden = any(any(hidden_in_row(n, [yes, n - yes], threshold)[1]) for yes in (moved.yes_before, moved.yes_after))
+        hidden = any(count < threshold for yes in (moved.yes_before, moved.yes_after) for count in (yes, n - yes))
     result = paired_change(first, then)
     if hidden:
         values: list[Cell] = [HIDDEN] * 5
@@ -565,6 +566,12 @@ def _change(subscale: Subscale, scores: Scores, before: str, after: str, thresho
         values = [
             shown(v) for v in (result.mean_before, result.mean_after, result.mean_change, result.ci_low, result.ci_high)
         ]
+        # A mean of people who all gave the same score is each one's score; a change that is the
+        # same for everyone is each one's change.
+        if len(set(first)) == 1 or len(set(then)) == 1:
+            values[0] = values[1] = HIDDEN
+        if len({round(b - a, 9) for a, b in zip(first, then, strict=True)}) == 1:
+            values = [HIDDEN] * 5
     row = ChangeRow(
         subscale=subscale.key,
         title=subscale.text(),
@@ -658,6 +665,9 @@ def response_rows(counts: Iterable[PointCount], threshold: int) -> tuple[Respons
 
 def _share_row(point: str, count: int, n: int, threshold: int) -> ShareRow:
     total, (yes, _no) = _count_cells(n, [count, n - count], threshold)
+    if not total.suppressed and not yes.suppressed and (count < threshold or n - count < threshold):
+        # None of the partners, or all of them: the share would tell each partner's answer.
+        yes = SMALL if count < threshold else HIDDEN
     return ShareRow(point, yes, total, rate_of(count, n, hidden=total.suppressed or yes.suppressed))
 
 
