@@ -27,14 +27,15 @@ def began() -> date:
     return clock.today() - timedelta(days=DAYS_AGO)
 
 
-def values(respondent: str, **by_subscale: int) -> dict[str, int | None]:
+def values(respondent: str, **by_subscale: int | None) -> dict[str, int | None]:
     """Every item of each named sub-scale answered with one value (a reversed item counted from
-    the other end, so that the sub-scale's mean is that value); every other item at 0."""
+    the other end, so that the sub-scale's mean is that value), or left unanswered for None; every
+    other item at 0."""
     found: dict[str, int | None] = {}
     for subscale in current_instrument(respondent).subscales:
         wanted = by_subscale.get(subscale.key, 0)
         for item in subscale.items:
-            found[item.key] = item.counted(wanted)
+            found[item.key] = None if wanted is None else item.counted(wanted)
     return found
 
 
@@ -61,7 +62,7 @@ def pair(provider: Organisation, *, name: str = "Drita Hoxha", **details: Any) -
     return Pair(case, partner)
 
 
-def his(found: Pair, point: str, **by_subscale: int) -> None:
+def his(found: Pair, point: str, **by_subscale: int | None) -> None:
     target = his_points(found.case)[point]
     record_his_answers(
         point=target,
@@ -71,7 +72,7 @@ def his(found: Pair, point: str, **by_subscale: int) -> None:
     )
 
 
-def hers(found: Pair, point: str, **by_subscale: int) -> None:
+def hers(found: Pair, point: str, **by_subscale: int | None) -> None:
     target = her_points(found.partner)[point]
     record_her_answers(
         point=target,

@@ -43,7 +43,7 @@ IDENTIFYING = ("name", "address", "phone", "email", "mail", "id", "date", "birth
 @dataclass
 class Pool:
     world: World
-    a: Organisation  # four men who completed and one who dropped out, each with a partner
+    a: Organisation  # seven men who completed and one who dropped out, each with a partner
     b: Organisation  # one man
     c: Organisation  # three men
     histories: list[History]
@@ -64,6 +64,11 @@ def _provider(name: str, country: str, regions: list[str]) -> Organisation:
 
 
 COMPLETED = {"his": {"start": 3, "end": 1, "follow_up_6": 1}, "hers": {"start": 3, "end": 0, "follow_up_6": 0}}
+# C's partners are not asked six months after: three alike there would be hidden, and beside the
+# pool a lone hidden programme takes the next smallest (A) with it.
+COMPLETED_C = {"his": COMPLETED["his"], "hers": {"start": 3, "end": 0}}
+# Men who answered nothing, whose partners reported no violence at the start but violence later.
+UNANSWERED = {"his": {}, "hers": {"start": 0, "follow_up_6": 3}}
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +79,10 @@ def module_pool(module_world: World) -> Pool:
     histories = [
         history(a, name=f"Arben Krasniqi {n}", partner_name=f"Drita Hoxha {n}", **COMPLETED)  # type: ignore[arg-type]
         for n in range(4)
+    ]
+    histories += [
+        history(a, name=f"Agron Morina {n}", partner_name=f"Blerta Morina {n}", **UNANSWERED)  # type: ignore[arg-type]
+        for n in range(3)
     ]
     histories.append(
         history(
@@ -91,7 +100,7 @@ def module_pool(module_world: World) -> Pool:
         )
     )
     histories += [
-        history(c, name=f"Emir Hodžić {n}", partner_name=f"Amra Begić {n}", **COMPLETED)  # type: ignore[arg-type]
+        history(c, name=f"Emir Hodžić {n}", partner_name=f"Amra Begić {n}", **COMPLETED_C)  # type: ignore[arg-type]
         for n in range(3)
     ]
     for provider in (a, b, c):
@@ -314,10 +323,11 @@ def test_the_agreement_and_its_end_are_audited(world_pool: Pool) -> None:
 def test_a_contribution_is_logged_with_its_counts_months_and_the_hash_of_its_file(world_pool: Pool) -> None:
     made = _contribute(world_pool.a)
     _unused, rows = _rows(_file(made))
-    assert (made.men, made.partners, made.rows) == (5, 5, len(rows))
-    # His start, end and 6-month answers for four men and the start of the fifth, and hers
-    # likewise but for the fifth partner's start, which she declined.
-    assert made.questionnaires == 4 * 3 + 1 + 4 * 3
+    assert (made.men, made.partners, made.rows) == (8, 8, len(rows))
+    # His start, end and 6-month answers for four men and the start of the dropout, and hers
+    # likewise but for the dropout's partner's start, which she declined; none of the three men who
+    # answered nothing, and their partners' start and 6-month answers.
+    assert made.questionnaires == 4 * 3 + 1 + 4 * 3 + 3 * 2
     assert made.sha256 == pool.sha256_of(_file(made))
     assert made.first_month <= made.last_month
     assert made.agreement == pool_queries.agreement_in_force(world_pool.a, clock.today())
@@ -482,18 +492,51 @@ def test_partners_reporting_no_physical_violence_at_the_follow_up(world_pool: Po
     result = pool.benchmarks()
     at_start = _figure(result.no_violence, names["a"], subscale="physical", time_point="start")
     later = _figure(result.no_violence, names["a"], subscale="physical", time_point="follow_up_6")
-    assert (at_start.count, at_start.total, at_start.percent) == (0, 4, 0.0)
-    assert (later.count, later.total, later.percent) == (4, 4, 100.0)
+    # Three of seven report none at the start (the four others violence), four of seven six months after.
+    assert (at_start.count, at_start.total, at_start.percent) == (3, 7, pytest.approx(100 * 3 / 7, abs=0.05))
+    assert (later.count, later.total, later.percent) == (4, 7, pytest.approx(100 * 4 / 7, abs=0.05))
     assert {figure.key["subscale"] for figure in result.no_violence} == {"physical", "sexual"}
 
 
 def test_response_counts_the_settled_points_of_each_time_point(world_pool: Pool) -> None:
     names = {name: scope for scope, name in _everyone(world_pool).items()}
     result = pool.benchmarks()
+    # Five of eight men answered at the start; three were not reached.
     his_start = _figure(result.response, names["a"], respondent=MAN, time_point="start")
-    assert (his_start.count, his_start.total) == (5, 5)
-    # Four of five partners answered at the start, one declined: too few declined to show.
+    assert (his_start.count, his_start.total) == (5, 8)
+    # Seven of eight partners answered at the start, one declined: too few declined to show.
     assert _figure(result.response, names["a"], respondent=PARTNER, time_point="start").suppressed
+
+
+def test_a_response_of_none_is_not_shown(world_pool: Pool) -> None:
+    # No man of any programme answered halfway through: "none of them" tells each one's answer.
+    names = {name: scope for scope, name in _everyone(world_pool).items()}
+    result = pool.benchmarks()
+    for scope in (pool.POOL, names["a"]):
+        figure = _figure(result.response, scope, respondent=MAN, time_point="midway")
+        assert figure.suppressed
+        assert (figure.count, figure.total, figure.percent) == (None, None, None)
+
+
+def test_a_share_of_all_reporting_no_violence_is_not_shown(world_pool: Pool) -> None:
+    # Every partner who answered at the end reported no physical violence, four of them in A.
+    names = {name: scope for scope, name in _everyone(world_pool).items()}
+    result = pool.benchmarks()
+    for scope in (pool.POOL, names["a"]):
+        figure = _figure(result.no_violence, scope, subscale="physical", time_point="end")
+        assert figure.suppressed
+        assert (figure.count, figure.total, figure.percent) == (None, None, None)
+
+
+def test_an_any_change_with_everyone_on_one_side_is_not_shown(world_pool: Pool) -> None:
+    # The four partners in A who answered at the start and the end all reported physical violence
+    # at the start: the share before is all of them.
+    names = {name: scope for scope, name in _everyone(world_pool).items()}
+    result = pool.benchmarks()
+    for scope in (pool.POOL, names["a"]):
+        figure = _figure(result.change, scope, respondent=PARTNER, subscale="physical", time_point="end")
+        assert figure.suppressed
+        assert (figure.n, figure.mean_start, figure.mean_then, figure.mean_change) == (None, None, None, None)
 
 
 def test_the_benchmarks_hold_only_aggregates(world_pool: Pool) -> None:

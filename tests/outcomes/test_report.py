@@ -41,19 +41,29 @@ class Worlds:
     big: Organisation  # 13 men and 13 partners
     small: Organisation  # 3 men and 3 partners
     pairs: list[Pair]
+    uniform: Organisation  # 10 men and 10 partners, all alike on one side of every figure
 
 
 def _big(provider: Organisation) -> list[Pair]:
     pairs = [pair(provider, name=CANARY_NAME if i == 12 else f"Partner {i}") for i in range(13)]
     for i, found in enumerate(pairs):
-        # Her start: every partner reports physical violence, half of them sexual violence too.
+        # Her start: seven partners report physical violence, four of them sexual violence too, and
+        # five neither; a third of them are most afraid.
         if i < 12:
-            hers(found, "start", physical=1, sexual=int(i >= 6), fear=3, space_for_action=1, children_exposure=2)
+            hers(
+                found,
+                "start",
+                physical=int(i < 7),
+                sexual=int(3 <= i < 7),
+                fear=4 if i % 3 == 0 else 3,
+                space_for_action=1,
+                children_exposure=2,
+            )
         else:
             closed(found, "start", her=True, note=CANARY_NOTE)
-        # Her end: six answer, six decline, one could not be reached.
+        # Her end: six answer (four less afraid, two much less), six decline, one could not be reached.
         if i < 6:
-            hers(found, "end", fear=2, children_exposure=1)
+            hers(found, "end", fear=2 if i < 4 else 1, children_exposure=1)
         elif i < 12:
             closed(found, "end", her=True)
         else:
@@ -66,9 +76,10 @@ def _big(provider: Organisation) -> list[Pair]:
             hers(found, "follow_up_6", physical=1, fear=3, space_for_action=1, children_exposure=1)
         else:
             hers(found, "follow_up_6", physical=1, fear=2)
-        # His: all answer at the start and the end; three decline six months after.
-        his(found, "start", physical=1, awareness=1)
-        his(found, "end", awareness=3)
+        # His: all answer at the start and the end, eight reporting physical violence at the start
+        # and five of them at the end; three decline six months after.
+        his(found, "start", physical=int(i < 8), awareness=1)
+        his(found, "end", physical=int(i < 5), awareness=3)
         if i < 10:
             his(found, "follow_up_6", awareness=3)
         else:
@@ -85,6 +96,18 @@ def _small(provider: Organisation) -> None:
         his(found, "follow_up_6")
 
 
+def _uniform(provider: Organisation) -> None:
+    """Every partner reports physical violence at the start and none six months after, all of them
+    equally afraid at the start; no man reports physical violence at the start and half of them
+    do six months after; every man's awareness rises by the same two points."""
+    for i in range(10):
+        found = pair(provider, name=f"Uniform partner {i}")
+        hers(found, "start", physical=1, fear=3)
+        hers(found, "follow_up_6", fear=1 + i % 2)
+        his(found, "start", awareness=1 + i % 2)
+        his(found, "follow_up_6", physical=int(i < 5), awareness=3 + i % 2)
+
+
 def _provider(name: str) -> Organisation:
     provider = factories.organisation(name=name, kind=OrganisationKind.PROGRAMME_PROVIDER)
     for role in (Role.COORDINATOR, Role.SURVIVOR_WORKER, Role.FACILITATOR):
@@ -94,14 +117,15 @@ def _provider(name: str) -> Organisation:
 
 @pytest.fixture(scope="module")
 def module_worlds(module_world: World) -> Worlds:
-    small = _provider("Provider S")
+    small, uniform = _provider("Provider S"), _provider("Provider U")
     _small(small)
-    return Worlds(module_world, module_world.org, small, _big(module_world.org))
+    _uniform(uniform)
+    return Worlds(module_world, module_world.org, small, _big(module_world.org), uniform)
 
 
 @pytest.fixture
 def worlds(module_worlds: Worlds, world: World) -> Worlds:
-    return Worlds(world, module_worlds.big, module_worlds.small, module_worlds.pairs)
+    return Worlds(world, module_worlds.big, module_worlds.small, module_worlds.pairs, module_worlds.uniform)
 
 
 @pytest.fixture
@@ -112,6 +136,11 @@ def big(worlds: Worlds) -> OutcomeReport:
 @pytest.fixture
 def small(worlds: Worlds) -> OutcomeReport:
     return build_report(worlds.small)
+
+
+@pytest.fixture
+def uniform(worlds: Worlds) -> OutcomeReport:
+    return build_report(worlds.uniform)
 
 
 def _row(report: OutcomeReport, side: str, point: str) -> Any:
@@ -189,14 +218,15 @@ def test_matched_change_counts_only_those_with_both_points(big: OutcomeReport) -
     # Thirteen partners answered six months after, twelve of them at the start.
     fear = _change(big, "hers", "follow_up_6", "fear")
     assert fear.n.value == 12
-    assert fear.mean_before.value == pytest.approx(3.0)
+    assert fear.mean_before.value == pytest.approx((4 * 4 + 8 * 3) / 12)
     assert fear.mean_after.value == pytest.approx((7 * 1 + 5 * 3) / 12)
-    assert fear.change.value == pytest.approx(-14 / 12)
+    assert fear.change.value == pytest.approx(-18 / 12)
 
 
 def test_matched_change_has_the_paired_t_interval(big: OutcomeReport) -> None:
     fear = _change(big, "hers", "follow_up_6", "fear")
-    expected = scipy_stats.ttest_rel([1.0] * 7 + [3.0] * 5, [3.0] * 12).confidence_interval()
+    before = [4.0 if i % 3 == 0 else 3.0 for i in range(12)]
+    expected = scipy_stats.ttest_rel([1.0] * 7 + [3.0] * 5, before).confidence_interval()
     assert (fear.ci_low.value, fear.ci_high.value) == (pytest.approx(expected.low), pytest.approx(expected.high))
     assert fear.improved is True
 
@@ -207,14 +237,42 @@ def test_a_comparison_over_fewer_than_the_threshold_is_not_shown(small: OutcomeR
     assert all(cell.suppressed for cell in (fear.mean_before, fear.mean_after, fear.change, fear.ci_low))
 
 
+def test_an_any_comparison_where_nobody_reported_it_before_is_hidden(uniform: OutcomeReport) -> None:
+    # No man reports physical violence at the start, five of ten six months after: the share at
+    # the start would say of each that he reported none.
+    physical = _change(uniform, "his", "follow_up_6", "physical")
+    assert physical.n.value == 10
+    cells = (physical.mean_before, physical.mean_after, physical.change, physical.ci_low, physical.ci_high)
+    assert all(cell.suppressed for cell in cells)
+
+
+def test_a_comparison_where_everyone_gave_the_same_score_shows_no_means(uniform: OutcomeReport) -> None:
+    # Every partner's fear is 3 at the start, 1 or 2 six months after.
+    fear = _change(uniform, "hers", "follow_up_6", "fear")
+    assert fear.n.value == 10
+    assert fear.mean_before.suppressed and fear.mean_after.suppressed
+    assert fear.change.value == pytest.approx(-1.5)
+    assert fear.ci_low.value is not None and fear.ci_high.value is not None
+
+
+def test_a_change_that_is_the_same_for_everyone_is_hidden(uniform: OutcomeReport) -> None:
+    # Every man's awareness rises by two points, from 1 or 2 to 3 or 4: only the number shows.
+    awareness = _change(uniform, "his", "follow_up_6", "awareness")
+    assert awareness.n.value == 10
+    cells = (awareness.mean_before, awareness.mean_after, awareness.change, awareness.ci_low, awareness.ci_high)
+    assert all(cell.suppressed for cell in cells)
+
+
 def test_the_partners_who_declined_are_not_in_the_comparison(big: OutcomeReport) -> None:
+    # Of the six who answered at the end, from 4, 3, 3, 4, 3, 3 to 2, 2, 2, 2, 1, 1.
     assert _change(big, "hers", "end", "fear").n.value == 6
-    assert _change(big, "hers", "end", "fear").change.value == pytest.approx(-1.0)
+    assert _change(big, "hers", "end", "fear").change.value == pytest.approx(-10 / 6)
 
 
 def test_his_view_is_reported_beside_hers(big: OutcomeReport) -> None:
+    # Eight of thirteen men report physical violence at the start, five of them at the end.
     physical = _change(big, "his", "end", "physical")
-    assert (physical.n.value, physical.change.value) == (13, -1.0)
+    assert (physical.n.value, physical.change.value) == (13, pytest.approx(-3 / 13))
 
 
 # --- Headline figures -----------------------------------------------------------------------------
@@ -224,13 +282,13 @@ def test_the_share_without_physical_or_sexual_violence_is_of_the_partners_who_an
     rows = {row.point: row for row in big.headline.violence_free}
     assert (rows["follow_up_6"].count.value, rows["follow_up_6"].n.value) == (7, 13)
     assert rows["follow_up_6"].rate.share.value == pytest.approx(7 / 13)
-    assert (rows["start"].count.value, rows["start"].n.value) == (0, 12)
+    assert (rows["start"].count.value, rows["start"].n.value) == (5, 12)
 
 
 def test_her_fear_and_space_for_action_are_headline_changes(big: OutcomeReport) -> None:
     six_months = next(c for c in big.headline.changes if c.after == "follow_up_6")
     changes = {row.subscale: row.change.value for row in six_months.rows}
-    assert changes == {"fear": pytest.approx(-14 / 12), "space_for_action": pytest.approx(14 / 12)}
+    assert changes == {"fear": pytest.approx(-18 / 12), "space_for_action": pytest.approx(14 / 12)}
 
 
 def test_children_no_longer_exposed_are_counted_of_those_exposed_at_the_start(big: OutcomeReport) -> None:
@@ -245,6 +303,20 @@ def test_the_partner_who_declined_at_the_start_cannot_be_found_by_subtraction(bi
     physical = _change(big, "hers", "follow_up_6", "physical")
     assert physical.n.value == 12
     assert all(cell.suppressed for cell in (physical.mean_before, physical.mean_after, physical.change))
+
+
+def test_no_partner_free_of_violence_is_not_shown_as_none(uniform: OutcomeReport) -> None:
+    # All ten partners report violence at the start: "none of them" tells each one's answer.
+    start = next(row for row in uniform.headline.violence_free if row.point == "start")
+    assert start.n.value == 10
+    assert start.count.suppressed and start.rate.suppressed
+
+
+def test_every_partner_free_of_violence_is_not_shown_as_all(uniform: OutcomeReport) -> None:
+    # All ten partners report no violence six months after: "all of them" tells each one's answer.
+    six_months = next(row for row in uniform.headline.violence_free if row.point == "follow_up_6")
+    assert six_months.n.value == 10
+    assert six_months.count.suppressed and six_months.rate.suppressed
 
 
 def test_a_headline_share_of_a_small_programme_is_not_shown(small: OutcomeReport) -> None:

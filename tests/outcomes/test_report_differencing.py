@@ -20,6 +20,7 @@ from tandem.core.suppression import threshold_for
 from tandem.outcomes.models import TimePoint
 from tandem.outcomes.report import OutcomeReport, Published, apart_enough, build_report
 from tandem.outcomes.report_render import render_document, render_json, render_pdf
+from tandem.outcomes.rules.instruments import ANY, MAN, PARTNER, current_instrument
 from tests import factories
 from tests.conftest import World
 from tests.outcomes.report_worlds import closed, hers, his, pair
@@ -87,32 +88,45 @@ def _provider(name: str) -> Organisation:
 def _nested(provider: Organisation, threshold: int) -> None:
     """His awareness at the start: 1 for the first man, 2 for the next ones, 4 for the last, who
     alone declines six months after. At the start of the six-month comparison it is 11/6 (with 5),
-    at the start of the end comparison 15/7: seven times the one less six times the other is his."""
+    at the start of the end comparison 15/7: seven times the one less six times the other is his.
+    At the end it is 4 for the first man and 3 for the others. Her fear differs from partner to
+    partner at every point, so that only the nesting hides her means."""
     for i in range(threshold + 2):
         found = pair(provider, name=f"Nested partner {i}")
         last = i == threshold + 1
         his(found, "start", awareness=4 if last else 1 if i == 0 else 2)
-        his(found, "end", awareness=3)
-        hers(found, "start", physical=1, fear=4 if last else 3, children_exposure=2)
-        hers(found, "end", fear=2, children_exposure=1)
+        his(found, "end", awareness=4 if i == 0 else 3)
+        hers(found, "start", physical=1, fear=4 if last else 3 - i % 2, children_exposure=2)
+        hers(found, "end", fear=2 - i % 2, children_exposure=1)
         if last:
             closed(found, "follow_up_6", her=False)
             closed(found, "follow_up_6", her=True)
         else:
             his(found, "follow_up_6", awareness=4 if i == 0 else 3)
-            hers(found, "follow_up_6", fear=1)
+            hers(found, "follow_up_6", fear=1 if i < 3 else 2)
+
+
+def _apart_answers(respondent: str, point: str, i: int, threshold: int) -> dict[str, int | None]:
+    """The answers of the ``i``-th person of the apart world at ``point``, differing from person to
+    person on every sub-scale, in every change and on both sides of every yes-or-no figure. Whether
+    violence happened is not asked six months after: a yes-or-no figure over the threshold of
+    people would have one side of fewer."""
+    found: dict[str, int | None] = {}
+    for subscale in current_instrument(respondent).subscales:
+        if subscale.score == ANY:
+            found[subscale.key] = {"start": int(i < threshold), "end": int(i % 2 == 0)}.get(point)
+        else:
+            found[subscale.key] = {"start": 1 + i % 2, "end": 3 if i % 3 == 0 else 2, "follow_up_6": i % 3}[point]
+    return found
 
 
 def _apart(provider: Organisation, threshold: int) -> None:
     for i in range(2 * threshold):
         found = pair(provider, name=f"Apart partner {i}")
-        his(found, "start", awareness=1 + i % 2)
-        his(found, "end", awareness=3)
-        hers(found, "start", physical=1, fear=3)
-        hers(found, "end", fear=2)
-        if i < threshold:
-            his(found, "follow_up_6", awareness=3 + i % 2)
-            hers(found, "follow_up_6", fear=1 + i % 2)
+        points = ("start", "end", "follow_up_6") if i < threshold else ("start", "end")
+        for point in points:
+            his(found, point, **_apart_answers(MAN, point, i, threshold))
+            hers(found, point, **_apart_answers(PARTNER, point, i, threshold))
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +174,7 @@ def test_the_larger_of_two_nested_comparisons_shows_everything(worlds: Worlds, n
     t = worlds.threshold
     assert awareness.n.value == t + 2
     assert awareness.mean_before.value == pytest.approx((1 + 2 * t + 4) / (t + 2))
-    assert awareness.mean_after.value == pytest.approx(3.0)
+    assert awareness.mean_after.value == pytest.approx((4 + 3 * (t + 1)) / (t + 2))
 
 
 def _start_sums(document: dict[str, Any], respondent: str) -> dict[str, list[tuple[int, float]]]:
