@@ -25,7 +25,7 @@ def command_env(env: dict[str, str] | None = None, **extra_env: str) -> dict[str
 
 
 def run(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, **extra_env: str
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, timeout: int = 120, **extra_env: str
 ) -> subprocess.CompletedProcess[str]:
     # Not the repository: a demo folder left there by a developer would be picked up.
     return subprocess.run(
@@ -34,7 +34,7 @@ def run(
         text=True,
         env=command_env(env, **extra_env),
         cwd=cwd or Path(__file__).parent,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 

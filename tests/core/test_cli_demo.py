@@ -33,7 +33,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     """One demo data folder for the module: the first run migrates and loads the demo world, which takes a while."""
     home = tmp_path_factory.mktemp("demo-home")
     data = home / "tandem-demo-data"
-    first = run("demo", "--data", str(data), "--no-serve")
+    # Building the whole demo world (two years of cases and questionnaires) takes a minute or
+    # two, more on a machine busy with the other tests.
+    first = run("demo", "--data", str(data), "--no-serve", timeout=900)
     assert first.returncode == 0, first.stderr
     return Demo(home=home, data=data, first_run=first)
 

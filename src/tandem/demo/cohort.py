@@ -27,8 +27,14 @@ from tandem.survivors.actions.partners import PartnerDetails, create_partner
 
 # Men of the cohort and their partners, per country (names the other stories do not use).
 COHORT_MEN: dict[str, tuple[list[str], list[str]]] = {
-    "AL": (["Agron", "Bledar", "Ervin", "Klodian"], ["Hoxha", "Leka", "Shehu", "Kola"]),
-    "BA": (["Amir", "Damir", "Emir", "Kenan"], ["Begić", "Delić", "Mujić", "Kovač"]),
+    "AL": (
+        ["Agron", "Bledar", "Ervin", "Klodian", "Mentor"],
+        ["Hoxha", "Leka", "Shehu", "Kola", "Basha", "Dervishi", "Gjoka", "Rama"],
+    ),
+    "BA": (
+        ["Amir", "Damir", "Emir", "Kenan", "Tarik"],
+        ["Begić", "Delić", "Mujić", "Kovač", "Alić", "Husić", "Jusić", "Salihović"],
+    ),
     "XK": (["Agim", "Driton", "Ilir", "Valon"], ["Krasniqi", "Berisha", "Gashi", "Morina"]),
     "ME": (["Boris", "Marko", "Nikola", "Stefan"], ["Vujović", "Radonjić", "Perović", "Bulatović"]),
     "MK": (["Бојан", "Зоран", "Марко", "Стефан"], ["Петровски", "Николовски", "Стојанов", "Илиевски"]),
@@ -42,9 +48,12 @@ COHORT_WOMEN: dict[str, list[str]] = {
     "MK": ["Ана", "Елена", "Марија", "Софија"],
     "RS": ["Ana", "Jelena", "Marija", "Milica"],
 }
-# How many men a provider's cohort has, and the days between the starts of two of them.
+# How many men a provider's cohort has: larger in Albania and in Bosnia and Herzegovina, whose
+# programmes built standardised evaluation first, so that their reports show figures over enough
+# partners to pass suppression at every time point; their starts spread over a year.
 SIZE = 16
-SPREAD = 25
+SIZES = {"AL": 40, "BA": 40}
+STARTS_OVER = 375
 # The other stories opened less than this many days ago: older cases are the cohort's.
 COHORT_AGE = 370
 # The story numbers of the cohort follow the other stories' (their ages and identity numbers
@@ -55,10 +64,11 @@ FIRST_NUMBER = 40
 PARTNER_DAY = 11
 
 
-def story_of(index: int) -> Story:
-    """The ``index``-th man of the cohort: opened between 760 and 385 days ago; every fourth man
-    drops out after six to eleven weeks in the group, the others complete after six months."""
-    days = 760 - index * SPREAD
+def story_of(index: int, size: int = SIZE) -> Story:
+    """The ``index``-th man of a cohort of ``size``: opened between 760 and 385 days ago; every
+    fourth man drops out after six to eleven weeks in the group, the others complete after six
+    months."""
+    days = 760 - index * (STARTS_OVER // size)
     dropped = index % 4 == 1
     ending = (14 + 42 + 7 * (index % 6), "drop_out") if dropped else (14 + 182, "complete")
     return Story(
@@ -96,8 +106,9 @@ def build() -> int:
             country=country,
         )
         with transaction.atomic():
-            for index in range(SIZE):
-                story = story_of(index)
+            size = SIZES.get(code, SIZE)
+            for index in range(size):
+                story = story_of(index, size)
                 staff.tell(story, _name(COHORT_MEN[code], index), FIRST_NUMBER + index, None)
                 case = demo_queries.latest_case(provider)
                 women = COHORT_WOMEN[code]

@@ -56,7 +56,7 @@ def answers_for(instrument: Instrument, step: int, rng: random.Random, *, rosy: 
             severity = max(0.0, 0.75 - 0.17 * step - (0.2 if rosy else 0.0) + rng.uniform(-0.2, 0.2))
             if subscale.score == ANY:
                 # Whether it happened at all: some people say so at each point, fewer later on.
-                happened = rng.random() < severity * 0.45
+                happened = rng.random() < severity * 0.25
                 values[item.key] = rng.randint(low + 1, high) if happened and not item.reversed else low
                 continue
             good = subscale.better == HIGHER
