@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -60,29 +59,6 @@ def ensure_country_in_round(country: Country | None, survey_round: SurveyRound |
             % {"code": country.code, "id": survey_round.pk, "codes": ", ".join(codes)},
             returncode=2,
         )
-
-
-def output_path(path: str) -> Path:
-    """The file a command is to write, checked before any work is done."""
-    output = Path(path)
-    if output.is_dir():
-        raise CommandError(_("%(path)s is a folder; give a file name.") % {"path": output}, returncode=2)
-    if not output.parent.is_dir():
-        raise CommandError(
-            _("%(path)s: the folder %(folder)s does not exist.") % {"path": output, "folder": output.parent},
-            returncode=2,
-        )
-    return output
-
-
-def write_output(output: Path, content: bytes) -> None:
-    try:
-        output.write_bytes(content)
-    except OSError as error:
-        raise CommandError(
-            _("%(path)s could not be written: %(reason)s.") % {"path": output, "reason": error.strerror},
-            returncode=2,
-        ) from None
 
 
 def export_figures(

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import COMMAND_LINE
+from tandem.core.command_options import output_path, write_output
 from tandem.mapping.actions.exports import record_open_data_export
-from tandem.mapping.management.commands._mapping_scope import output_path, write_output
 from tandem.mapping.queries.registry import exported_programmes
 from tandem.mapping.render import opendata
 

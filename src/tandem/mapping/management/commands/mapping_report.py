@@ -9,37 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import COMMAND_LINE
+from tandem.core.command_options import output_path, resolve_language, write_output
 from tandem.mapping.actions.exports import record_report
 from tandem.mapping.management.commands._mapping_scope import (
     ensure_country_in_round,
-    output_path,
     resolve_country,
     resolve_round_or_latest,
-    write_output,
 )
 from tandem.mapping.queries.report import build_report
 from tandem.mapping.render.report import render_report_html, render_report_pdf
 
 FORMATS = ("html", "pdf")
-
-
-def resolve_language(code: str | None) -> str:
-    """One of ``settings.LANGUAGES`` (``sr_Latn`` and ``SR-LATN`` are taken for ``sr-latn``)."""
-    codes = [language for language, _name in settings.LANGUAGES]
-    wanted = (code or "en").strip().lower().replace("_", "-")
-    if wanted not in codes:
-        raise CommandError(
-            _("--language %(code)s: not one of Tandem's languages (choose from: %(codes)s).")
-            % {"code": code, "codes": ", ".join(codes)},
-            returncode=2,
-        )
-    return wanted
 
 
 class Command(BaseCommand):

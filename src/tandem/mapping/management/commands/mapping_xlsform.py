@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import COMMAND_LINE
+from tandem.core.command_options import output_path, write_output
 from tandem.mapping.actions.exports import record_xlsform_export
-from tandem.mapping.management.commands._mapping_scope import output_path, write_output
 from tandem.mapping.queries.rounds import get_round
 from tandem.mapping.render.xlsform import XLSFormError, xlsform_bytes
 

@@ -7,15 +7,14 @@ audit record."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import COMMAND_LINE
+from tandem.core.command_options import output_path, resolve_language, write_output
 from tandem.outcomes.queries.report import provider
 from tandem.outcomes.report import Period, build_report
 from tandem.outcomes.report_actions import record_report_export
@@ -23,42 +22,6 @@ from tandem.outcomes.report_render import render_document, render_json, render_p
 from tandem.outcomes.report_views import MAX_MONTHS, parse_month
 
 FORMATS = ("html", "pdf", "json")
-
-
-def resolve_language(code: str | None) -> str:
-    """One of ``settings.LANGUAGES`` (``sr_Latn`` and ``SR-LATN`` are taken for ``sr-latn``)."""
-    codes = [language for language, _name in settings.LANGUAGES]
-    wanted = (code or "en").strip().lower().replace("_", "-")
-    if wanted not in codes:
-        raise CommandError(
-            _("--language %(code)s: not one of Tandem's languages (choose from: %(codes)s).")
-            % {"code": code, "codes": ", ".join(codes)},
-            returncode=2,
-        )
-    return wanted
-
-
-def output_path(path: str) -> Path:
-    """The file to write, checked before any work is done."""
-    output = Path(path)
-    if output.is_dir():
-        raise CommandError(_("%(path)s is a folder; give a file name.") % {"path": output}, returncode=2)
-    if not output.parent.is_dir():
-        raise CommandError(
-            _("%(path)s: the folder %(folder)s does not exist.") % {"path": output, "folder": output.parent},
-            returncode=2,
-        )
-    return output
-
-
-def write_output(output: Path, content: bytes) -> None:
-    try:
-        output.write_bytes(content)
-    except OSError as error:
-        raise CommandError(
-            _("%(path)s could not be written: %(reason)s.") % {"path": output, "reason": error.strerror},
-            returncode=2,
-        ) from None
 
 
 def _month(option: str, text: str | None) -> tuple[int, int] | None:

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from tandem.outcomes.management.commands.outcomes_report import output_path, write_output
+from tandem.core.command_options import output_path, write_output
 from tandem.outcomes.rules.instruments import RESPONDENTS, current_instrument
 from tandem.outcomes.xlsform import xlsform_bytes
 
