@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import random
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from tandem.core.models import Organisation
 from tandem.core.roles import OrganisationKind, Role
 from tandem.core.suppression import threshold_for
 from tandem.outcomes.models import TimePoint
-from tandem.outcomes.report import OutcomeReport, Published, apart_enough, build_report
+from tandem.outcomes.report import OutcomeReport, Published, apart_enough, build_report, group_of, parts_of
 from tandem.outcomes.report_render import render_document, render_json, render_pdf
 from tandem.outcomes.rules.instruments import ANY, MAN, PARTNER, current_instrument
 from tests import factories
@@ -28,8 +29,8 @@ from tests.outcomes.report_worlds import closed, hers, his, pair
 T = 5  # the threshold of these unit tests' own figures
 
 
-def people(*numbers: int) -> frozenset[int]:
-    return frozenset(numbers)
+def people(*numbers: int) -> int:
+    return group_of(numbers)
 
 
 # --- The rule, pure -------------------------------------------------------------------------------
@@ -52,6 +53,17 @@ def test_groups_that_add_up_to_one_person_fail_though_each_pair_is_far_apart() -
     whole = first | second | people(99)
     assert apart_enough([whole, first], T) and apart_enough([whole, second], T)
     assert not apart_enough([whole, first, second], T)
+
+
+def test_the_parts_of_groups_are_the_people_in_exactly_the_same_of_them() -> None:
+    rng = random.Random(12)
+    for _ in range(200):
+        members = [set(rng.sample(range(60), rng.randrange(0, 40))) for _ in range(rng.randrange(1, 6))]
+        by_combination: dict[tuple[bool, ...], set[int]] = {}
+        for person in set().union(*members):
+            by_combination.setdefault(tuple(person in group for group in members), set()).add(person)
+        expected = sorted(group_of(part) for part in by_combination.values())
+        assert sorted(parts_of([group_of(group) for group in members])) == expected
 
 
 def test_a_change_without_its_means_is_shown_when_nothing_else_counts_its_people() -> None:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -132,16 +132,43 @@ def _count_cells(
 
 # A quantity of one respondent: a sub-scale's score at one time point.
 Quantity = tuple[str, str]
-Group = frozenset[Hashable]
+# A group of people as the bits of a number: the report numbers the people it counts, and person i
+# is in the group when bit i is set. Parts of groups are then found with a few operations on whole
+# groups (``parts_of``), not person by person, which keeps a report of thousands of people fast.
+Group = int
+
+
+def group_of(people: Iterable[int]) -> Group:
+    """The group of the people numbered ``people``."""
+    bits = bytearray()
+    for person in people:
+        if person >= len(bits) * 8:
+            bits.extend(bytes(person // 8 + 1 - len(bits)))
+        bits[person >> 3] |= 1 << (person & 7)
+    return int.from_bytes(bits, "little")
+
+
+def size(group: Group) -> int:
+    return group.bit_count()
 
 
 def parts_of(groups: Iterable[Group]) -> list[Group]:
-    """The parts of ``groups``: the people in exactly the same of them, one part per combination."""
-    found: dict[tuple[int, ...], set[Hashable]] = defaultdict(set)
-    listed = [group for group in groups if group]
-    for person in set().union(*listed):
-        found[tuple(i for i, group in enumerate(listed) if person in group)].add(person)
-    return [frozenset(part) for part in found.values()]
+    """The parts of ``groups``: the people in exactly the same of them, one part per combination.
+    Each group splits the parts found so far into the people in it and those not, and adds its
+    people in none of them as a part of their own."""
+    parts: list[Group] = []
+    for group in groups:
+        if not group:
+            continue
+        split: list[Group] = []
+        alone = group
+        for part in parts:
+            split.extend(piece for piece in (part & group, part & ~group) if piece)
+            alone &= ~part
+        if alone:
+            split.append(alone)
+        parts = split
+    return parts
 
 
 def apart_enough(groups: Iterable[Group], threshold: int) -> bool:
@@ -155,14 +182,17 @@ def apart_enough(groups: Iterable[Group], threshold: int) -> bool:
     a part of one: it fails. Two groups of 12 and 7 nested people (threshold 5) pass. So do
     identical groups, which only repeat one figure.
     """
-    return not any(too_few(len(part), threshold) for part in parts_of(groups))
+    return not any(too_few(size(part), threshold) for part in parts_of(groups))
 
 
 def covered(group: Group, groups: Iterable[Group]) -> bool:
     """Whether ``group`` is a union of whole parts of ``groups``: then a sum over it may be worked
     out from sums over them (the reading is cautious: it may also say so when it cannot)."""
     parts = parts_of(groups)
-    return bool(group) and group <= set().union(*parts) and all(part <= group or not part & group for part in parts)
+    union = 0
+    for part in parts:
+        union |= part
+    return bool(group) and not group & ~union and all(not part & ~group or not part & group for part in parts)
 
 
 @dataclass
@@ -450,8 +480,8 @@ def build_report(organisation: Organisation, period: Period | None = None) -> Ou
     period = period or Period.default()
     today = clock.today()
     threshold = threshold_for(organisation)
-    his_rows = queries.his_scores(organisation.pk, period.start, period.end)
-    her_rows = queries.her_scores(organisation.pk, period.start, period.end)
+    his_scores, his_used = _numbered(queries.his_scores(organisation.pk, period.start, period.end))
+    her_scores, her_used = _numbered(queries.her_scores(organisation.pk, period.start, period.end))
     his_counts = queries.his_point_counts(organisation.pk, period.start, period.end, today)
     her_counts = queries.her_point_counts(organisation.pk, period.start, period.end, today)
     his_instrument = current_instrument(MAN)
@@ -459,9 +489,13 @@ def build_report(organisation: Organisation, period: Period | None = None) -> Ou
     # The headline figures are settled first: where one of them and a comparison's means would
     # give each other away, the headline figure is the one kept.
     her_published = Published(threshold)
-    shares = _headline_shares(her_instrument, her_rows, threshold, her_published)
-    his = _side(MAN, his_instrument, his_rows, his_counts, threshold, published=Published(threshold))
-    hers = _side(PARTNER, her_instrument, her_rows, her_counts, threshold, published=her_published)
+    shares = _headline_shares(her_instrument, her_scores, threshold, her_published)
+    his = _side(
+        MAN, his_instrument, his_used, his_scores, his_counts, threshold=threshold, published=Published(threshold)
+    )
+    hers = _side(
+        PARTNER, her_instrument, her_used, her_scores, her_counts, threshold=threshold, published=her_published
+    )
     headline = _headline(shares, hers)
     return OutcomeReport(
         organisation=organisation,
@@ -478,14 +512,14 @@ def build_report(organisation: Organisation, period: Period | None = None) -> Ou
 def _side(
     respondent: str,
     instrument: Instrument,
-    rows: Sequence[ScoreRow],
+    used: Iterable[tuple[str, int]],
+    scores: Scores,
     counts: Sequence[PointCount],
-    threshold: int,
     *,
+    threshold: int,
     published: Published,
 ) -> Side:
-    scores = _by_person(rows)
-    subscales = _subscales(instrument, rows)
+    subscales = _subscales(instrument, used)
     found = {
         (after, subscale.key): _change(subscale, scores, BEFORE, after, threshold)
         for after in AFTER
@@ -495,21 +529,20 @@ def _side(
     comparisons = tuple(
         Comparison(BEFORE, after, tuple(settled[(after, subscale.key)] for subscale in subscales)) for after in AFTER
     )
-    used = sorted({(row.instrument, row.version) for row in rows})
     return Side(
         respondent=respondent,
-        instruments=tuple(f"{key}-{version}" for key, version in used),
+        instruments=tuple(f"{key}-{version}" for key, version in sorted(set(used))),
         responses=response_rows(counts, threshold),
         comparisons=comparisons,
     )
 
 
-def _subscales(current: Instrument, rows: Iterable[ScoreRow]) -> list[Subscale]:
+def _subscales(current: Instrument, used: Iterable[tuple[str, int]]) -> list[Subscale]:
     """The sub-scales to report, in the questionnaire's order: the current version's, then any
     that only an earlier version counted."""
     found = list(current.subscales)
     known = {subscale.key for subscale in found}
-    for key, version in sorted({(row.instrument, row.version) for row in rows}):
+    for key, version in sorted(set(used)):
         try:
             earlier = shipped_instrument(f"{key}-{version}")
         except InstrumentError:
@@ -521,31 +554,30 @@ def _subscales(current: Instrument, rows: Iterable[ScoreRow]) -> list[Subscale]:
     return found
 
 
-# (person, case) → time point → sub-scale → score
-Scores = Mapping[tuple[int, int], Mapping[str, Mapping[str, float]]]
+# (time point, sub-scale) → person → score, the people numbered from 0 (``Group``).
+Scores = Mapping[tuple[str, str], Mapping[int, float]]
 
 
-def _by_person(rows: Iterable[ScoreRow]) -> Scores:
-    found: dict[tuple[int, int], dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
-    for row in rows:
-        found[(row.person, row.case)][row.point][row.subscale] = row.value
-    return found
+def _numbered(rows: Sequence[ScoreRow]) -> tuple[Scores, set[tuple[str, int]]]:
+    """The scores of ``rows`` by time point and sub-scale, each person (a partner of one case counts
+    as one person per case) numbered in the order first met, for the figures do not depend on it;
+    and the questionnaire versions (key, version) they were given in."""
+    numbers: dict[tuple[int, int], int] = {}
+    found: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
+    for person, case, point, subscale, value, _key, _version in rows:
+        number = numbers.get((person, case))
+        if number is None:
+            number = numbers[(person, case)] = len(numbers)
+        found[(point, subscale)][number] = value
+    return found, {(row[5], row[6]) for row in rows}
 
 
-def _pairs(
-    scores: Scores, subscale: str, before: str, after: str
-) -> tuple[list[tuple[int, int]], list[float], list[float]]:
+def _pairs(scores: Scores, subscale: str, before: str, after: str) -> tuple[list[int], list[float], list[float]]:
     """The people with a score on ``subscale`` at both points, and their scores."""
-    people: list[tuple[int, int]] = []
-    first: list[float] = []
-    then: list[float] = []
-    for person in sorted(scores):
-        points = scores[person]
-        if subscale in points.get(before, {}) and subscale in points.get(after, {}):
-            people.append(person)
-            first.append(points[before][subscale])
-            then.append(points[after][subscale])
-    return people, first, then
+    first = scores.get((before, subscale), {})
+    then = scores.get((after, subscale), {})
+    people = sorted(first.keys() & then.keys())
+    return people, [first[person] for person in people], [then[person] for person in people]
 
 
 def _change(subscale: Subscale, scores: Scores, before: str, after: str, threshold: int) -> tuple[ChangeRow, Group]:
@@ -585,7 +617,7 @@ def _change(subscale: Subscale, scores: Scores, before: str, after: str, thresho
         ci_low=values[3],
         ci_high=values[4],
     )
-    return row, frozenset(people)
+    return row, group_of(people)
 
 
 def settle_changes(
@@ -610,7 +642,7 @@ def settle_changes(
     its interval, and only the number of people remains.
     """
     settled: dict[tuple[str, str], ChangeRow] = {}
-    order = sorted(found, key=lambda key: (-len(found[key][1]), AFTER.index(key[0]), key[1]))
+    order = sorted(found, key=lambda key: (-size(found[key][1]), AFTER.index(key[0]), key[1]))
     for after, subscale in order:
         row, group = found[(after, subscale)]
         if row.change.suppressed or row.change.value is None:
@@ -697,24 +729,20 @@ class _Shares:
     children_no_longer_exposed: tuple[ShareRow, ...]
 
 
-def _headline_shares(instrument: Instrument, rows: Sequence[ScoreRow], threshold: int, published: Published) -> _Shares:
+def _headline_shares(instrument: Instrument, scores: Scores, threshold: int, published: Published) -> _Shares:
     """The headline shares of her answers, each recorded in ``published`` with the scores it
     counts: the share without violence at a time point counts every violence sub-scale at that
     point over the partners who answered; the share of children no longer exposed counts, in its
     number of partners, the start scores of those with a score at both points, and in its count
     the later scores of those exposed at the start."""
-    scores = _by_person(rows)
     violence = [s for s in instrument.subscales if s.measure == SAFETY and s.score == ANY]
     violence_free = []
     for point in (BEFORE, *AFTER):
-        known = {
-            person: points[point]
-            for person, points in scores.items()
-            if violence and all(s.key in points.get(point, {}) for s in violence)
-        }
-        free = sum(1 for answers in known.values() if all(answers[s.key] < 0.5 for s in violence))
+        answered = [scores.get((point, s.key), {}) for s in violence]
+        known = set(answered[0]).intersection(*answered[1:]) if answered else set()
+        free = sum(1 for person in known if all(answers[person] < 0.5 for answers in answered))
         row = _share_row(point, free, len(known), threshold)
-        group: Group = frozenset(known)
+        group = group_of(known)
         counts_scores = _counted(row.count)
         additions: list[tuple[Quantity, Group]] = [((s.key, point), group) for s in violence] if counts_scores else []
         violence_free.append(_settle_share(row, additions, published))
@@ -731,8 +759,8 @@ def _headline_shares(instrument: Instrument, rows: Sequence[ScoreRow], threshold
                 if before > lowest + EPSILON
             }
             free = sum(1 for after in exposed.values() if after <= lowest + EPSILON)
-            found[point] = (_share_row(point, free, len(exposed), threshold), frozenset(people), frozenset(exposed))
-        for point in sorted(AFTER, key=lambda p: (-len(found[p][1]), AFTER.index(p))):
+            found[point] = (_share_row(point, free, len(exposed), threshold), group_of(people), group_of(exposed))
+        for point in sorted(AFTER, key=lambda p: (-size(found[p][1]), AFTER.index(p))):
             row, paired, exposed_group = found[point]
             additions = [((children.key, BEFORE), paired)] if _counted(row.n) else []
             if _counted(row.count):

@@ -22,21 +22,18 @@ from django.db.models import Count, Q
 
 from tandem.core.models import Organisation
 from tandem.core.roles import OrganisationKind
-from tandem.outcomes.models import CasePoint, ManScore, PartnerPoint, PartnerScore, TimePoint
+from tandem.outcomes.models import (
+    CasePoint,
+    ManScore,
+    PartnerPoint,
+    PartnerScore,
+    TimePoint,
+)
 
-
-@dataclass(frozen=True)
-class ScoreRow:
-    """One sub-scale score of one person at one time point. ``person`` is the case id for him and
-    the partner id for her; ``case`` the case either way."""
-
-    person: int
-    case: int
-    point: str
-    subscale: str
-    value: float
-    instrument: str
-    version: int
+# One sub-scale score of one person at one time point: (person, case, time point, sub-scale, score,
+# questionnaire, version). ``person`` is the case id for him and the partner id for her; ``case``
+# the case either way. Plain tuples, as the database gives them: a report reads tens of thousands.
+ScoreRow = tuple[int, int, str, str, float, str, int]
 
 
 @dataclass(frozen=True)
@@ -75,14 +72,15 @@ def cases_in_period(organisation_id: int, start: date, end: date) -> Any:
 
 
 def his_scores(organisation_id: int, start: date, end: date) -> list[ScoreRow]:
-    """His sub-scale scores at every time point of the cases of the period."""
-    rows = (
+    """His sub-scale scores at every time point of the cases of the period (the provider's, as
+    ``cases_in_period`` reads them)."""
+    return list(
         ManScore._base_manager.filter(
-            response__point__case__organisation_id=organisation_id,
             response__point__case_id__in=cases_in_period(organisation_id, start, end),
         )
         .order_by()
         .values_list(
+            "response__point__case_id",
             "response__point__case_id",
             "response__point__point",
             "subscale",
@@ -91,16 +89,12 @@ def his_scores(organisation_id: int, start: date, end: date) -> list[ScoreRow]:
             "response__instrument_version",
         )
     )
-    return [
-        ScoreRow(case, case, point, subscale, value, key, version)
-        for case, point, subscale, value, key, version in rows
-    ]
 
 
 def her_scores(organisation_id: int, start: date, end: date) -> list[ScoreRow]:
     """Her sub-scale scores at every time point of the cases of the period, for partners whose
     record the provider's survivor side keeps."""
-    rows = (
+    return list(
         PartnerScore._base_manager.filter(
             response__point__partner__organisation_id=organisation_id,
             response__point__case_number__in=cases_in_period(organisation_id, start, end),
@@ -116,10 +110,6 @@ def her_scores(organisation_id: int, start: date, end: date) -> list[ScoreRow]:
             "response__instrument_version",
         )
     )
-    return [
-        ScoreRow(partner, case, point, subscale, value, key, version)
-        for partner, case, point, subscale, value, key, version in rows
-    ]
 
 
 def _counts(rows: Any, today: date) -> list[PointCount]:
