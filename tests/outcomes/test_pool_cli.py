@@ -87,7 +87,7 @@ def test_tandem_outcomes_pool_writes_the_dataset_and_its_codebook(
         counted = connection.execute("SELECT count(*) FROM read_parquet(?)", [str(output / DATASET)]).fetchone()
     assert counted is not None and counted[0] == made.rows
     codebook = json.loads((output / CODEBOOK).read_text(encoding="utf-8"))
-    assert {column["name"] for column in codebook["columns"]} >= {"case_key", "subscale", "value", "month"}
+    assert {column["name"] for column in codebook["columns"]} >= {"case_key", "subscale", "value", "period"}
     assert str(output / DATASET) in capsys.readouterr().out
     entry = AuditEntry.objects.get(action="outcomes.pool_dataset_exported")
     assert entry.actor_label == "command line"

@@ -242,7 +242,7 @@ class ShareFigure:
     """``count`` of ``total`` people, as a percentage. Suppressed: every number None."""
 
     scope: str  # POOL or a programme's pseudonym
-    key: dict[str, str]
+    key: dict[str, str | None]
     count: int | None
     total: int | None
     percent: float | None
@@ -254,7 +254,7 @@ class ChangeFigure:
     """Matched change of one sub-scale: the same people's mean score at the start and later."""
 
     scope: str
-    key: dict[str, str]
+    key: dict[str, str | None]
     n: int | None
     mean_start: float | None
     mean_then: float | None
@@ -291,7 +291,9 @@ class Benchmarks:
         )
 
 
-def _share(scope: str, key: dict[str, str], count: int, total: int, threshold: int, *, both_sides: bool) -> ShareFigure:
+def _share(
+    scope: str, key: dict[str, str | None], count: int, total: int, threshold: int, *, both_sides: bool
+) -> ShareFigure:
     """A share, suppressed when its total is small, or its count (or, for a yes-or-no figure,
     what is left of the total) is more than none but fewer than the threshold."""
     hidden = pooling.small(total, threshold) or pooling.small(count, threshold)
@@ -303,9 +305,9 @@ def _share(scope: str, key: dict[str, str], count: int, total: int, threshold: i
     return ShareFigure(scope, key, count, total, share(count, total, threshold=threshold).percent)
 
 
-def _protect(figures: list[Any], sizes: Mapping[tuple[str, tuple[tuple[str, str], ...]], int]) -> None:
+def _protect(figures: list[Any], sizes: Mapping[tuple[str, tuple[tuple[str, str | None], ...]], int]) -> None:
     """Secondary suppression across programmes, key by key (``pooling.also_suppressed``)."""
-    by_key: dict[tuple[tuple[str, str], ...], list[Any]] = defaultdict(list)
+    by_key: dict[tuple[tuple[str, str | None], ...], list[Any]] = defaultdict(list)
     for figure in figures:
         by_key[tuple(sorted(figure.key.items()))].append(figure)
     for key, group in by_key.items():
@@ -422,9 +424,9 @@ def benchmarks(files: Sequence[PooledFile] | None = None) -> Benchmarks:
         listed = ", ".join("'" + key.replace("'", "''") + "'" for key in occurrences) or "NULL"
         no_violence = connection.execute(NO_VIOLENCE_SQL.format(subscales=listed)).fetchall()
 
-    sizes: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
+    sizes: dict[tuple[str, tuple[tuple[str, str | None], ...]], int] = {}
 
-    def keyed(scope: str, key: dict[str, str], size: int) -> dict[str, str]:
+    def keyed(scope: str, key: dict[str, str | None], size: int) -> dict[str, str | None]:
         sizes[(scope, tuple(sorted(key.items())))] = size
         return key
 
@@ -494,7 +496,7 @@ def _within_scope(figures: list[ShareFigure]) -> None:
         hidden = [figure for figure in group if figure.suppressed]
         shown = [figure for figure in group if not figure.suppressed and figure.count]
         if len(hidden) == 1 and shown:
-            _hide(min(shown, key=lambda figure: (figure.count or 0, figure.key["exit"])))
+            _hide(min(shown, key=lambda figure: (figure.count or 0, figure.key["exit"] or "")))
 
 
 def benchmarks_json(result: Benchmarks) -> str:

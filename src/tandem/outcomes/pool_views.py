@@ -218,7 +218,9 @@ def _respondent(name: str) -> str:
     return _("His answers") if name == MAN else _("Her answers")
 
 
-def _exit(name: str) -> str:
+def _exit(name: str | None) -> str:
+    if name is None:
+        return pgettext("how a case ended", "Not written: too few ended alike")
     if name == pooling.ONGOING:
         return pgettext("how a case ended", "Not ended yet")
     return str(CaseState(name).label) if name in CaseState.values else name

@@ -14,22 +14,33 @@ What a record holds, and why nothing more:
   matched with her own earlier ones, never with another partner's);
 * the programme's pseudonym, its country and, where all of its registered programmes lie in one,
   its first-level region;
-* the month (``YYYY-MM``) of the answers, or of the end of the window for a point not answered:
-  no day is ever written;
+* the period of the answers, or of the end of the window for a point not answered: at finest the
+  month (``YYYY-MM``), no day is ever written;
 * his age band when case work knows his date of birth, and how his case ended (completed,
   dropped out, excluded, transferred) or that it has not ended: attrition matters;
 * the questionnaire's key and version, the language and its translation version, how it was
   answered, and the sub-scale with its score.
 
 No name, no free text, no exact date and no record id is ever written.
+
+Pseudonyms are not enough on their own: someone who knows that a man of a programme, in his
+forties, dropped out in March, could find his rows by those facts, and through the case's
+pseudonym his partner's answers. So what can be known of a person from outside (age band, how
+the case ended, and when each time point fell) is coarsened per contribution
+(``coarsening``) until every respondent shares it with at least the small-number threshold of
+others of the same kind (k-anonymity): months become quarters, half-years, years or nothing,
+age bands become two wide bands or nothing, the least first; an ending too rare even then is
+left out for the cases that have it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -46,6 +57,12 @@ RESPONSES = (ANSWERED, DECLINED, NOT_REACHED)
 # Bands wide enough that a band never points at one man in a small programme's figures.
 AGE_BANDS = ((0, 18, "under_18"), (18, 25, "18-24"), (25, 35, "25-34"), (35, 45, "35-44"), (45, 55, "45-54"))
 OLDEST_BAND = "55+"
+# The two wide bands the age bands are coarsened to.
+UNDER_35, FROM_35 = "under_35", "35+"
+WIDE_BANDS = {"under_18": UNDER_35, "18-24": UNDER_35, "25-34": UNDER_35, "35-44": FROM_35, "45-54": FROM_35}
+# How coarse the periods and the ages of a contribution are written, finest first.
+PERIOD_LEVELS = ("month", "quarter", "half_year", "year", "none")
+AGE_LEVELS = ("band", "wide", "none")
 
 
 @dataclass(frozen=True)
@@ -84,13 +101,20 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "age_band",
         "VARCHAR",
-        _("The man's age in years when his case opened, in bands; empty when his date of birth is not recorded."),
-        (*(band for _low, _high, band in AGE_BANDS), OLDEST_BAND),
+        _(
+            "The man's age in years when his case opened, in bands, or in two wide bands (under_35, 35+) where "
+            "the programme's numbers are small; empty when his date of birth is not recorded or when even the "
+            "wide bands would single him out."
+        ),
+        (*(band for _low, _high, band in AGE_BANDS), OLDEST_BAND, UNDER_35, FROM_35),
     ),
     Column(
         "exit",
         "VARCHAR",
-        _("How the man's case ended (completed, dropped out, excluded, transferred), or that it has not ended."),
+        _(
+            "How the man's case ended (completed, dropped out, excluded, transferred), or that it has not ended; "
+            "empty when so few of the programme's cases ended that way that it would single them out."
+        ),
         EXITS,
     ),
     Column(
@@ -109,9 +133,13 @@ COLUMNS: tuple[Column, ...] = (
         RESPONSES,
     ),
     Column(
-        "month",
+        "period",
         "VARCHAR",
-        _("The month (YYYY-MM) it was answered, or for a point not answered the month its window closed."),
+        _(
+            "When it was answered, or for a point not answered when its window closed: a month (2026-03), a "
+            "quarter (2026-Q1), a half-year (2026-H1) or a year (2026), as coarse as the programme's numbers "
+            "need for no respondent to stand out; empty when even a year would single someone out."
+        ),
     ),
     Column("instrument", "VARCHAR", _("The questionnaire's key (answered points only).")),
     Column("instrument_version", "INTEGER", _("The questionnaire's version (answered points only).")),
@@ -222,6 +250,121 @@ def response_of(point: PointFacts, today: date) -> str | None:
     return None
 
 
+# --- Coarsening: no respondent singled out by what is known of him or her from outside -------------
+
+
+@dataclass(frozen=True)
+class Coarsening:
+    """How coarse one contribution's periods and ages are written, and the cases whose ending is
+    left out."""
+
+    period: str = PERIOD_LEVELS[0]
+    age: str = AGE_LEVELS[0]
+    hidden_endings: frozenset[int] = field(default_factory=frozenset)  # case ids
+    # The first and the last month the records cover, for the contribution log (whatever the
+    # records say of them).
+    months: tuple[str, str] = ("", "")
+
+    def period_of(self, month: str) -> str | None:
+        """``month`` (YYYY-MM) as this coarsening writes it."""
+        year, number = month[:4], int(month[5:7])
+        if self.period == "month":
+            return month
+        if self.period == "quarter":
+            return f"{year}-Q{(number - 1) // 3 + 1}"
+        if self.period == "half_year":
+            return f"{year}-H{1 if number <= 6 else 2}"
+        return year if self.period == "year" else None
+
+    def age_of(self, band: str | None) -> str | None:
+        if band is None or self.age == "none":
+            return None
+        return band if self.age == "band" else WIDE_BANDS.get(band, FROM_35)
+
+    def ending_of(self, case_id: int, ending: str) -> str | None:
+        return None if case_id in self.hidden_endings else ending
+
+
+# A respondent: (MAN or PARTNER, case id, partner id or None).
+Respondent = tuple[str, int, int | None]
+
+
+def _month_of_point(point: PointFacts, response: str) -> str:
+    answered_on = point.answered_on if response == ANSWERED else None
+    return month_of(answered_on or point.closes_on)
+
+
+def _known_from_outside(
+    cases: Mapping[int, CaseFacts], points: Iterable[PointFacts], today: date
+) -> dict[Respondent, tuple[str | None, str, tuple[tuple[str, str], ...]]]:
+    """Per respondent of the records: the man's age band, how his case ended, and the month of each
+    of the respondent's time points pooled."""
+    months: dict[Respondent, list[tuple[str, str]]] = defaultdict(list)
+    for point in points:
+        response = response_of(point, today)
+        if response is not None:
+            kind = MAN if point.partner_id is None else PARTNER
+            months[(kind, point.case_id, point.partner_id)].append((point.time_point, _month_of_point(point, response)))
+    known = {}
+    for respondent, dated in months.items():
+        facts = cases.get(respondent[1])
+        band = age_band(facts.birth_date, facts.opened_on) if facts else None
+        known[respondent] = (band, facts.ending if facts else ONGOING, tuple(sorted(dated)))
+    return known
+
+
+def coarsening(
+    *, cases: Mapping[int, CaseFacts], points: Iterable[PointFacts], today: date, threshold: int
+) -> Coarsening:
+    """The finest coarsening of one provider's records under which every respondent's age band,
+    ending and periods are shared by at least ``threshold`` respondents of the same kind (men, or
+    partners). Periods and ages are coarsened together, the least information lost first (ages
+    before periods among equals, because trends over time matter more to the analysis). When even
+    no period and no age leave an ending too rare, that ending is left out for its cases, and the
+    next rarest with it until those left out are enough to hide among each other."""
+    known = _known_from_outside(cases, points, today)
+    every_month = [month for _band, _ending, dated in known.values() for _point, month in dated]
+    months = (min(every_month, default=""), max(every_month, default=""))
+    levels = sorted(
+        itertools.product(range(len(PERIOD_LEVELS)), range(len(AGE_LEVELS))),
+        key=lambda pair: (pair[0] + pair[1], pair[0]),
+    )
+    for period_level, age_level in levels:
+        candidate = Coarsening(PERIOD_LEVELS[period_level], AGE_LEVELS[age_level], months=months)
+        classes = Counter(
+            (
+                respondent[0],
+                candidate.age_of(band),
+                ending,
+                tuple((point, candidate.period_of(month)) for point, month in dated),
+            )
+            for respondent, (band, ending, dated) in known.items()
+        )
+        if all(count >= threshold for count in classes.values()):
+            return candidate
+    return Coarsening(PERIOD_LEVELS[-1], AGE_LEVELS[-1], _rare_endings(known, threshold), months)
+
+
+def _rare_endings(
+    known: Mapping[Respondent, tuple[str | None, str, tuple[tuple[str, str], ...]]], threshold: int
+) -> frozenset[int]:
+    """The cases whose ending is left out: those of every ending that too few men or too few
+    partners share, then the rarest of the rest while those left out are too few themselves."""
+    counts: dict[str, Counter[str]] = {MAN: Counter(), PARTNER: Counter()}
+    for (kind, _case, _partner), (_band, ending, _dated) in known.items():
+        counts[kind][ending] += 1
+
+    def rare(endings: set[str]) -> bool:
+        return any(small(sum(counts[kind][e] for e in endings), threshold) for kind in counts)
+
+    endings = {ending for kind in counts for ending in counts[kind]}
+    hidden = {ending for ending in endings if rare({ending})}
+    while hidden and rare(hidden) and hidden != endings:
+        shown = sorted(endings - hidden, key=lambda e: (counts[MAN][e] + counts[PARTNER][e], e))
+        hidden.add(shown[0])
+    return frozenset(case for (_kind, case, _partner), (_b, ending, _d) in known.items() if ending in hidden)
+
+
 def records(
     *,
     key: bytes,
@@ -230,9 +373,11 @@ def records(
     points: Iterable[PointFacts],
     scores: Mapping[tuple[str, int], Sequence[tuple[str, float]]],
     today: date,
+    coarse: Coarsening,
 ) -> Iterator[Record]:
-    """The records of one provider, in ``COLUMN_NAMES`` order. ``scores`` are the sub-scale
-    scores by respondent and point (his and her points are numbered apart)."""
+    """The records of one provider, in ``COLUMN_NAMES`` order, written as ``coarse`` says.
+    ``scores`` are the sub-scale scores by respondent and point (his and her points are numbered
+    apart)."""
     organisation = programme.organisation_id
     programme_key = programme_pseudonym(key, organisation)
     case_keys: dict[int, str] = {}
@@ -251,7 +396,7 @@ def records(
             respondent_key = pseudonym(key, PARTNER, organisation, point.case_id, point.partner_id)
         found = scores.get((respondent, point.point_id), ())
         answered_on = point.answered_on if response == ANSWERED else None
-        month = month_of(answered_on or point.closes_on)
+        month = _month_of_point(point, response)
         common = (
             respondent,
             case_key,
@@ -259,11 +404,11 @@ def records(
             programme_key,
             programme.country,
             programme.region,
-            age_band(facts.birth_date, facts.opened_on) if facts else None,
-            facts.ending if facts else ONGOING,
+            coarse.age_of(age_band(facts.birth_date, facts.opened_on)) if facts else None,
+            coarse.ending_of(point.case_id, facts.ending if facts else ONGOING),
             point.time_point,
             response,
-            month,
+            coarse.period_of(month),
         )
         if answered_on is None:
             yield (*common, None, None, None, None, None, None, None)
@@ -301,7 +446,6 @@ class Tally:
         self.men: set[str] = set()
         self.partners: set[str] = set()
         self.answered: set[tuple[str, str]] = set()
-        self.months: set[str] = set()
         self.instruments: set[str] = set()
         self.rows = 0
 
@@ -311,20 +455,19 @@ class Tally:
             self.rows += 1
             respondent_key = row[at["respondent_key"]]
             (self.men if row[at["respondent"]] == MAN else self.partners).add(respondent_key)
-            self.months.add(row[at["month"]])
             if row[at["response"]] == ANSWERED:
                 self.answered.add((respondent_key, row[at["time_point"]]))
                 self.instruments.add(f"{row[at['instrument']]}-{row[at['instrument_version']]}")
             yield row
 
-    def summary(self) -> Summary:
+    def summary(self, coarse: Coarsening) -> Summary:
         return Summary(
             men=len(self.men),
             partners=len(self.partners),
             questionnaires=len(self.answered),
             rows=self.rows,
-            first_month=min(self.months, default=""),
-            last_month=max(self.months, default=""),
+            first_month=coarse.months[0],
+            last_month=coarse.months[1],
             instruments=tuple(sorted(self.instruments)),
         )
 
