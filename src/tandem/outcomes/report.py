@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -512,7 +512,7 @@ def build_report(organisation: Organisation, period: Period | None = None) -> Ou
 def _side(
     respondent: str,
     instrument: Instrument,
-    used: Iterable[tuple[str, int]],
+    used: Collection[tuple[str, int]],
     scores: Scores,
     counts: Sequence[PointCount],
     *,
