@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tandem.core import clock
 from tandem.outcomes.import_actions import importing_organisations
+from tandem.outcomes.rules.field_numbers import field_number
 from tandem.outcomes.rules.instruments import MAN, PARTNER, current_instrument
 from tests.permission_matrix import ACTED, NOT_FOUND, OK, REFUSED, Row, signed_in
 
@@ -29,7 +30,7 @@ def field_export(point_id: int, respondent: str) -> bytes:
     instrument = current_instrument(respondent)
     row = {
         "instrument": instrument.name,
-        "point": str(point_id),
+        "point": field_number(point_id),
         "answered_on": clock.today().isoformat(),
         "language": "sq",
         **({"channel": "phone"} if respondent == PARTNER else {}),

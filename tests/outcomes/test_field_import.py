@@ -25,6 +25,7 @@ from tandem.core.tables import LimitExceeded, Message, UnreadableFile
 from tandem.outcomes.actions import OutcomeRefused
 from tandem.outcomes.import_actions import ImportResult, import_answers
 from tandem.outcomes.models import CasePoint, ManResponse, Mode, PartnerPoint, PartnerResponse, PointState
+from tandem.outcomes.rules.field_numbers import field_number, point_of
 from tandem.outcomes.rules.instruments import MAN, PARTNER, current_instrument
 from tests import factories
 from tests.conftest import World, signed_in_client
@@ -76,7 +77,7 @@ def row_of(at: Any, respondent: str = MAN, /, **cells: Any) -> dict[str, Any]:
         "start": "2026-01-01T10:00:00",
         "_id": "1",
         "instrument": cells.pop("instrument", instrument.name),
-        "point": cells.pop("point", getattr(at, "pk", at)),
+        "point": cells.pop("point", field_number(getattr(at, "pk", at))),
         "answered_on": cells.pop("answered_on", clock.today().isoformat()),
         "language": cells.pop("language", "sq"),
         "channel": cells.pop("channel", "phone"),
@@ -204,7 +205,11 @@ def test_not_answered_and_blank_cells_are_no_answer(fx: Fixture) -> None:
 def test_the_same_point_twice_is_refused_naming_the_first_row(fx: Fixture) -> None:
     error = refused(fx, export_csv([row_of(fx.points[0]), row_of(fx.points[1]), row_of(fx.points[0])]))
     assert where(error) == [
-        (4, "point", f"The time point {fx.points[0].pk} is also answered in row 2; a time point is answered once.")
+        (
+            4,
+            "point",
+            f"The time point {fx.points[0].field_number} is also answered in row 2; a time point is answered once.",
+        )
     ]
     assert answered(fx.points) == 0
 
@@ -213,8 +218,34 @@ def test_a_point_of_another_organisation_is_refused_as_not_found(fx: Fixture) ->
     made_up = 987_654
     error = refused(fx, export_csv([row_of(fx.elsewhere_point), row_of(made_up)]))
     first, second = (message for *_, message in where(error))
-    assert first.replace(str(fx.elsewhere_point.pk), "N") == second.replace(str(made_up), "N")
-    assert second.startswith(f"There is no time point {made_up} among the questionnaires you record here")
+    assert first.replace(fx.elsewhere_point.field_number, "N") == second.replace(field_number(made_up), "N")
+    assert second.startswith(f"There is no time point {field_number(made_up)} among the questionnaires you record here")
+
+
+def test_a_mistyped_point_number_names_no_point(fx: Fixture) -> None:
+    # The check digit makes a slip of one digit, or two neighbouring digits swapped, no number at
+    # all, never another man's time point (here the next one's, which is due too).
+    typed = fx.points[1].field_number[:-1] + str((int(fx.points[1].field_number[-1]) + 1) % 10)
+    error = refused(fx, export_csv([row_of(fx.points[0], point=typed)]))
+    assert where(error) == [
+        (
+            2,
+            "point",
+            f"“{typed}” is not the number of a time point: copy the whole number printed beside it, whose last "
+            "digit checks the others.",
+        )
+    ]
+    assert answered(fx.points) == 0
+
+
+@pytest.mark.parametrize("point_id", [7, 42, 1309, 98_765])
+def test_no_slip_of_one_digit_or_swap_of_two_neighbours_is_another_field_number(point_id: int) -> None:
+    number = field_number(point_id)
+    assert point_of(int(number)) == point_id
+    slips = {number[:at] + digit + number[at + 1 :] for at in range(len(number)) for digit in "0123456789"}
+    swaps = {number[:at] + number[at + 1] + number[at] + number[at + 2 :] for at in range(len(number) - 1)}
+    for typed in (slips | swaps) - {number}:
+        assert typed.startswith("0") or point_of(int(typed)) is None, typed
 
 
 def test_answers_from_before_the_point_opened_are_refused(fx: Fixture) -> None:
@@ -235,7 +266,7 @@ def test_plain_column_names_are_read_like_group_prefixed_ones(fx: Fixture) -> No
 
 
 def test_a_workbook_exported_by_kobo_is_read(fx: Fixture) -> None:
-    row = row_of(fx.points[0], point=float(fx.points[0].pk), m_phys_1=2.0)
+    row = row_of(fx.points[0], point=float(fx.points[0].field_number), m_phys_1=2.0)
     assert run(fx, export_xlsx([row]), filename="answers.xlsx").recorded == 1
     assert json.loads(ManResponse._base_manager.get(point=fx.points[0]).answers)["m_phys_1"] == 2
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from tandem.core import tables
 from tandem.core.table_imports import Found, blank_cell, blank_row, field_for, is_meta_column
 from tandem.core.tables import Message, Raw, Table, wording
+from tandem.outcomes.rules.field_numbers import field_number, point_of
 from tandem.outcomes.rules.instruments import PARTNER, Instrument, Item
 from tandem.outcomes.xlsform import (
     ANSWERED_ON,
@@ -91,7 +92,12 @@ def read_answers(instrument: Instrument, table: Table) -> FieldFile:
         first = seen.setdefault(row.point_id, row.row)
         if first != row.row:
             found.problems.append(
-                (row.row, *found.column(POINT), Message(POINT_TWICE, {"point": row.point_id, "row": first}), "")
+                (
+                    row.row,
+                    *found.column(POINT),
+                    Message(POINT_TWICE, {"point": field_number(row.point_id), "row": first}),
+                    "",
+                )
             )
             continue
         found.rows.append(row)
@@ -141,7 +147,8 @@ def _read_row(
             # Answers to another questionnaire say nothing about this one's items.
             found.problems.extend(problems)
             return None
-    point_id = _whole(_cell(cells, found, POINT))
+    number = _whole(_cell(cells, found, POINT))
+    point_id = point_of(number) if number is not None and number > 0 else None
     if point_id is None or point_id < 1:
         problem(POINT, Message(NOT_A_POINT, {"value": _text(_cell(cells, found, POINT))}))
     answered_on = _day(_cell(cells, found, ANSWERED_ON))
@@ -303,7 +310,10 @@ def _other_instrument_text(found: str, expected: str) -> str:
 
 @wording(NOT_A_POINT)
 def _not_a_point(value: str) -> str:
-    return _("“%(value)s” is not the number of a time point.") % {"value": value}
+    return _(
+        "“%(value)s” is not the number of a time point: copy the whole number printed beside it, whose last "
+        "digit checks the others."
+    ) % {"value": value}
 
 
 @wording(NOT_A_DAY)

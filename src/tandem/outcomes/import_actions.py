@@ -39,6 +39,7 @@ from tandem.outcomes.actions import Answers, OutcomeRefused
 from tandem.outcomes.field_import import FieldFile, FieldRow
 from tandem.outcomes.models import CasePoint, Mode, PartnerPoint, PointState
 from tandem.outcomes.queries.fieldwork import points_to_import
+from tandem.outcomes.rules.field_numbers import field_number
 from tandem.outcomes.rules.instruments import MAN, PARTNER, RESPONDENTS, Instrument, current_instrument
 from tandem.outcomes.xlsform import ANSWERED_ON, CHANNEL, LANGUAGE, POINT
 from tandem.survivors import queries as survivor_queries, rules as survivor_rules
@@ -145,9 +146,9 @@ def _problems_of_row(
         return [(row.row, *read.column(name), words, "")]
 
     if point is None:
-        return at(POINT, Message(NO_SUCH_POINT, {"point": row.point_id}))
+        return at(POINT, Message(NO_SUCH_POINT, {"point": field_number(row.point_id)}))
     if point.state in (PointState.ANSWERED, PointState.DECLINED) or hasattr(point, "response"):
-        return at(POINT, Message(POINT_CLOSED, {"point": row.point_id}))
+        return at(POINT, Message(POINT_CLOSED, {"point": field_number(row.point_id)}))
     answers = _answers(row, point)
     try:
         actions._checked(instrument, answers, point)

@@ -25,6 +25,7 @@ from tandem.cases.models import Case
 from tandem.core.crypto import EncryptedTextField
 from tandem.core.policy import ScopedModel
 from tandem.core.roles import Compartment
+from tandem.outcomes.rules.field_numbers import field_number
 from tandem.survivors.models import Channel, HerRecord, Partner
 
 
@@ -63,6 +64,11 @@ class Point(ScopedModel):
 
     class Meta:
         abstract = True
+
+    @property
+    def field_number(self) -> str:
+        """Its number with a check digit, as printed for forms filled in the field."""
+        return field_number(self.pk)
 
 
 class CasePoint(Point):
