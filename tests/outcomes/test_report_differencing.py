@@ -10,21 +10,23 @@ import json
 import random
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
+from tandem.cases.models import Case
 from tandem.core.models import Organisation
 from tandem.core.roles import OrganisationKind, Role
 from tandem.core.suppression import threshold_for
-from tandem.outcomes.models import TimePoint
-from tandem.outcomes.report import OutcomeReport, Published, apart_enough, build_report, group_of, parts_of
+from tandem.outcomes.models import CasePoint, TimePoint
+from tandem.outcomes.report import OutcomeReport, Period, Published, apart_enough, build_report, group_of, parts_of
 from tandem.outcomes.report_render import render_document, render_json, render_pdf
 from tandem.outcomes.rules.instruments import ANY, MAN, PARTNER, current_instrument
 from tests import factories
 from tests.conftest import World
-from tests.outcomes.report_worlds import closed, hers, his, pair
+from tests.outcomes.report_worlds import began, closed, hers, his, pair
 
 T = 5  # the threshold of these unit tests' own figures
 
@@ -256,6 +258,49 @@ def test_groups_apart_by_the_threshold_show_everything(worlds: Worlds) -> None:
     for row in rows:
         cells = (row.mean_before, row.mean_after, row.change, row.ci_low, row.ci_high)
         assert not any(cell.suppressed for cell in cells), row.subscale
+
+
+# --- Across reports: another period, or another day --------------------------------------------
+
+
+def _her_fear_at_the_end(report: OutcomeReport) -> Any:
+    return _change(report, "hers", "end", "fear")
+
+
+def test_the_same_report_again_shows_the_same_figures(worlds: Worlds) -> None:
+    first, second = build_report(worlds.apart), build_report(worlds.apart)
+    assert first.as_json() | {"generated_at": None} == second.as_json() | {"generated_at": None}
+
+
+def test_one_more_partner_since_the_last_report_hides_the_means_it_showed(worlds: Worlds) -> None:
+    before = _her_fear_at_the_end(build_report(worlds.apart))
+    assert not before.mean_before.suppressed
+    late = pair(worlds.apart, name="Late partner")
+    for point, fear in (("start", 4), ("end", 0)):
+        his(late, point, **_apart_answers(MAN, point, 0, worlds.threshold))
+        hers(late, point, **{**_apart_answers(PARTNER, point, 0, worlds.threshold), "fear": fear})
+    after = _her_fear_at_the_end(build_report(worlds.apart))
+    # Her start would be the new sum less the sum shown before: the means are not shown again.
+    assert after.n.value == before.n.value + 1
+    assert after.mean_before.suppressed and after.mean_after.suppressed
+
+
+def test_a_report_over_the_months_before_one_partner_began_cannot_be_set_against_the_whole(worlds: Worlds) -> None:
+    t = worlds.threshold
+    whole = _her_fear_at_the_end(build_report(worlds.apart))
+    # The same people less the one whose case began last (here: in a month of her own).
+    last = Case.objects.filter(organisation=worlds.apart).order_by("-pk").first()
+    assert last is not None
+    CasePoint._base_manager.filter(case=last, point=TimePoint.START).update(opens_on=began() + timedelta(days=40))
+    earlier = build_report(worlds.apart, Period(began() - timedelta(days=400), began() + timedelta(days=10)))
+    fewer = _her_fear_at_the_end(earlier)
+    assert (whole.n.value, fewer.n.value) == (2 * t, 2 * t - 1)
+    assert fewer.mean_before.suppressed and fewer.mean_after.suppressed
+
+
+def test_figures_far_enough_apart_are_shown_in_both_reports(worlds: Worlds) -> None:
+    shown = [_her_fear_at_the_end(build_report(worlds.apart)) for _ in range(2)]
+    assert [row.mean_before.suppressed for row in shown] == [False, False]
 
 
 # --- The page, the PDF and the JSON agree ---------------------------------------------------------

@@ -222,3 +222,4 @@ class QuestionnaireLink(HerRecord):
 
 
 from tandem.outcomes.pool_models import Contribution, SharingAgreement  # noqa: E402, F401 - Django finds models here
+from tandem.outcomes.report_models import ShownFigure  # noqa: E402, F401 - Django finds models here

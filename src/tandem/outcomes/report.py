@@ -35,14 +35,18 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _, ngettext
 
 from tandem.core import clock
 from tandem.core.models import Organisation
 from tandem.core.suppression import threshold_for, too_few
+from tandem.outcomes import report_ledger as ledger
 from tandem.outcomes.models import PointState, TimePoint
 from tandem.outcomes.queries import report as queries
 from tandem.outcomes.queries.report import PointCount, ScoreRow
+from tandem.outcomes.report_ledger import Entry, PersonKey
+from tandem.outcomes.report_models import ShownFigure
 from tandem.outcomes.rules.analysis import POINT_ORDER
 from tandem.outcomes.rules.instruments import (
     ANY,
@@ -210,6 +214,8 @@ class Published:
     threshold: int
     sums: dict[Quantity, list[Group]] = field(default_factory=lambda: defaultdict(list))
     differences: list[tuple[Quantity, Quantity, Group]] = field(default_factory=list)
+    # What ``publish`` and ``publish_difference`` added, for the ledger of figures shown.
+    added: list[tuple[str, Quantity, Quantity | None, Group]] = field(default_factory=list)
 
     def _implied(self, additions: Iterable[tuple[Quantity, Group]]) -> set[tuple[Quantity, Group]]:
         found = set(additions)
@@ -239,6 +245,7 @@ class Published:
         for quantity, group in self._implied(additions):
             if group not in self.sums[quantity]:
                 self.sums[quantity].append(group)
+                self.added.append((ShownFigure.SUM, quantity, None, group))
 
     def allows_difference(self, first: Quantity, second: Quantity, group: Group) -> bool:
         """Whether the change from ``first`` to ``second`` over ``group`` may be shown without the
@@ -254,7 +261,36 @@ class Published:
 
     def publish_difference(self, first: Quantity, second: Quantity, group: Group) -> None:
         self.differences.append((first, second, group))
+        self.added.append((ShownFigure.DIFFERENCE, first, second, group))
         self.publish(())
+
+
+def members(group: Group) -> list[int]:
+    """The numbers of the people in ``group``."""
+    return [at for at, bit in enumerate(reversed(bin(group)[2:])) if bit == "1"]
+
+
+def published_before(threshold: int, numbers: dict[PersonKey, int], entries: Iterable[Entry]) -> Published:
+    """The figures the ledger says were shown, over the people as this report numbers them (a
+    person no longer counted gets a number of their own)."""
+    published = Published(threshold)
+    for entry in entries:
+        group = group_of(numbers.setdefault(key, len(numbers)) for key in entry.people)
+        if entry.kind == ShownFigure.SUM:
+            if group not in published.sums[entry.first]:
+                published.sums[entry.first].append(group)
+        elif entry.second is not None:
+            published.differences.append((entry.first, entry.second, group))
+    return published
+
+
+def shown_now(published: Published, numbers: Mapping[PersonKey, int]) -> list[Entry]:
+    """What ``published`` added, for the ledger."""
+    keys = {number: key for key, number in numbers.items()}
+    return [
+        Entry(kind, first, second, frozenset(keys[number] for number in members(group)))
+        for kind, first, second, group in published.added
+    ]
 
 
 @dataclass(frozen=True)
@@ -480,22 +516,27 @@ def build_report(organisation: Organisation, period: Period | None = None) -> Ou
     period = period or Period.default()
     today = clock.today()
     threshold = threshold_for(organisation)
-    his_scores, his_used = _numbered(queries.his_scores(organisation.pk, period.start, period.end))
-    her_scores, her_used = _numbered(queries.her_scores(organisation.pk, period.start, period.end))
+    his_scores, his_used, his_numbers = _numbered(queries.his_scores(organisation.pk, period.start, period.end))
+    her_scores, her_used, her_numbers = _numbered(queries.her_scores(organisation.pk, period.start, period.end))
     his_counts = queries.his_point_counts(organisation.pk, period.start, period.end, today)
     her_counts = queries.her_point_counts(organisation.pk, period.start, period.end, today)
     his_instrument = current_instrument(MAN)
     her_instrument = current_instrument(PARTNER)
-    # The headline figures are settled first: where one of them and a comparison's means would
-    # give each other away, the headline figure is the one kept.
-    her_published = Published(threshold)
-    shares = _headline_shares(her_instrument, her_scores, threshold, her_published)
-    his = _side(
-        MAN, his_instrument, his_used, his_scores, his_counts, threshold=threshold, published=Published(threshold)
-    )
-    hers = _side(
-        PARTNER, her_instrument, her_used, her_scores, her_counts, threshold=threshold, published=her_published
-    )
+    with transaction.atomic():
+        # Every figure is checked against those shown before, by any report of the programme
+        # (another period, or the same one before the latest answers), and recorded when shown.
+        ledger.lock(organisation)
+        his_published = published_before(threshold, his_numbers, ledger.shown(organisation, MAN))
+        her_published = published_before(threshold, her_numbers, ledger.shown(organisation, PARTNER))
+        # The headline figures are settled first: where one of them and a comparison's means would
+        # give each other away, the headline figure is the one kept.
+        shares = _headline_shares(her_instrument, her_scores, threshold, her_published)
+        his = _side(MAN, his_instrument, his_used, his_scores, his_counts, threshold=threshold, published=his_published)
+        hers = _side(
+            PARTNER, her_instrument, her_used, her_scores, her_counts, threshold=threshold, published=her_published
+        )
+        ledger.record(organisation, MAN, shown_now(his_published, his_numbers))
+        ledger.record(organisation, PARTNER, shown_now(her_published, her_numbers))
     headline = _headline(shares, hers)
     return OutcomeReport(
         organisation=organisation,
@@ -558,10 +599,10 @@ def _subscales(current: Instrument, used: Iterable[tuple[str, int]]) -> list[Sub
 Scores = Mapping[tuple[str, str], Mapping[int, float]]
 
 
-def _numbered(rows: Sequence[ScoreRow]) -> tuple[Scores, set[tuple[str, int]]]:
+def _numbered(rows: Sequence[ScoreRow]) -> tuple[Scores, set[tuple[str, int]], dict[PersonKey, int]]:
     """The scores of ``rows`` by time point and sub-scale, each person (a partner of one case counts
     as one person per case) numbered in the order first met, for the figures do not depend on it;
-    and the questionnaire versions (key, version) they were given in."""
+    the questionnaire versions (key, version) they were given in; and the people's numbers."""
     numbers: dict[tuple[int, int], int] = {}
     found: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
     for person, case, point, subscale, value, _key, _version in rows:
@@ -569,7 +610,7 @@ def _numbered(rows: Sequence[ScoreRow]) -> tuple[Scores, set[tuple[str, int]]]:
         if number is None:
             number = numbers[(person, case)] = len(numbers)
         found[(point, subscale)][number] = value
-    return found, {(row[5], row[6]) for row in rows}
+    return found, {(row[5], row[6]) for row in rows}, numbers
 
 
 def _pairs(scores: Scores, subscale: str, before: str, after: str) -> tuple[list[int], list[float], list[float]]:
