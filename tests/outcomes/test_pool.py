@@ -37,7 +37,6 @@ THRESHOLD = 3
 # Sign-in, memberships, site settings and the header take the first queries of every page.
 LOG_QUERIES, PROVIDER_QUERIES, BENCHMARK_QUERIES = 10, 13, 11
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-PERIOD = re.compile(r"\d{4}(-\d{2}|-Q[1-4]|-H[12])?")
 IDENTIFYING = ("name", "address", "phone", "email", "mail", "id", "date", "birth", "note", "text")
 
 
@@ -134,21 +133,6 @@ def _file(contribution: Contribution) -> Path:
     return pool.pool_dir() / contribution.file_name
 
 
-def _records(provider: Organisation, coarse: pooling.Coarsening) -> list[dict[str, Any]]:
-    """The provider's records as ``coarse`` writes them, without the file."""
-    sources = pool_queries.pool_sources(provider)
-    found = pooling.records(
-        key=b"a pooling key",
-        programme=sources.programme,
-        cases=sources.cases,
-        points=sources.points,
-        scores=sources.scores,
-        today=clock.today(),
-        coarse=coarse,
-    )
-    return [dict(zip(pooling.COLUMN_NAMES, row, strict=True)) for row in found]
-
-
 def _column(path: Path, name: str) -> list[Any]:
     columns, rows = _rows(path)
     at = columns.index(name)
@@ -182,27 +166,26 @@ def test_no_value_of_the_contribution_is_a_record_id_a_name_or_an_exact_date(wor
     assert numbers == {"instrument_version", "translation_version", "value"}
 
 
-def test_periods_are_written_no_finer_than_the_month(world_pool: Pool) -> None:
-    periods = _column(_file(_contribute(world_pool.a)), "period")
-    assert periods and all(period is None or PERIOD.fullmatch(period) for period in periods)
+def test_months_are_written_as_year_and_month_only(world_pool: Pool) -> None:
+    months = _column(_file(_contribute(world_pool.a)), "period")
+    assert months and all(re.fullmatch(r"\d{4}-\d{2}", month) for month in months)
+    assert {pooling.month_of(back_then().date()), pooling.month_of(back_then(190).date())} <= set(months)
 
 
-def test_the_records_give_the_month_when_nothing_needs_coarsening(world_pool: Pool) -> None:
-    records = _records(world_pool.a, pooling.Coarsening())
-    assert {pooling.month_of(back_then().date()), pooling.month_of(back_then(190).date())} <= {
-        r["period"] for r in records
-    }
-
-
-def test_the_case_pseudonym_is_not_the_case_id_and_links_the_same_case_across_contributions(
-    world_pool: Pool,
-) -> None:
+def test_the_case_pseudonym_is_not_the_case_id_and_is_new_in_every_contribution(world_pool: Pool) -> None:
     first = set(_column(_file(_contribute(world_pool.a)), "case_key"))
     second = set(_column(_file(_contribute(world_pool.a)), "case_key"))
-    assert len(first) == len(world_pool.people(world_pool.a))
-    assert first == second
+    assert len(first) == len(second) == len(world_pool.people(world_pool.a))
+    # Nothing links a case across contributions: two of them cannot be joined.
+    assert first.isdisjoint(second)
     assert not first & {str(h.case.pk) for h in world_pool.histories}
     assert all(re.fullmatch(r"[0-9a-f]{64}", key) for key in first)
+
+
+def test_the_programme_pseudonym_stays_the_same_across_contributions(world_pool: Pool) -> None:
+    first = set(_column(_file(_contribute(world_pool.a)), "programme"))
+    second = set(_column(_file(_contribute(world_pool.a)), "programme"))
+    assert first == second and len(first) == 1
 
 
 def test_another_pooling_key_gives_other_pseudonyms(world_pool: Pool) -> None:
@@ -223,49 +206,17 @@ def test_her_answers_and_his_are_told_apart_by_respondent_but_share_the_case(wor
 
 
 def test_a_record_carries_country_first_level_region_age_band_and_how_the_case_ended(world_pool: Pool) -> None:
-    records = _records(world_pool.c, pooling.Coarsening())
+    columns, rows = _rows(_file(_contribute(world_pool.c)))
+    records = [dict(zip(columns, row, strict=True)) for row in rows]
     assert {(r["country"], r["region"]) for r in records} == {("BA", "BA-BIH")}
     assert {r["age_band"] for r in records} == {"35-44"}  # born in May 1984, his case opened 400 days ago
     assert {r["exit"] for r in records} == {"completed"}
 
 
-def test_three_men_alike_are_written_with_their_months_age_bands_and_endings(world_pool: Pool) -> None:
-    columns, rows = _rows(_file(_contribute(world_pool.c)))
-    records = [dict(zip(columns, row, strict=True)) for row in rows]
-    assert {r["age_band"] for r in records} == {"35-44"}
-    assert {r["exit"] for r in records} == {"completed"}
-    assert all(PERIOD.fullmatch(r["period"]) and len(r["period"]) == 7 for r in records)
-
-
-def test_a_lone_man_is_written_with_no_period_no_age_and_no_ending(world_pool: Pool) -> None:
-    columns, rows = _rows(_file(_contribute(world_pool.b)))
-    records = [dict(zip(columns, row, strict=True)) for row in rows]
-    assert records
-    assert {(r["period"], r["age_band"], r["exit"]) for r in records} == {(None, None, None)}
-
-
-def test_no_respondent_of_a_contribution_stands_out_by_what_is_known_from_outside(world_pool: Pool) -> None:
-    for provider in (world_pool.a, world_pool.b, world_pool.c):
-        columns, rows = _rows(_file(_contribute(provider)))
-        seen: dict[tuple[str, str], tuple[Any, ...]] = {}
-        dated: dict[tuple[str, str], set[tuple[str, str | None]]] = {}
-        for row in rows:
-            r = dict(zip(columns, row, strict=True))
-            person = (r["respondent"], r["respondent_key"])
-            seen[person] = (r["respondent"], r["age_band"], r["exit"])
-            dated.setdefault(person, set()).add((r["time_point"], r["period"]))
-        classes: dict[tuple[Any, ...], int] = {}
-        for person, facts in seen.items():
-            key = (*facts, tuple(sorted(dated[person], key=str)))
-            classes[key] = classes.get(key, 0) + 1
-        lone = len(seen) < THRESHOLD
-        assert lone or min(classes.values()) >= THRESHOLD, provider.name
-
-
 def test_a_dropout_and_her_declined_questionnaire_are_pooled_for_attrition(world_pool: Pool) -> None:
-    assert {r["exit"] for r in _records(world_pool.a, pooling.Coarsening())} == {"completed", "dropped_out"}
     columns, rows = _rows(_file(_contribute(world_pool.a)))
     records = [dict(zip(columns, row, strict=True)) for row in rows]
+    assert {r["exit"] for r in records} == {"completed", "dropped_out"}
     declined = [r for r in records if r["response"] == pooling.DECLINED]
     assert [(r["respondent"], r["time_point"], r["subscale"], r["value"]) for r in declined] == [
         (PARTNER, "start", None, None)
@@ -476,13 +427,73 @@ def test_the_pooled_dataset_merges_the_newest_contributions_with_a_codebook_of_e
     written = pool.write_pool(tmp_path / "out")
     columns, rows = _rows(written.dataset)
     codebook = json.loads(written.codebook.read_text(encoding="utf-8"))
-    assert written.rows == len(rows) == sum(contribution.rows for contribution in made)
+    # Those who stand out whatever is coarsened (B's lone man and his partner) are left out.
+    assert written.rows == len(rows) < sum(contribution.rows for contribution in made)
     assert [column["name"] for column in codebook["columns"]] == columns
     assert all(column["description"] for column in codebook["columns"])
     assert {entry["programme"] for entry in codebook["programmes"]} == {c.programme for c in made}
     text = written.codebook.read_text(encoding="utf-8")
     assert not any(c.sha256 in text or c.file_name in text for c in made)
     assert not any(provider.name in text for provider in (world_pool.a, world_pool.b, world_pool.c))
+
+
+def _exported(tmp_path: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    written = pool.write_pool(tmp_path / "out")
+    columns, rows = _rows(written.dataset)
+    return [dict(zip(columns, row, strict=True)) for row in rows], json.loads(written.codebook.read_text())
+
+
+def test_no_respondent_of_the_export_stands_out_from_fewer_than_the_threshold(world_pool: Pool, tmp_path: Path) -> None:
+    for provider in (world_pool.a, world_pool.b, world_pool.c):
+        _contribute(provider)
+    records, _codebook = _exported(tmp_path)
+    facts: dict[tuple[str, str], tuple[Any, ...]] = {}
+    points: dict[tuple[str, str], set[tuple[Any, ...]]] = {}
+    for r in records:
+        person = (r["programme"], r["respondent_key"])
+        facts[person] = (r["programme"], r["respondent"], r["age_band"], r["exit"])
+        asked = (r["language"], r["mode"], r["instrument_version"], r["translation_version"])
+        points.setdefault(person, set()).add((r["time_point"], r["period"], *asked))
+    classes: dict[tuple[Any, ...], int] = {}
+    for person, known in facts.items():
+        key = (*known, tuple(sorted(points[person], key=str)))
+        classes[key] = classes.get(key, 0) + 1
+    assert records and min(classes.values()) >= THRESHOLD
+
+
+def test_three_men_alike_keep_their_months_and_age_band_in_the_export(world_pool: Pool, tmp_path: Path) -> None:
+    programme = _contribute(world_pool.c).programme
+    records, codebook = _exported(tmp_path)
+    own = [r for r in records if r["programme"] == programme]
+    assert {r["age_band"] for r in own} == {"35-44"} and {r["exit"] for r in own} == {"completed"}
+    assert all(re.fullmatch(r"\d{4}-\d{2}", r["period"]) for r in own)
+    (entry,) = codebook["programmes"]
+    assert (entry["periods"], entry["ages"], entry["men"], entry["respondents_left_out"]) == ("month", "band", 3, 0)
+
+
+def test_a_lone_man_and_his_partner_are_left_out_of_the_export(world_pool: Pool, tmp_path: Path) -> None:
+    programme = _contribute(world_pool.b).programme
+    records, codebook = _exported(tmp_path)
+    assert records == []
+    (entry,) = codebook["programmes"]
+    assert (entry["programme"], entry["men"], entry["partners"], entry["respondents_left_out"]) == (programme, 0, 0, 2)
+
+
+def test_a_rare_ending_is_left_empty_in_the_export_with_another_to_hide_it(world_pool: Pool, tmp_path: Path) -> None:
+    # In A one man of eight dropped out: no coarsening of dates or ages hides him, so his ending is
+    # not written, nor, to hide him among them, the ending of the next rarest.
+    _contribute(world_pool.a)
+    records, _codebook = _exported(tmp_path)
+    assert "dropped_out" not in {r["exit"] for r in records}
+    assert None in {r["exit"] for r in records}
+
+
+def test_two_exports_cannot_be_joined_on_the_peoples_pseudonyms(world_pool: Pool, tmp_path: Path) -> None:
+    _contribute(world_pool.c)
+    first, _codebook = _exported(tmp_path / "first")
+    second, _codebook = _exported(tmp_path / "second")
+    assert {r["case_key"] for r in first}.isdisjoint({r["case_key"] for r in second})
+    assert len({r["case_key"] for r in first}) == 3
 
 
 def test_a_contributed_file_that_was_changed_stops_the_pooled_dataset(world_pool: Pool, tmp_path: Path) -> None:
@@ -545,12 +556,11 @@ def test_a_single_small_ending_takes_another_ending_with_it() -> None:
     assert [figure.suppressed for figure in figures] == [False, True, False, True]
 
 
-def test_endings_too_rare_to_write_are_benchmarked_as_not_written(world_pool: Pool) -> None:
-    # In A one man of eight dropped out: his ending is not written, nor, to hide him among them,
-    # the seven others'.
+def test_a_single_small_ending_of_the_pool_takes_another_ending_with_it(world_pool: Pool) -> None:
     names = {name: scope for scope, name in _everyone(world_pool).items()}
     result = pool.benchmarks()
-    assert {figure.key["exit"] for figure in result.attrition if figure.scope == names["a"]} == {None}
+    own = [figure for figure in result.attrition if figure.scope == names["a"]]
+    assert {figure.key["exit"]: figure.suppressed for figure in own} == {"completed": True, "dropped_out": True}
 
 
 def test_partners_reporting_no_physical_violence_at_the_follow_up(world_pool: Pool) -> None:

@@ -1,83 +1,104 @@
-"""How coarse a contribution is written (``tandem.outcomes.rules.pooling.coarsening``): the finest
-periods and ages under which no respondent stands out, and endings left out when even no period
-and no age would not hide them."""
+"""How coarse the pooled dataset is exported (``tandem.outcomes.rules.pooling.anonymised``): the
+finest periods and ages under which no respondent stands out from fewer than the threshold of
+others, endings left empty when even no period and no age would not hide them, and the few who
+still stand out left out."""
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Any
 
 from tandem.outcomes.rules import pooling
 
-TODAY = date(2026, 12, 1)
 K = 3
+KEY = b"an export's key"
 
 
-def _case(case_id: int, *, ending: str = "completed", born: date | None = date(1985, 6, 1)) -> pooling.CaseFacts:
-    return pooling.CaseFacts(case_id, ending, born, date(2025, 1, 10))
+def _row(case: int, month: str = "2025-03", *, kind: str = pooling.MAN, **given: Any) -> pooling.Record:
+    values: dict[str, Any] = {
+        "respondent": kind,
+        "case_key": f"case-{case}",
+        "respondent_key": f"{kind}-{case}",
+        "programme": "P-1",
+        "country": "AL",
+        "region": None,
+        "age_band": "35-44",
+        "exit": "completed",
+        "time_point": "start",
+        "response": pooling.ANSWERED,
+        "period": month,
+        "instrument": "tandem-man",
+        "instrument_version": 1,
+        "language": "sq",
+        "translation_version": 1,
+        "mode": "session",
+        "subscale": "fear",
+        "value": 1.0,
+    }
+    values.update(given)
+    return tuple(values[name] for name in pooling.COLUMN_NAMES)
 
 
-def _start(case_id: int, answered_on: date, partner_id: int | None = None) -> pooling.PointFacts:
-    return pooling.PointFacts(
-        point_id=case_id * 10 + (1 if partner_id else 0),
-        case_id=case_id,
-        partner_id=partner_id,
-        time_point="start",
-        state=pooling.ANSWERED,
-        closes_on=answered_on,
-        answered_on=answered_on,
-        instrument="tandem-man",
-        instrument_version=1,
-    )
-
-
-def _coarsening(cases: list[pooling.CaseFacts], points: list[pooling.PointFacts]) -> pooling.Coarsening:
-    return pooling.coarsening(cases={c.case_id: c for c in cases}, points=points, today=TODAY, threshold=K)
+def _exported(rows: list[pooling.Record]) -> tuple[list[dict[str, Any]], pooling.Coarsening]:
+    written, coarse = pooling.anonymised(rows, threshold=K, key=KEY)
+    return [dict(zip(pooling.COLUMN_NAMES, row, strict=True)) for row in written], coarse
 
 
 def test_men_alike_in_every_month_keep_their_months_and_age_bands() -> None:
-    cases = [_case(n) for n in range(6)]
-    points = [_start(n, date(2025, 1 + n % 2, 15)) for n in range(6)]  # three in January, three in February
-    found = _coarsening(cases, points)
-    assert (found.period, found.age, found.hidden_endings) == ("month", "band", frozenset())
-    assert found.months == ("2025-01", "2025-02")
+    rows = [_row(n, "2025-01" if n % 2 else "2025-02") for n in range(6)]  # three in each month
+    written, coarse = _exported(rows)
+    assert (coarse.period, coarse.age) == ("month", "band")
+    assert not coarse.hidden_endings and not coarse.left_out
+    assert {r["period"] for r in written} == {"2025-01", "2025-02"}
 
 
 def test_months_each_too_few_are_written_as_their_quarter() -> None:
-    cases = [_case(n) for n in range(6)]
-    points = [_start(n, date(2025, 1 + n % 3, 15)) for n in range(3)]
-    points += [_start(n, date(2025, 4 + n % 3, 15)) for n in range(3, 6)]
-    found = _coarsening(cases, points)
-    assert found.period == "quarter"
-    assert {found.period_of("2025-02"), found.period_of("2025-05")} == {"2025-Q1", "2025-Q2"}
+    rows = [_row(n, f"2025-0{1 + n % 3}") for n in range(3)] + [_row(n, f"2025-0{4 + n % 3}") for n in range(3, 6)]
+    written, coarse = _exported(rows)
+    assert coarse.period == "quarter"
+    assert {r["period"] for r in written} == {"2025-Q1", "2025-Q2"}
 
 
 def test_ages_are_widened_before_periods_are_coarsened_further() -> None:
-    # Aged 22, 29 and 30, and 39, 40 and 50 when their cases opened: three under 35 and three over,
-    # but one or two in each band.
-    births = (2002, 1995, 1994, 1985, 1984, 1974)
-    cases = [_case(n, born=date(year, 6, 1)) for n, year in enumerate(births)]
-    points = [_start(n, date(2025, 3, 15)) for n in range(6)]
-    found = _coarsening(cases, points)
-    assert (found.period, found.age) == ("month", "wide")
-    assert [found.age_of(band) for band in ("25-34", "45-54")] == [pooling.UNDER_35, pooling.FROM_35]
+    bands = ("18-24", "25-34", "25-34", "35-44", "35-44", "45-54")
+    written, coarse = _exported([_row(n, age_band=band) for n, band in enumerate(bands)])
+    assert (coarse.period, coarse.age) == ("month", "wide")
+    assert sorted({r["age_band"] for r in written}) == [pooling.FROM_35, pooling.UNDER_35]
 
 
-def test_a_lone_dropout_has_his_ending_left_out_with_the_rarest_other_ending() -> None:
-    cases = [_case(n) for n in range(5)] + [_case(n, ending="ongoing") for n in range(5, 9)]
-    cases.append(_case(9, ending="dropped_out"))
-    points = [_start(n, date(2025, 3, 15)) for n in range(10)]
-    found = _coarsening(cases, points)
-    assert (found.period, found.age) == ("none", "none")
-    # Left out alone he would be the one without an ending: the four ongoing cases go with him.
-    assert found.hidden_endings == frozenset({5, 6, 7, 8, 9})
-    assert found.ending_of(9, "dropped_out") is None and found.ending_of(0, "completed") == "completed"
+def test_a_lone_dropout_has_his_ending_left_empty_with_the_rarest_other_ending() -> None:
+    endings = ["completed"] * 5 + ["ongoing"] * 4 + ["dropped_out"]
+    rows = [_row(n, f"2025-{1 + n:02d}", exit=ending) for n, ending in enumerate(endings)]
+    written, coarse = _exported(rows)
+    assert (coarse.period, coarse.age) == ("none", "none")
+    # Left empty alone he would be the one without an ending: the four ongoing cases go with him.
+    assert coarse.hidden_endings == {f"case-{n}" for n in range(5, 10)}
+    assert sorted(r["exit"] or "" for r in written) == [""] * 5 + ["completed"] * 5
 
 
-def test_her_points_are_counted_among_partners_not_among_men() -> None:
-    cases = [_case(n) for n in range(4)]
-    points = [_start(n, date(2025, 3, 15)) for n in range(4)]
-    points.append(_start(0, date(2025, 9, 15), partner_id=100))  # one partner: she alone stands out
-    assert _coarsening(cases, points).period == "none"
+def test_her_answers_are_counted_among_partners_not_among_men() -> None:
+    rows = [_row(n) for n in range(4)] + [_row(0, "2025-09", kind=pooling.PARTNER)]
+    written, coarse = _exported(rows)
+    # One partner stands out whatever is coarsened, and is left out; the men keep their months.
+    assert coarse.left_out == {"partner-0"}
+    assert {r["respondent"] for r in written} == {pooling.MAN}
+
+
+def test_one_man_who_stands_out_at_every_level_is_left_out_rather_than_coarsening_everyone() -> None:
+    # Twenty answered in Albanian in March; one in Turkish, which no coarsening of dates hides.
+    rows = [_row(n) for n in range(20)] + [_row(20, language="tr")]
+    written, coarse = _exported(rows)
+    assert (coarse.period, coarse.age) == ("month", "band")
+    assert coarse.left_out == {f"{pooling.MAN}-20"}
+    assert len(written) == 20
+
+
+def test_the_peoples_pseudonyms_are_drawn_anew_under_the_exports_key() -> None:
+    rows = [_row(n) for n in range(3)]
+    first, _coarse = _exported(rows)
+    second, _coarse = pooling.anonymised(rows, threshold=K, key=b"another export's key")
+    keys = {r["case_key"] for r in first}
+    assert len(keys) == 3 and not keys & {f"case-{n}" for n in range(3)}
+    assert keys.isdisjoint({row[pooling.COLUMN_NAMES.index("case_key")] for row in second})
 
 
 def test_a_coarse_period_names_its_year_and_none_names_nothing() -> None:

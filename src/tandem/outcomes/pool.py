@@ -19,9 +19,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import secrets
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -148,10 +149,47 @@ class PoolExport:
     programmes: int
 
 
+@dataclass(frozen=True)
+class ExportedProgramme:
+    """What the export holds of one programme, and how coarse it is."""
+
+    file: PooledFile
+    coarse: pooling.Coarsening
+    men: int
+    partners: int
+
+
+def _exported(files: Sequence[PooledFile], key: bytes, done: list[ExportedProgramme]) -> Iterator[pooling.Record]:
+    """Every programme's records as exported (``pooling.anonymised``), one programme at a time."""
+    with duckdb.connect() as connection:
+        for file in files:
+            relation = connection.read_parquet(str(file.path))
+            if set(pooling.COLUMN_NAMES) - set(relation.columns):
+                raise PoolError(
+                    _("%(path)s: the file was written by an earlier version of Tandem; contribute again.")
+                    % {"path": file.path}
+                )
+            rows = relation.project(", ".join(pooling.COLUMN_NAMES)).fetchall()
+            written, coarse = pooling.anonymised(rows, threshold=file.threshold, key=key)
+            at = pooling.COLUMN_NAMES.index
+            people = {(row[at("respondent")], row[at("respondent_key")]) for row in written}
+            done.append(
+                ExportedProgramme(
+                    file,
+                    coarse,
+                    sum(1 for kind, _key in people if kind == pooling.MAN),
+                    sum(1 for kind, _key in people if kind == pooling.PARTNER),
+                )
+            )
+            yield from written
+
+
 def write_pool(output_dir: Path, today: date | None = None) -> PoolExport:
-    """The pooled dataset of the newest contributions as one Parquet file, with a codebook that
-    describes every column and the questionnaires' sub-scales. A file that is not the one
-    contributed (its SHA-256 differs from the log's) stops the export."""
+    """The pooled dataset of the newest contributions as one Parquet file, anonymised programme by
+    programme (``pooling.anonymised``: no respondent in it stands out from fewer than the
+    small-number threshold of others), with a codebook that describes every column, the
+    questionnaires' sub-scales and how coarse each programme's records are. A file that is not the
+    one contributed (its SHA-256 differs from the log's) stops the export."""
     files = pooled_files(today)
     for file in files:
         if sha256_of(file.path) != file.sha256:
@@ -162,24 +200,29 @@ def write_pool(output_dir: Path, today: date | None = None) -> PoolExport:
     output_dir.mkdir(parents=True, exist_ok=True)
     dataset, codebook = output_dir / DATASET, output_dir / CODEBOOK
     staged = output_dir / f".{DATASET}.part"
+    done: list[ExportedProgramme] = []
     try:
-        with duckdb.connect() as connection:
-            _source(connection, files)
-            merged = connection.table("pool").project(", ".join(pooling.COLUMN_NAMES)).sort(*ORDER)
-            merged.write_parquet(str(staged))
-            counted = connection.execute("SELECT count(*) FROM read_parquet(?)", [str(staged)]).fetchone()
-            rows = int(counted[0]) if counted else 0
+        with tempfile.TemporaryDirectory(prefix="tandem-pool-export-") as folder:
+            unsorted = Path(folder) / "exported.parquet"
+            # A key of its own for each export: its pseudonyms match no other export's.
+            write_records(_exported(files, secrets.token_bytes(32), done), unsorted)
+            with duckdb.connect() as connection:
+                exported = connection.read_parquet(str(unsorted)).project(", ".join(pooling.COLUMN_NAMES))
+                exported.sort(*ORDER).write_parquet(str(staged))
+                counted = connection.execute("SELECT count(*) FROM read_parquet(?)", [str(staged)]).fetchone()
+                rows = int(counted[0]) if counted else 0
         staged.replace(dataset)
     finally:
         staged.unlink(missing_ok=True)
-    document = codebook_of(rows, [file.contribution for file in files])
+    document = codebook_of(rows, done)
     codebook.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
     return PoolExport(dataset, codebook, rows, len(files))
 
 
-def codebook_of(rows: int, contributions: Sequence[Contribution]) -> dict[str, Any]:
+def codebook_of(rows: int, programmes: Sequence[ExportedProgramme]) -> dict[str, Any]:
     """The codebook of the pooled dataset: its columns, the questionnaires and their sub-scales,
-    and what each programme's contribution covers (by pseudonym: no name, no file, no hash)."""
+    and what the export holds of each programme and how coarse (by pseudonym: no name, no file, no
+    hash)."""
     return {
         "dataset": DATASET,
         "rows": rows,
@@ -188,6 +231,14 @@ def codebook_of(rows: int, contributions: Sequence[Contribution]) -> dict[str, A
             "declined or not reached."
         ),
         "small_number": installation_threshold(),
+        "anonymity": _(
+            "Each programme's records are as coarse as needed for every respondent to be alike, in age band, "
+            "ending, and when and how each questionnaire was answered, with at least the programme's "
+            "small-number threshold of respondents of the same kind: periods are months, quarters, "
+            "half-years, years or none, ages bands, two wide bands or none; an ending too rare is left "
+            "empty, and the few respondents who would still stand out are left out. The people's pseudonyms "
+            "are drawn anew for each export."
+        ),
         "columns": [
             {
                 "name": column.name,
@@ -221,15 +272,17 @@ def codebook_of(rows: int, contributions: Sequence[Contribution]) -> dict[str, A
         ],
         "programmes": [
             {
-                "programme": contribution.programme,
-                "first_month": contribution.first_month,
-                "last_month": contribution.last_month,
-                "men": contribution.men,
-                "partners": contribution.partners,
-                "questionnaires": contribution.questionnaires,
-                "instruments": list(contribution.instruments),
+                "programme": programme.file.programme,
+                "men": programme.men,
+                "partners": programme.partners,
+                "periods": programme.coarse.period,
+                "ages": programme.coarse.age,
+                "cases_without_ending": len(programme.coarse.hidden_endings),
+                "respondents_left_out": len(programme.coarse.left_out),
+                "small_number": programme.file.threshold,
+                "instruments": list(programme.file.contribution.instruments),
             }
-            for contribution in contributions
+            for programme in programmes
         ],
     }
 

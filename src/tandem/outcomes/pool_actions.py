@@ -16,7 +16,6 @@ from tandem.core.audit import AuditContext
 from tandem.core.models import Organisation, User
 from tandem.core.policy import has_role
 from tandem.core.roles import OrganisationKind
-from tandem.core.suppression import threshold_for
 from tandem.core.versions import save_if_unchanged
 from tandem.outcomes import pool
 from tandem.outcomes.actions import OutcomeRefused
@@ -165,9 +164,6 @@ def contribute(
     name = f"contribution-{made_at:%Y%m%dT%H%M%S}-{secrets.token_hex(6)}.parquet"
     staged, final = folder / f".{name}.part", folder / name
     tally = pooling.Tally()
-    coarse = pooling.coarsening(
-        cases=sources.cases, points=sources.points, today=today, threshold=threshold_for(organisation)
-    )
     records = pooling.records(
         key=key,
         programme=sources.programme,
@@ -175,11 +171,11 @@ def contribute(
         points=sources.points,
         scores=sources.scores,
         today=today,
-        coarse=coarse,
+        salt=secrets.token_bytes(16),
     )
     try:
         pool.write_records(tally.count(records), staged)
-        summary = tally.summary(coarse)
+        summary = tally.summary()
         if summary.rows == 0:
             raise OutcomeRefused(
                 _(

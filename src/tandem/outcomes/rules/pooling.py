@@ -8,8 +8,9 @@ without a score when too little was answered to score any.
 
 What a record holds, and why nothing more:
 
-* ``case_key``: HMAC-SHA256 of the organisation and the case under the pooling key, so that the
-  same case links across contributions but cannot be turned back into a case without the key;
+* ``case_key``: HMAC-SHA256 of the organisation and the case under a key drawn for the
+  contribution from the pooling key, so that a case's records link within the contribution but
+  cannot be turned back into a case without the key, nor joined with another contribution's;
   ``respondent_key`` the same for the man or for one partner of the case (her answers are
   matched with her own earlier ones, never with another partner's);
 * the programme's pseudonym, its country and, where all of its registered programmes lie in one,
@@ -23,14 +24,16 @@ What a record holds, and why nothing more:
 
 No name, no free text, no exact date and no record id is ever written.
 
-Pseudonyms are not enough on their own: someone who knows that a man of a programme, in his
-forties, dropped out in March, could find his rows by those facts, and through the case's
-pseudonym his partner's answers. So what can be known of a person from outside (age band, how
-the case ended, and when each time point fell) is coarsened per contribution
-(``coarsening``) until every respondent shares it with at least the small-number threshold of
-others of the same kind (k-anonymity): months become quarters, half-years, years or nothing,
-age bands become two wide bands or nothing, the least first; an ending too rare even then is
-left out for the cases that have it.
+The pool keeps these records on the server, where only the benchmarks read them. Pseudonyms are
+not enough for the dataset that leaves it (``tandem outcomes pool``): someone who knows that a
+man of a programme, in his forties, dropped out in March, could find his rows by those facts, and
+through the case's pseudonym his partner's answers. So the export (``anonymised``) coarsens, per
+programme, what can be known of a person from outside (age band, how the case ended, when each
+time point fell and how it was answered) until every respondent shares it with at least the
+small-number threshold of others of the same kind (k-anonymity): months become quarters,
+half-years, years or nothing, age bands two wide bands or nothing, the least first; an ending too
+rare even then is left out for the cases that have it, and the few who still stand out are left
+out of the export.
 """
 
 from __future__ import annotations
@@ -79,7 +82,8 @@ COLUMNS: tuple[Column, ...] = (
         "case_key",
         "VARCHAR",
         _(
-            "A pseudonym of the case (HMAC-SHA256 under the installation's pooling key): the same in every "
+            "A pseudonym of the case (HMAC-SHA256 under a key drawn for each contribution from the "
+            "installation's pooling key): the same in all of one contribution's rows, different in the next "
             "contribution, and not to be turned back into a case without the key."
         ),
     ),
@@ -255,18 +259,19 @@ def response_of(point: PointFacts, today: date) -> str | None:
 
 @dataclass(frozen=True)
 class Coarsening:
-    """How coarse one contribution's periods and ages are written, and the cases whose ending is
-    left out."""
+    """How coarse one programme's records are exported: its periods and ages, the cases whose
+    ending is left out (by case pseudonym), and the respondents left out altogether (by
+    respondent pseudonym)."""
 
     period: str = PERIOD_LEVELS[0]
     age: str = AGE_LEVELS[0]
-    hidden_endings: frozenset[int] = field(default_factory=frozenset)  # case ids
-    # The first and the last month the records cover, for the contribution log (whatever the
-    # records say of them).
-    months: tuple[str, str] = ("", "")
+    hidden_endings: frozenset[str] = field(default_factory=frozenset)
+    left_out: frozenset[str] = field(default_factory=frozenset)
 
-    def period_of(self, month: str) -> str | None:
+    def period_of(self, month: str | None) -> str | None:
         """``month`` (YYYY-MM) as this coarsening writes it."""
+        if month is None:
+            return None
         year, number = month[:4], int(month[5:7])
         if self.period == "month":
             return month
@@ -281,88 +286,144 @@ class Coarsening:
             return None
         return band if self.age == "band" else WIDE_BANDS.get(band, FROM_35)
 
-    def ending_of(self, case_id: int, ending: str) -> str | None:
-        return None if case_id in self.hidden_endings else ending
+    def ending_of(self, case_key: str, ending: str | None) -> str | None:
+        return None if case_key in self.hidden_endings else ending
 
 
-# A respondent: (MAN or PARTNER, case id, partner id or None).
-Respondent = tuple[str, int, int | None]
+# Up to this share of a programme's respondents may be left out of the export for the rest to be
+# written finer: a few people who stand out at every level must not cost everyone their periods
+# and ages.
+LEAVE_OUT_AT_MOST = 0.05
+_AT = {name: position for position, name in enumerate(COLUMN_NAMES)}
 
 
-def _month_of_point(point: PointFacts, response: str) -> str:
-    answered_on = point.answered_on if response == ANSWERED else None
-    return month_of(answered_on or point.closes_on)
+@dataclass
+class _Known:
+    """What could be known of one respondent from outside, as the records say it: whether the man
+    or a partner, his case, his age band, how his case ended, and of each of the respondent's time
+    points its month and how it was answered (language, mode, versions: a rare language points at
+    a person as well as a date does)."""
+
+    kind: str
+    case: str
+    band: str | None
+    ending: str | None
+    points: set[tuple[Any, ...]] = field(default_factory=set)  # (time point, month, particulars...)
 
 
-def _known_from_outside(
-    cases: Mapping[int, CaseFacts], points: Iterable[PointFacts], today: date
-) -> dict[Respondent, tuple[str | None, str, tuple[tuple[str, str], ...]]]:
-    """Per respondent of the records: the man's age band, how his case ended, and the month of each
-    of the respondent's time points pooled."""
-    months: dict[Respondent, list[tuple[str, str]]] = defaultdict(list)
-    for point in points:
-        response = response_of(point, today)
-        if response is not None:
-            kind = MAN if point.partner_id is None else PARTNER
-            months[(kind, point.case_id, point.partner_id)].append((point.time_point, _month_of_point(point, response)))
-    known = {}
-    for respondent, dated in months.items():
-        facts = cases.get(respondent[1])
-        band = age_band(facts.birth_date, facts.opened_on) if facts else None
-        known[respondent] = (band, facts.ending if facts else ONGOING, tuple(sorted(dated)))
+def _known(rows: Iterable[Record]) -> dict[str, _Known]:
+    at = _AT
+    known: dict[str, _Known] = {}
+    for row in rows:
+        respondent = row[at["respondent_key"]]
+        facts = known.get(respondent)
+        if facts is None:
+            facts = known[respondent] = _Known(
+                row[at["respondent"]], row[at["case_key"]], row[at["age_band"]], row[at["exit"]]
+            )
+        facts.points.add(
+            (
+                row[at["time_point"]],
+                row[at["period"]],
+                row[at["language"]],
+                row[at["mode"]],
+                row[at["instrument_version"]],
+                row[at["translation_version"]],
+            )
+        )
     return known
 
 
-def coarsening(
-    *, cases: Mapping[int, CaseFacts], points: Iterable[PointFacts], today: date, threshold: int
-) -> Coarsening:
-    """The finest coarsening of one provider's records under which every respondent's age band,
-    ending and periods are shared by at least ``threshold`` respondents of the same kind (men, or
-    partners). Periods and ages are coarsened together, the least information lost first (ages
-    before periods among equals, because trends over time matter more to the analysis). When even
-    no period and no age leave an ending too rare, that ending is left out for its cases, and the
-    next rarest with it until those left out are enough to hide among each other."""
-    known = _known_from_outside(cases, points, today)
-    every_month = [month for _band, _ending, dated in known.values() for _point, month in dated]
-    months = (min(every_month, default=""), max(every_month, default=""))
+def _standing_out(known: Mapping[str, _Known], coarse: Coarsening, threshold: int) -> set[str]:
+    """The respondents whom fewer than ``threshold`` of the same kind resemble as ``coarse`` writes
+    them."""
+    classes: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    for respondent, facts in known.items():
+        written = (
+            facts.kind,
+            coarse.age_of(facts.band),
+            coarse.ending_of(facts.case, facts.ending),
+            tuple(sorted(((point, coarse.period_of(month), *rest) for point, month, *rest in facts.points), key=str)),
+        )
+        classes[written].append(respondent)
+    return {respondent for members in classes.values() if len(members) < threshold for respondent in members}
+
+
+def coarsening(known: Mapping[str, _Known], threshold: int) -> Coarsening:
+    """How to export one programme's records so that every respondent in them is alike, in all that
+    could be known from outside (``_Known``), with at least ``threshold - 1`` others of the same
+    kind (men, or partners): k-anonymity, with k the small-number threshold.
+
+    Periods and ages are coarsened together, the least information lost first (ages before
+    periods among equals, because trends over time matter more to the analysis), down to the
+    first level at which at most ``LEAVE_OUT_AT_MOST`` of the respondents still stand out; those
+    are left out. When no level gets there, periods and ages are not written at all, an ending too
+    rare is left out for its cases (with the next rarest, until those left out are enough to hide
+    among each other), and whoever still stands out is left out."""
     levels = sorted(
         itertools.product(range(len(PERIOD_LEVELS)), range(len(AGE_LEVELS))),
         key=lambda pair: (pair[0] + pair[1], pair[0]),
     )
     for period_level, age_level in levels:
-        candidate = Coarsening(PERIOD_LEVELS[period_level], AGE_LEVELS[age_level], months=months)
-        classes = Counter(
-            (
-                respondent[0],
-                candidate.age_of(band),
-                ending,
-                tuple((point, candidate.period_of(month)) for point, month in dated),
-            )
-            for respondent, (band, ending, dated) in known.items()
-        )
-        if all(count >= threshold for count in classes.values()):
-            return candidate
-    return Coarsening(PERIOD_LEVELS[-1], AGE_LEVELS[-1], _rare_endings(known, threshold), months)
+        candidate = Coarsening(PERIOD_LEVELS[period_level], AGE_LEVELS[age_level])
+        standing_out = _standing_out(known, candidate, threshold)
+        if len(standing_out) <= LEAVE_OUT_AT_MOST * len(known):
+            return Coarsening(candidate.period, candidate.age, left_out=frozenset(standing_out))
+    coarsest = Coarsening(PERIOD_LEVELS[-1], AGE_LEVELS[-1], _rare_endings(known, threshold))
+    return Coarsening(
+        coarsest.period, coarsest.age, coarsest.hidden_endings, frozenset(_standing_out(known, coarsest, threshold))
+    )
 
 
-def _rare_endings(
-    known: Mapping[Respondent, tuple[str | None, str, tuple[tuple[str, str], ...]]], threshold: int
-) -> frozenset[int]:
+def _rare_endings(known: Mapping[str, _Known], threshold: int) -> frozenset[str]:
     """The cases whose ending is left out: those of every ending that too few men or too few
     partners share, then the rarest of the rest while those left out are too few themselves."""
-    counts: dict[str, Counter[str]] = {MAN: Counter(), PARTNER: Counter()}
-    for (kind, _case, _partner), (_band, ending, _dated) in known.items():
-        counts[kind][ending] += 1
+    counts: dict[str, Counter[str | None]] = {MAN: Counter(), PARTNER: Counter()}
+    for facts in known.values():
+        counts[facts.kind][facts.ending] += 1
 
-    def rare(endings: set[str]) -> bool:
+    def rare(endings: set[str | None]) -> bool:
         return any(small(sum(counts[kind][e] for e in endings), threshold) for kind in counts)
 
     endings = {ending for kind in counts for ending in counts[kind]}
     hidden = {ending for ending in endings if rare({ending})}
     while hidden and rare(hidden) and hidden != endings:
-        shown = sorted(endings - hidden, key=lambda e: (counts[MAN][e] + counts[PARTNER][e], e))
+        shown = sorted(endings - hidden, key=lambda e: (counts[MAN][e] + counts[PARTNER][e], e or ""))
         hidden.add(shown[0])
-    return frozenset(case for (_kind, case, _partner), (_b, ending, _d) in known.items() if ending in hidden)
+    return frozenset(facts.case for facts in known.values() if facts.ending in hidden)
+
+
+def anonymised(rows: Sequence[Record], *, threshold: int, key: bytes) -> tuple[list[Record], Coarsening]:
+    """One programme's records as exported: coarsened (``coarsening``), and with the people's
+    pseudonyms keyed anew under ``key`` (drawn for the export), so that two exports, each coarsened
+    for itself, cannot be joined."""
+    coarse = coarsening(_known(rows), threshold)
+    at = _AT
+    renamed: dict[str, str] = {}
+
+    def rename(value: str) -> str:
+        found = renamed.get(value)
+        if found is None:
+            found = renamed[value] = pseudonym(key, value)
+        return found
+
+    exported = []
+    for row in rows:
+        if row[at["respondent_key"]] in coarse.left_out:
+            continue
+        written = list(row)
+        written[at["case_key"]] = rename(row[at["case_key"]])
+        written[at["respondent_key"]] = rename(row[at["respondent_key"]])
+        written[at["age_band"]] = coarse.age_of(row[at["age_band"]])
+        written[at["exit"]] = coarse.ending_of(row[at["case_key"]], row[at["exit"]])
+        written[at["period"]] = coarse.period_of(row[at["period"]])
+        exported.append(tuple(written))
+    return exported, coarse
+
+
+def _month_of_point(point: PointFacts, response: str) -> str:
+    answered_on = point.answered_on if response == ANSWERED else None
+    return month_of(answered_on or point.closes_on)
 
 
 def records(
@@ -373,13 +434,16 @@ def records(
     points: Iterable[PointFacts],
     scores: Mapping[tuple[str, int], Sequence[tuple[str, float]]],
     today: date,
-    coarse: Coarsening,
+    salt: bytes = b"",
 ) -> Iterator[Record]:
-    """The records of one provider, in ``COLUMN_NAMES`` order, written as ``coarse`` says.
-    ``scores`` are the sub-scale scores by respondent and point (his and her points are numbered
-    apart)."""
+    """The records of one provider, in ``COLUMN_NAMES`` order, as the pool keeps them: months and
+    age bands (the export coarsens them further, ``anonymised``). ``scores`` are the sub-scale
+    scores by respondent and point (his and her points are numbered apart)."""
     organisation = programme.organisation_id
     programme_key = programme_pseudonym(key, organisation)
+    # The people's pseudonyms are keyed anew for every contribution (``salt``): nothing needs to
+    # link a case across contributions, and two of them cannot be joined.
+    person_key = hmac.new(key, b"contribution\x1f" + salt, hashlib.sha256).digest() if salt else key
     case_keys: dict[int, str] = {}
     for point in points:
         response = response_of(point, today)
@@ -387,13 +451,13 @@ def records(
             continue
         case_key = case_keys.get(point.case_id)
         if case_key is None:
-            case_key = case_keys[point.case_id] = pseudonym(key, "case", organisation, point.case_id)
+            case_key = case_keys[point.case_id] = pseudonym(person_key, "case", organisation, point.case_id)
         facts = cases.get(point.case_id)
         if point.partner_id is None:
-            respondent, respondent_key = MAN, pseudonym(key, MAN, organisation, point.case_id)
+            respondent, respondent_key = MAN, pseudonym(person_key, MAN, organisation, point.case_id)
         else:
             respondent = PARTNER
-            respondent_key = pseudonym(key, PARTNER, organisation, point.case_id, point.partner_id)
+            respondent_key = pseudonym(person_key, PARTNER, organisation, point.case_id, point.partner_id)
         found = scores.get((respondent, point.point_id), ())
         answered_on = point.answered_on if response == ANSWERED else None
         month = _month_of_point(point, response)
@@ -404,11 +468,11 @@ def records(
             programme_key,
             programme.country,
             programme.region,
-            coarse.age_of(age_band(facts.birth_date, facts.opened_on)) if facts else None,
-            coarse.ending_of(point.case_id, facts.ending if facts else ONGOING),
+            age_band(facts.birth_date, facts.opened_on) if facts else None,
+            facts.ending if facts else ONGOING,
             point.time_point,
             response,
-            coarse.period_of(month),
+            month,
         )
         if answered_on is None:
             yield (*common, None, None, None, None, None, None, None)
@@ -447,6 +511,7 @@ class Tally:
         self.partners: set[str] = set()
         self.answered: set[tuple[str, str]] = set()
         self.instruments: set[str] = set()
+        self.months: set[str] = set()
         self.rows = 0
 
     def count(self, rows: Iterable[Record]) -> Iterator[Record]:
@@ -455,19 +520,20 @@ class Tally:
             self.rows += 1
             respondent_key = row[at["respondent_key"]]
             (self.men if row[at["respondent"]] == MAN else self.partners).add(respondent_key)
+            self.months.add(row[at["period"]])
             if row[at["response"]] == ANSWERED:
                 self.answered.add((respondent_key, row[at["time_point"]]))
                 self.instruments.add(f"{row[at['instrument']]}-{row[at['instrument_version']]}")
             yield row
 
-    def summary(self, coarse: Coarsening) -> Summary:
+    def summary(self) -> Summary:
         return Summary(
             men=len(self.men),
             partners=len(self.partners),
             questionnaires=len(self.answered),
             rows=self.rows,
-            first_month=coarse.months[0],
-            last_month=coarse.months[1],
+            first_month=min(self.months, default=""),
+            last_month=max(self.months, default=""),
             instruments=tuple(sorted(self.instruments)),
         )
 
