@@ -15,9 +15,16 @@ def field_number(point_id: int) -> str:
     return digits + str(damm.calc_check_digit(digits))
 
 
+# The largest number a time point can have (the database's 64-bit keys): a longer one names none,
+# and is never sent to the database, which could not hold it.
+LARGEST_POINT = 2**63 - 1
+
+
 def point_of(number: int) -> int | None:
     """The time point a field number names, or None when its check digit does not fit."""
+    if not 10 <= number <= LARGEST_POINT * 10 + 9:
+        return None
     digits = str(number)
-    if number < 10 or not damm.is_valid(digits):
+    if not damm.is_valid(digits) or int(digits[:-1]) > LARGEST_POINT:
         return None
     return int(digits[:-1])
