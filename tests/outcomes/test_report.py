@@ -5,6 +5,7 @@ others give away."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from collections.abc import Iterator
@@ -23,8 +24,19 @@ from scipy import stats as scipy_stats
 from tandem.core.models import AuditEntry, Organisation
 from tandem.core.navigation import pages_for
 from tandem.core.roles import OrganisationKind, Role
+from tandem.outcomes import report_render
 from tandem.outcomes.models import PointState, TimePoint
-from tandem.outcomes.report import OutcomeReport, Period, build_report, hidden_in_row
+from tandem.outcomes.report import (
+    HIDDEN,
+    NO_RATE,
+    SUPPRESSED_RATE,
+    OutcomeReport,
+    Period,
+    ShareRow,
+    build_report,
+    hidden_in_row,
+    shown,
+)
 from tandem.outcomes.report_render import render_document, render_json, render_pdf
 from tests import factories
 from tests.conftest import World, signed_in_client
@@ -209,6 +221,15 @@ def test_a_few_declined_hide_the_missed_beside_them(big: OutcomeReport) -> None:
     assert (row.scheduled.value, row.answered.value) == (13, 10)
     assert row.declined.suppressed and row.declined.small
     assert row.missed.suppressed and not row.missed.small
+
+
+def test_a_chart_bar_whose_share_is_hidden_says_not_shown_not_nothing_to_count() -> None:
+    hidden = ShareRow("follow_up_6", HIDDEN, shown(9), SUPPRESSED_RATE)
+    empty = ShareRow("follow_up_12", shown(0), shown(0), NO_RATE)
+    with translation.override("en"):
+        image = str(report_render._violence_chart(report_render.Texts(5), [hidden, empty]))
+    chart = base64.b64decode(image.split("base64,", 1)[1].split('"', 1)[0]).decode()
+    assert chart.count("not shown") == 1 and chart.count("nothing to count yet") == 1
 
 
 # --- Matched change -------------------------------------------------------------------------------

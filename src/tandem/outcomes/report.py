@@ -861,6 +861,22 @@ def methodology(threshold: int, his_instruments: Sequence[str], her_instruments:
             "answered, declined, or missed (nobody could be reached in the window, or the man left before "
             "it). Attrition is the share declined or missed. Points whose window is still open are not counted."
         ),
+        ngettext(
+            "How many answered is shown whenever the points due are, even when fewer than %(threshold)d person "
+            "did not answer: the comparisons and the headline figures count the same people, so it could be "
+            "worked out from them. Whether those who did not answer declined or were missed is then not shown.",
+            "How many answered is shown whenever the points due are, even when fewer than %(threshold)d people "
+            "did not answer: the comparisons and the headline figures count the same people, so it could be "
+            "worked out from them. Whether those who did not answer declined or were missed is then not shown.",
+            threshold,
+        )
+        % {"threshold": threshold},
+        _(
+            "Figures shown before count too: every figure a report of this programme has shown, for any period "
+            "and on any day, is kept in a ledger (which people it counted, never their answers), and a figure "
+            "that would give someone away beside one of them is not shown. A figure shown once may so be hidden "
+            "in a later report, until enough more people are counted."
+        ),
         _(
             "Matched change: each comparison counts only the people with a score on the sub-scale at both "
             "time points, so that the change is the same people's change, not a change in who answered. A "

@@ -189,7 +189,7 @@ def _violence_chart(texts: Texts, rows: Sequence[ShareRow]) -> SafeString:
                 Bar(
                     point_label(row.point),
                     _hundred(row.rate),
-                    note="" if row.rate.share.value is not None else _note(texts, row.n),
+                    note="" if row.rate.share.value is not None else _note(texts, row.rate.share),
                 )
                 for row in rows
             ],
