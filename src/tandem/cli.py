@@ -336,18 +336,25 @@ def _add_outcomes_parser(sub: Any) -> Any:
     outcomes_sub = _add_group(
         sub,
         "outcomes",
-        help="Outcome monitoring: the outcome report of a programme.",
-        description="Work with outcome monitoring: build the outcome report of a programme provider.",
+        help="Outcome monitoring: the outcome report, field forms and the pooled dataset.",
+        description="Work with outcome monitoring: the outcome report of a programme provider, the questionnaires "
+        "as XLSForms for field collection, and the pooled dataset (contribute, pool, benchmark).",
     )
     report = outcomes_sub.add_parser(
         "report",
         help="Build the outcome report of a programme as HTML, PDF or JSON.",
         description="Build the outcome report of a programme provider (response rates and attrition, matched "
-        "change with 95%% confidence intervals for the men and the partners, headline figures, methodology) for "
+        "change with 95 % confidence intervals for the men and the partners, headline figures, methodology) for "
         "the men who started in a range of months. Totals only: figures about fewer people than the "
         "suppression threshold are not shown.",
     )
-    report.add_argument("--programme", required=True, type=int, metavar="ID", help="the programme provider's id")
+    report.add_argument(
+        "--programme",
+        required=True,
+        type=int,
+        metavar="ID",
+        help="the programme provider's id (an unknown one lists them)",
+    )
     report.add_argument("--format", choices=["html", "pdf", "json"], required=True, help="html, pdf or json")
     report.add_argument("--output", required=True, metavar="PATH", help="where to write the report")
     report.add_argument("--from", dest="start", metavar="YYYY-MM", help="first month (default: 24 months back)")

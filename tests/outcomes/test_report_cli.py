@@ -79,6 +79,9 @@ def test_a_programme_that_is_not_a_provider_is_refused(world: World, tmp_path: P
         outcomes("report", "--programme", str(world.agency.pk), "--format", "json", "--output", str(tmp_path / "x"))
     assert refused.value.returncode == 2
     assert "no programme provider has this id" in str(refused.value)
+    # It names those that are, to choose from.
+    assert f"{world.org.pk} {world.org.name}" in str(refused.value)
+    assert world.agency.name not in str(refused.value)
     assert not (tmp_path / "x").exists()
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core.audit import COMMAND_LINE
 from tandem.core.command_options import output_path, resolve_language, write_output
-from tandem.outcomes.queries.report import provider
+from tandem.outcomes.queries.report import provider, providers
 from tandem.outcomes.report import Period, build_report
 from tandem.outcomes.report_actions import record_report_export
 from tandem.outcomes.report_render import render_document, render_json, render_pdf
@@ -76,8 +76,10 @@ class Command(BaseCommand):
         period = resolve_period(options.get("start"), options.get("end"))
         organisation = provider(options["programme"]) if options.get("programme") is not None else None
         if organisation is None:
+            listed = "; ".join(f"{found.pk} {found.name}" for found in providers()) or "—"
             raise CommandError(
-                _("--programme %(id)s: no programme provider has this id.") % {"id": options.get("programme")},
+                _("--programme %(id)s: no programme provider has this id. The programme providers: %(list)s.")
+                % {"id": options.get("programme"), "list": listed},
                 returncode=2,
             )
         with translation.override(language):
