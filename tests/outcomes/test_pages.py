@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tandem.core import events
-from tandem.core.models import WorkItem
+from tandem.core.models import User, WorkItem
 from tandem.outcomes.actions import Answers, close_without_answers, record_his_answers
 from tandem.outcomes.forms import answer_field_name
 from tandem.outcomes.models import Mode, PointState
@@ -118,3 +118,37 @@ def test_nothing_of_her_questionnaire_reaches_his_side(world: World, pair: Any) 
         client = signed_in_client(world.persona(persona))
         for url in (reverse("cases:case", args=[case.pk]), reverse("outcomes:man_answers", args=[his_point.pk])):
             assert CANARY not in client.get(url).content.decode()
+
+
+def _both_answered(world: World, pair: Any) -> Any:
+    _case, his_point, her_point = pair
+    record_his_answers(
+        point=his_point,
+        answers=Answers(dict.fromkeys(_keys(MAN), 1), "sq", his_point.opens_on, Mode.SESSION),
+        expected_version=his_point.version,
+        acting_user=world.facilitator,
+    )
+    data = _form(PARTNER, mode="interview", channel="phone", on=her_point.opens_on.isoformat())
+    signed_in_client(world.survivor_worker).post(reverse("outcomes:partner_answers", args=[her_point.pk]), data)
+    return her_point.partner
+
+
+def test_her_own_workers_see_his_scores_beside_hers_and_can_import(world: World, pair: Any) -> None:
+    partner = _both_answered(world, pair)
+    page = signed_in_client(world.survivor_worker).get(reverse("outcomes:partner_outcomes", args=[partner.pk]))
+    text = page.content.decode()
+    assert 'class="his"' in text and "Her score (his score)" in text
+    assert reverse("outcomes:import") in text
+
+
+def test_a_service_she_shares_her_record_with_sees_her_scores_but_none_of_his(world: World, pair: Any) -> None:
+    partner = _both_answered(world, pair)
+    service = factories.survivor_service("Shared women's centre")
+    factories.share_with(partner, service)
+    worker = User.objects.filter(memberships__organisation=service).get()
+    page = signed_in_client(worker).get(reverse("outcomes:partner_outcomes", args=[partner.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Change over time" in text
+    assert 'class="his"' not in text and "his score" not in text
+    assert reverse("outcomes:import") not in text

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from tandem.core import clock
 from tandem.core.http import audit_context, signed_in_user
 from tandem.core.roles import Action
-from tandem.outcomes import actions, link_views, queries
+from tandem.outcomes import actions, import_actions, link_views, queries
 from tandem.outcomes.actions import Answers, OutcomeRefused
 from tandem.outcomes.forms import CloseForm, StaffAnswersForm, her_modes, his_modes
 from tandem.outcomes.models import CasePoint, PartnerPoint, PointState, TimePoint
@@ -231,10 +231,11 @@ def partner_outcomes_view(request: HttpRequest, partner_id: int) -> HttpResponse
             hers,
             his,
             [point for point in points if point.case_number == number],
-            queries.his_scores_for(number),
+            queries.his_scores_for(user, number),
         )
         for number in cases
     ]
+    his_view = any(cell.his is not None for comparison in comparisons for row in comparison.rows for cell in row.cells)
     return render(
         request,
         "outcomes/partner_outcomes.html",
@@ -245,6 +246,8 @@ def partner_outcomes_view(request: HttpRequest, partner_id: int) -> HttpResponse
                 for number, comparison in zip(cases, comparisons, strict=True)
             ],
             "points": points,
+            "his_view": his_view,
+            "imports": partner.organisation_id in import_actions.importing_organisations(user, PARTNER),
             **link_views.links_panel(user, partner, points),
         },
     )

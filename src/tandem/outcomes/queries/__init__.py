@@ -11,7 +11,8 @@ from django.db.models import Prefetch
 from tandem.cases.models import Case
 from tandem.core.audit import AuditContext
 from tandem.core.models import Event
-from tandem.core.roles import Action
+from tandem.core.policy import organisations_granting
+from tandem.core.roles import Action, Compartment
 from tandem.core.scoping import access, can
 from tandem.outcomes.models import (
     CasePoint,
@@ -81,9 +82,16 @@ def due_partner_points(case_number: int, point: str) -> list[PartnerPoint]:
     return list(PartnerPoint._base_manager.filter(case_number=case_number, point=point, state=PointState.DUE))
 
 
-def his_scores_for(case_number: int) -> dict[str, dict[str, float]]:
+def his_scores_for(user: Any, case_number: int) -> dict[str, dict[str, float]]:
     """His sub-scale scores by time point, for her workers' side-by-side view. What he
-    answered is not hers to keep from her workers: they weigh it against what she says."""
+    answered is not hers to keep from her workers: they weigh it against what she says. Only for
+    her workers of the programme that keeps his case: a survivor service she shares her record
+    with works for her, not with his programme, and gets none of his answers (nothing, then)."""
+    organisation_id = Case._base_manager.filter(pk=case_number).values_list("organisation_id", flat=True).first()
+    if organisation_id is None or organisation_id not in organisations_granting(
+        user, Compartment.SURVIVOR, Action.VIEW
+    ):
+        return {}
     found: dict[str, dict[str, float]] = {}
     rows = ManScore._base_manager.filter(response__point__case_id=case_number).values_list(
         "response__point__point", "subscale", "value"
