@@ -166,6 +166,10 @@ def test_no_value_of_the_contribution_is_a_record_id_a_name_or_an_exact_date(wor
     assert numbers == {"instrument_version", "translation_version", "value"}
 
 
+def test_a_contribution_file_is_readable_by_tandems_own_user_only(world_pool: Pool) -> None:
+    assert _file(_contribute(world_pool.a)).stat().st_mode & 0o777 == 0o600
+
+
 def test_months_are_written_as_year_and_month_only(world_pool: Pool) -> None:
     months = _column(_file(_contribute(world_pool.a)), "period")
     assert months and all(re.fullmatch(r"\d{4}-\d{2}", month) for month in months)

@@ -175,6 +175,7 @@ def contribute(
     )
     try:
         pool.write_records(tally.count(records), staged)
+        staged.chmod(0o600)  # pseudonymised records of people: for Tandem's own user only
         summary = tally.summary()
         if summary.rows == 0:
             raise OutcomeRefused(
