@@ -658,6 +658,18 @@ def test_a_providers_coordinator_sees_its_own_programme_by_name_beside_the_pool_
     assert world_pool.b.name not in text
 
 
+def test_a_providers_coordinator_sees_no_figure_of_the_partners_answers(world_pool: Pool) -> None:
+    _everyone(world_pool)
+    coordinator = signed_in_client(staff(world_pool.a, Role.COORDINATOR)).get("/outcomes/pool/benchmarks/")
+    analyst = signed_in_client(world_pool.world.analyst).get("/outcomes/pool/benchmarks/")
+    for page, shown in ((coordinator, False), (analyst, True)):
+        text = page.content.decode()
+        assert ("Partners reporting no violence of a kind" in text) is shown
+        change = text.split('id="table-change"', 1)[1].split("</section>", 1)[0]
+        assert ("Her answers" in change) is shown
+        assert "His answers" in change
+
+
 def test_the_contribution_log_names_each_contribution_with_its_hash(world_pool: Pool) -> None:
     made = _contribute(world_pool.a)
     page = signed_in_client(world_pool.world.analyst).get("/outcomes/pool/log/")

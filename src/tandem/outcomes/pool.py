@@ -343,6 +343,20 @@ class Benchmarks:
             keep(self.no_violence),
         )
 
+    def without_her_answers(self) -> Benchmarks:
+        """The figures that count nothing of the partners' answers: what a provider's staff see.
+        Her answers reach the programme's side only through its outcome report, which checks every
+        figure against every figure it showed before; benchmarks read before and after one more
+        contribution would give the answers of the few partners between them."""
+        return Benchmarks(
+            self.small_number,
+            self.programmes,
+            self.response,
+            self.attrition,
+            [figure for figure in self.change if figure.key.get("respondent") != PARTNER],
+            [],
+        )
+
 
 def _share(
     scope: str, key: dict[str, str | None], count: int, total: int, threshold: int, *, both_sides: bool

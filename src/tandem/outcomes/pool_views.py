@@ -262,9 +262,10 @@ def _table(
     return Table(key, title, explanation, key == "change", label_headers, rows, len(label_headers) + len(scopes))
 
 
-def benchmark_tables(result: Benchmarks, scopes: Sequence[str]) -> list[Table]:
+def benchmark_tables(result: Benchmarks, scopes: Sequence[str], *, hers: bool = True) -> list[Table]:
+    """The tables of the benchmarks page; without the partners' table unless ``hers``."""
     subscales = _subscales()
-    return [
+    tables = [
         _table(
             "response",
             result.response,
@@ -314,6 +315,7 @@ def benchmark_tables(result: Benchmarks, scopes: Sequence[str]) -> list[Table]:
             label=lambda key: [subscales.get(("partner", key["subscale"]), key["subscale"]), _point(key["time_point"])],
         ),
     ]
+    return tables if hers else [table for table in tables if table.key != "no_violence"]
 
 
 @login_required
@@ -339,7 +341,7 @@ def benchmarks_view(request: HttpRequest) -> HttpResponse:
         result = Benchmarks(installation_threshold(), [])
     in_pool = bool(result.programmes)
     if not analyst:
-        result = result.only(set(own))
+        result = result.only(set(own)).without_her_answers()
     scopes = [POOL, *result.programmes]
     headers = [_("All programmes") if scope == POOL else own.get(scope, scope) for scope in scopes]
     return render(
@@ -348,7 +350,7 @@ def benchmarks_view(request: HttpRequest) -> HttpResponse:
         {
             "result": result,
             "headers": headers,
-            "tables": benchmark_tables(result, scopes),
+            "tables": benchmark_tables(result, scopes, hers=analyst),
             "providers": providers,
             "analyst": analyst,
             "in_pool": in_pool,
