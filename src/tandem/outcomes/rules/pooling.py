@@ -82,9 +82,8 @@ COLUMNS: tuple[Column, ...] = (
         "case_key",
         "VARCHAR",
         _(
-            "A pseudonym of the case (HMAC-SHA256 under a key drawn for each contribution from the "
-            "installation's pooling key): the same in all of one contribution's rows, different in the next "
-            "contribution, and not to be turned back into a case without the key."
+            "A pseudonym of the case (HMAC-SHA256 under a key drawn for each export): the same in all of the "
+            "export's rows of the case, different in every other export, and not to be turned back into a case."
         ),
     ),
     Column(
