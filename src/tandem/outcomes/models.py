@@ -104,6 +104,8 @@ class PartnerPoint(Point, HerRecord):
         constraints = [
             models.UniqueConstraint(fields=["partner", "case_number", "point"], name="outcomes_partner_point_once")
         ]
+        # The outcome report reads her points by the cases of a period.
+        indexes = [models.Index(fields=["case_number"], name="outcomes_partnerpoint_case")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.point}"

@@ -275,7 +275,10 @@ def published_before(threshold: int, numbers: dict[PersonKey, int], entries: Ite
     person no longer counted gets a number of their own)."""
     published = Published(threshold)
     for entry in entries:
-        group = group_of(numbers.setdefault(key, len(numbers)) for key in entry.people)
+        found = list(map(numbers.get, entry.people))
+        if None in found:
+            found = [numbers.setdefault(key, len(numbers)) for key in entry.people]
+        group = group_of(found)  # type: ignore[arg-type]  # no None left
         if entry.kind == ShownFigure.SUM:
             if group not in published.sums[entry.first]:
                 published.sums[entry.first].append(group)
@@ -603,12 +606,13 @@ def _numbered(rows: Sequence[ScoreRow]) -> tuple[Scores, set[tuple[str, int]], d
     """The scores of ``rows`` by time point and sub-scale, each person (a partner of one case counts
     as one person per case) numbered in the order first met, for the figures do not depend on it;
     the questionnaire versions (key, version) they were given in; and the people's numbers."""
-    numbers: dict[tuple[int, int], int] = {}
+    numbers: dict[PersonKey, int] = {}
     found: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
     for person, case, point, subscale, value, _key, _version in rows:
-        number = numbers.get((person, case))
+        key = person << 32 | case  # ``report_ledger.person_key``, inline: tens of thousands of rows
+        number = numbers.get(key)
         if number is None:
-            number = numbers[(person, case)] = len(numbers)
+            number = numbers[key] = len(numbers)
         found[(point, subscale)][number] = value
     return found, {(row[5], row[6]) for row in rows}, numbers
 

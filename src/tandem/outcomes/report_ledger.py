@@ -14,8 +14,15 @@ from tandem.core import clock
 from tandem.core.models import Organisation
 from tandem.outcomes.report_models import ShownFigure
 
-# A person of the report: (partner or case number, case number).
-PersonKey = tuple[int, int]
+# A person of the report as one number: the partner's (or, for him, the case's) number in the high
+# 32 bits and the case number in the low ones, so that a partner of two men counts once per case.
+PersonKey = int
+
+
+def person_key(person: int, case: int) -> PersonKey:
+    return person << 32 | case
+
+
 # A quantity: (sub-scale, time point).
 Quantity = tuple[str, str]
 
@@ -43,12 +50,7 @@ def _text(quantity: Quantity) -> str:
 
 
 def _people(text: str) -> frozenset[PersonKey]:
-    found = set()
-    for key in text.split(","):
-        if key:
-            person, _colon, case = key.partition(":")
-            found.add((int(person), int(case)))
-    return frozenset(found)
+    return frozenset(map(int, text.split(","))) if text else frozenset()
 
 
 def shown(organisation: Organisation, respondent: str) -> list[Entry]:
@@ -67,7 +69,7 @@ def record(organisation: Organisation, respondent: str, entries: Iterable[Entry]
     now = clock.now()
     made = []
     for entry in entries:
-        people = ",".join(f"{person}:{case}" for person, case in sorted(entry.people))
+        people = ",".join(map(str, sorted(entry.people)))
         first, second = _text(entry.first), _text(entry.second) if entry.second else ""
         digest = hashlib.sha256("\x1f".join((respondent, entry.kind, first, second, people)).encode()).hexdigest()
         made.append(

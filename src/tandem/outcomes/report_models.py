@@ -27,8 +27,9 @@ class ShownFigure(models.Model):
     kind = models.CharField(max_length=16, choices=[(SUM, SUM), (DIFFERENCE, DIFFERENCE)])
     first = models.CharField(max_length=100)  # "<sub-scale>@<time point>"
     second = models.CharField(max_length=100, blank=True)  # a difference's other quantity
-    # The people, as "<person>:<case>" (the case number twice for him, partner and case for her),
-    # sorted and comma-separated; ``digest`` is its SHA-256 with the rest, to record it once.
+    # The people, each as one number (``report_ledger.person_key``: the partner's or, for him, the
+    # case's number and the case number), sorted and comma-separated; ``digest`` is its SHA-256
+    # with the rest, to record it once.
     people = models.TextField()
     digest = models.CharField(max_length=64)
     shown_at = models.DateTimeField()
