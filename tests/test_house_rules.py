@@ -96,6 +96,8 @@ NOT_SCOPED = {
     "mapping.DeliveryLocation": "the registry: public locations are published, private ones filtered by its queries",
     "outcomes.SharingAgreement": "holds no person: a provider's agreement to pool, read by its pool pages' own checks",
     "outcomes.Contribution": "holds no person: counts, months and the file hash of a contribution to the pool",
+    "outcomes.ShownFigure": "the outcome report's ledger of figures shown: which case and partner numbers each "
+    "aggregate counted, never an answer; read and written only by the report",
 }
 
 # Modules that may read scoped models directly: the doors (``queries.py`` or a ``queries``

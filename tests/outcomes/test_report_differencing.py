@@ -21,7 +21,16 @@ from tandem.core.models import Organisation
 from tandem.core.roles import OrganisationKind, Role
 from tandem.core.suppression import threshold_for
 from tandem.outcomes.models import CasePoint, TimePoint
-from tandem.outcomes.report import OutcomeReport, Period, Published, apart_enough, build_report, group_of, parts_of
+from tandem.outcomes.report import (
+    OutcomeReport,
+    Period,
+    Published,
+    ScoreClasses,
+    apart_enough,
+    build_report,
+    group_of,
+    parts_of,
+)
 from tandem.outcomes.report_render import render_document, render_json, render_pdf
 from tandem.outcomes.rules.instruments import ANY, MAN, PARTNER, current_instrument
 from tests import factories
@@ -66,6 +75,28 @@ def test_the_parts_of_groups_are_the_people_in_exactly_the_same_of_them() -> Non
             by_combination.setdefault(tuple(person in group for group in members), set()).add(person)
         expected = sorted(group_of(part) for part in by_combination.values())
         assert sorted(parts_of([group_of(group) for group in members])) == expected
+
+
+def test_a_part_of_enough_people_who_all_answered_alike_cannot_be_set_apart() -> None:
+    # Of ten partners five reported violence; five more came, and all five reported it: the
+    # figure over fifteen beside the one over ten would tell each of the five's answer.
+    scores = {("start", "physical"): {n: float(n % 2 or n >= 10) for n in range(15)}}
+    published = Published(T, classes=ScoreClasses(scores))
+    published.publish([(("physical", "start"), people(*range(10)))])
+    assert not published.allows([(("physical", "start"), people(*range(15)))])
+
+
+def test_a_part_of_enough_people_who_answered_differently_can_be_set_apart() -> None:
+    scores = {("start", "physical"): {n: float(n % 2) for n in range(15)}}
+    published = Published(T, classes=ScoreClasses(scores))
+    published.publish([(("physical", "start"), people(*range(10)))])
+    assert published.allows([(("physical", "start"), people(*range(15)))])
+
+
+def test_one_figure_alone_is_left_to_its_own_rules_about_all_alike() -> None:
+    scores = {("start", "sexual"): dict.fromkeys(range(12), 0.0)}
+    published = Published(T, classes=ScoreClasses(scores))
+    assert published.allows([(("sexual", "start"), people(*range(12)))])
 
 
 def test_a_change_without_its_means_is_shown_when_nothing_else_counts_its_people() -> None:

@@ -208,7 +208,8 @@ def _whole(raw: Raw) -> int | None:
     if isinstance(raw, float):
         return int(raw) if raw.is_integer() else None
     text = _text(raw)
-    return int(text) if text.isascii() and text.isdigit() else None
+    # Longer than any number Tandem writes (and than Python reads without a limit): not a number.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 40 else None
 
 
 def _unanswered(raw: Raw) -> bool:

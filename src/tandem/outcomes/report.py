@@ -69,6 +69,10 @@ AFTER = (TimePoint.END.value, TimePoint.FOLLOW_UP_6.value, TimePoint.FOLLOW_UP_1
 HEADLINE_CHANGES = ("fear", "space_for_action")
 SAFETY = "safety"
 CHILDHOODS = "childhoods"
+# The quantities the headline shares count that are not a sub-scale's score (``ScoreClasses``).
+FREE_OF_VIOLENCE = "free_of_violence"
+CHILDREN_EXPOSED = "children_exposed_at_start"
+CHILDREN_NO_LONGER = "children_no_longer_exposed"
 EPSILON = 1e-9
 
 
@@ -175,7 +179,7 @@ def parts_of(groups: Iterable[Group]) -> list[Group]:
     return parts
 
 
-def apart_enough(groups: Iterable[Group], threshold: int) -> bool:
+def apart_enough(groups: Iterable[Group], threshold: int, alike: Sequence[Group] = ()) -> bool:
     """Whether aggregates over ``groups`` can all be published without a few people's answers
     being worked out from them: every part (the people in exactly the same of the groups) holds
     at least ``threshold`` people.
@@ -185,8 +189,55 @@ def apart_enough(groups: Iterable[Group], threshold: int) -> bool:
     is about fewer people than the primary rule allows. Two groups of 12 and 11 nested people have
     a part of one: it fails. Two groups of 12 and 7 nested people (threshold 5) pass. So do
     identical groups, which only repeat one figure.
+
+    ``alike`` are the groups of people who have the same score (one group per score): a part
+    whose people all have the same score gives each one's score away, however many they are
+    ("all five of them reported violence"), so it fails too.
     """
-    return not any(too_few(size(part), threshold) for part in parts_of(groups))
+    listed = list(groups)
+    # One group alone is one figure: its own rules say when all alike may not be shown.
+    alike = alike if len(set(listed)) > 1 else ()
+    for part in parts_of(listed):
+        if too_few(size(part), threshold) or any(not part & ~same for same in alike):
+            return False
+    return True
+
+
+class ScoreClasses:
+    """The people of one respondent's scores grouped by the score they have, per quantity, and per
+    change between two quantities (see ``apart_enough``)."""
+
+    def __init__(self, scores: Scores) -> None:
+        self.scores = scores
+        # Quantities that are not a sub-scale's score: whether a partner was free of violence at a
+        # time point, whether her children were exposed at the start, and no longer at a later one.
+        self.derived: dict[Quantity, dict[int, float]] = {}
+        self._found: dict[tuple[Quantity, ...], list[Group]] = {}
+
+    @staticmethod
+    def _classes(values: Iterable[tuple[int, float]]) -> list[Group]:
+        by_value: dict[float, list[int]] = defaultdict(list)
+        for number, value in values:
+            by_value[round(value, 9)].append(number)
+        return [group_of(people) for people in by_value.values()]
+
+    def of(self, quantity: Quantity) -> list[Group]:
+        found = self._found.get((quantity,))
+        if found is None:
+            subscale, point = quantity
+            values = self.derived.get(quantity) or self.scores.get((point, subscale), {})
+            found = self._found[(quantity,)] = self._classes(values.items())
+        return found
+
+    def of_change(self, first: Quantity, second: Quantity) -> list[Group]:
+        found = self._found.get((first, second))
+        if found is None:
+            before = self.scores.get((first[1], first[0]), {})
+            after = self.scores.get((second[1], second[0]), {})
+            found = self._found[(first, second)] = self._classes(
+                (number, after[number] - before[number]) for number in before.keys() & after.keys()
+            )
+        return found
 
 
 def covered(group: Group, groups: Iterable[Group]) -> bool:
@@ -216,6 +267,11 @@ class Published:
     differences: list[tuple[Quantity, Quantity, Group]] = field(default_factory=list)
     # What ``publish`` and ``publish_difference`` added, for the ledger of figures shown.
     added: list[tuple[str, Quantity, Quantity | None, Group]] = field(default_factory=list)
+    # Who has which score, when known (see ``apart_enough``).
+    classes: ScoreClasses | None = None
+
+    def _alike(self, quantity: Quantity) -> list[Group]:
+        return self.classes.of(quantity) if self.classes is not None else []
 
     def _implied(self, additions: Iterable[tuple[Quantity, Group]]) -> set[tuple[Quantity, Group]]:
         found = set(additions)
@@ -233,7 +289,9 @@ class Published:
     def _fits(self, found: set[tuple[Quantity, Group]]) -> bool:
         quantities = {quantity for quantity, _group in found}
         return all(
-            apart_enough([*self.sums[q], *(group for other, group in found if other == q)], self.threshold)
+            apart_enough(
+                [*self.sums[q], *(group for other, group in found if other == q)], self.threshold, self._alike(q)
+            )
             for q in quantities
         )
 
@@ -251,7 +309,8 @@ class Published:
         """Whether the change from ``first`` to ``second`` over ``group`` may be shown without the
         sums of either."""
         same = [g for a, b, g in self.differences if {a, b} == {first, second}]
-        if not apart_enough([*same, group], self.threshold):
+        alike = self.classes.of_change(first, second) if self.classes is not None else []
+        if not apart_enough([*same, group], self.threshold, alike):
             return False
         self.differences.append((first, second, group))
         try:
@@ -270,10 +329,12 @@ def members(group: Group) -> list[int]:
     return [at for at, bit in enumerate(reversed(bin(group)[2:])) if bit == "1"]
 
 
-def published_before(threshold: int, numbers: dict[PersonKey, int], entries: Iterable[Entry]) -> Published:
+def published_before(
+    threshold: int, numbers: dict[PersonKey, int], entries: Iterable[Entry], scores: Scores
+) -> Published:
     """The figures the ledger says were shown, over the people as this report numbers them (a
-    person no longer counted gets a number of their own)."""
-    published = Published(threshold)
+    person no longer counted gets a number of their own), with who has which score now."""
+    published = Published(threshold, classes=ScoreClasses(scores))
     for entry in entries:
         found = list(map(numbers.get, entry.people))
         if None in found:
@@ -529,8 +590,8 @@ def build_report(organisation: Organisation, period: Period | None = None) -> Ou
         # Every figure is checked against those shown before, by any report of the programme
         # (another period, or the same one before the latest answers), and recorded when shown.
         ledger.lock(organisation)
-        his_published = published_before(threshold, his_numbers, ledger.shown(organisation, MAN))
-        her_published = published_before(threshold, her_numbers, ledger.shown(organisation, PARTNER))
+        his_published = published_before(threshold, his_numbers, ledger.shown(organisation, MAN), his_scores)
+        her_published = published_before(threshold, her_numbers, ledger.shown(organisation, PARTNER), her_scores)
         # The headline figures are settled first: where one of them and a comparison's means would
         # give each other away, the headline figure is the one kept.
         shares = _headline_shares(her_instrument, her_scores, threshold, her_published)
@@ -789,7 +850,15 @@ def _headline_shares(instrument: Instrument, scores: Scores, threshold: int, pub
         row = _share_row(point, free, len(known), threshold)
         group = group_of(known)
         counts_scores = _counted(row.count)
-        additions: list[tuple[Quantity, Group]] = [((s.key, point), group) for s in violence] if counts_scores else []
+        # The share is a sum of whether each partner was free of violence: a quantity of its own,
+        # beside the scores it is worked out from.
+        derived = (FREE_OF_VIOLENCE, point)
+        if published.classes is not None:
+            free_of = {person: float(all(answers[person] < 0.5 for answers in answered)) for person in known}
+            published.classes.derived[derived] = free_of
+        additions: list[tuple[Quantity, Group]] = (
+            [*(((s.key, point), group) for s in violence), (derived, group)] if counts_scores else []
+        )
         violence_free.append(_settle_share(row, additions, published))
     children = next((s for s in instrument.subscales if s.measure == CHILDHOODS and s.score != ANY), None)
     no_longer: dict[str, ShareRow] = {}
@@ -805,11 +874,20 @@ def _headline_shares(instrument: Instrument, scores: Scores, threshold: int, pub
             }
             free = sum(1 for after in exposed.values() if after <= lowest + EPSILON)
             found[point] = (_share_row(point, free, len(exposed), threshold), group_of(people), group_of(exposed))
+            if published.classes is not None:
+                published.classes.derived.setdefault((CHILDREN_EXPOSED, BEFORE), {}).update(
+                    (person, float(before > lowest + EPSILON)) for person, before in zip(people, first, strict=True)
+                )
+                published.classes.derived[(CHILDREN_NO_LONGER, point)] = {
+                    person: float(after <= lowest + EPSILON) for person, after in exposed.items()
+                }
         for point in sorted(AFTER, key=lambda p: (-size(found[p][1]), AFTER.index(p))):
             row, paired, exposed_group = found[point]
-            additions = [((children.key, BEFORE), paired)] if _counted(row.n) else []
+            additions = []
+            if _counted(row.n):
+                additions += [((children.key, BEFORE), paired), ((CHILDREN_EXPOSED, BEFORE), paired)]
             if _counted(row.count):
-                additions.append(((children.key, point), exposed_group))
+                additions += [((children.key, point), exposed_group), ((CHILDREN_NO_LONGER, point), exposed_group)]
             no_longer[point] = _settle_share(row, additions, published)
     return _Shares(
         violence_subscales=tuple(s.text() for s in violence),

@@ -37,7 +37,8 @@ class Entry:
 
 def lock(organisation: Organisation) -> None:
     """Hold the programme's row until the transaction ends (on SQLite the write lock does it)."""
-    list(Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk", flat=True))
+    # No key: rows that refer to the programme (cases, work, the audit) are still written meanwhile.
+    list(Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).values_list("pk", flat=True))
 
 
 def _quantity(text: str) -> Quantity:
