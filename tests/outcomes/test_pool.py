@@ -447,20 +447,18 @@ def _exported(tmp_path: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in rows], json.loads(written.codebook.read_text())
 
 
-def test_no_respondent_of_the_export_stands_out_from_fewer_than_the_threshold(world_pool: Pool, tmp_path: Path) -> None:
+def test_no_case_of_the_export_stands_out_from_fewer_than_the_threshold(world_pool: Pool, tmp_path: Path) -> None:
     for provider in (world_pool.a, world_pool.b, world_pool.c):
         _contribute(provider)
     records, _codebook = _exported(tmp_path)
-    facts: dict[tuple[str, str], tuple[Any, ...]] = {}
-    points: dict[tuple[str, str], set[tuple[Any, ...]]] = {}
+    # Everything a row says but the scores, gathered per case: the man and his partners together.
+    cases: dict[tuple[str, str], set[tuple[Any, ...]]] = {}
     for r in records:
-        person = (r["programme"], r["respondent_key"])
-        facts[person] = (r["programme"], r["respondent"], r["age_band"], r["exit"])
-        asked = (r["language"], r["mode"], r["instrument_version"], r["translation_version"])
-        points.setdefault(person, set()).add((r["time_point"], r["period"], *asked))
+        told = tuple(value for name, value in r.items() if name not in ("case_key", "respondent_key", "value"))
+        cases.setdefault((r["programme"], r["case_key"]), set()).add(told)
     classes: dict[tuple[Any, ...], int] = {}
-    for person, known in facts.items():
-        key = (*known, tuple(sorted(points[person], key=str)))
+    for (programme, _case), told in cases.items():
+        key = (programme, tuple(sorted(told, key=str)))
         classes[key] = classes.get(key, 0) + 1
     assert records and min(classes.values()) >= THRESHOLD
 
@@ -472,7 +470,7 @@ def test_three_men_alike_keep_their_months_and_age_band_in_the_export(world_pool
     assert {r["age_band"] for r in own} == {"35-44"} and {r["exit"] for r in own} == {"completed"}
     assert all(re.fullmatch(r"\d{4}-\d{2}", r["period"]) for r in own)
     (entry,) = codebook["programmes"]
-    assert (entry["periods"], entry["ages"], entry["men"], entry["respondents_left_out"]) == ("month", "band", 3, 0)
+    assert (entry["periods"], entry["ages"], entry["men"], entry["cases_left_out"]) == ("month", "band", 3, 0)
 
 
 def test_a_lone_man_and_his_partner_are_left_out_of_the_export(world_pool: Pool, tmp_path: Path) -> None:
@@ -480,7 +478,7 @@ def test_a_lone_man_and_his_partner_are_left_out_of_the_export(world_pool: Pool,
     records, codebook = _exported(tmp_path)
     assert records == []
     (entry,) = codebook["programmes"]
-    assert (entry["programme"], entry["men"], entry["partners"], entry["respondents_left_out"]) == (programme, 0, 0, 2)
+    assert (entry["programme"], entry["men"], entry["partners"], entry["cases_left_out"]) == (programme, 0, 0, 1)
 
 
 def test_a_rare_ending_is_left_empty_in_the_export_with_another_to_hide_it(world_pool: Pool, tmp_path: Path) -> None:

@@ -75,12 +75,34 @@ def test_a_lone_dropout_has_his_ending_left_empty_with_the_rarest_other_ending()
     assert sorted(r["exit"] or "" for r in written) == [""] * 5 + ["completed"] * 5
 
 
-def test_her_answers_are_counted_among_partners_not_among_men() -> None:
+def test_a_case_with_a_partner_among_cases_without_stands_out_and_is_left_out() -> None:
     rows = [_row(n) for n in range(4)] + [_row(0, "2025-09", kind=pooling.PARTNER)]
     written, coarse = _exported(rows)
-    # One partner stands out whatever is coarsened, and is left out; the men keep their months.
-    assert coarse.left_out == {"partner-0"}
-    assert {r["respondent"] for r in written} == {pooling.MAN}
+    # Whatever is coarsened, the one case with a partner is alone: it is left out, man and partner.
+    assert coarse.left_out == {"case-0"}
+    assert len(written) == 3 and {r["respondent"] for r in written} == {pooling.MAN}
+
+
+def test_the_man_and_his_partner_are_alike_with_others_together_not_each_alone() -> None:
+    # Men in January (cases 0 to 2) or February (3 to 5); partners interviewed (0, 3, 4) or by link
+    # (1, 2, 5). Each man has two others alike, and each partner, but "January and interviewed" is
+    # one case only.
+    rows = [_row(n, "2025-01" if n < 3 else "2025-02") for n in range(6)]
+    rows += [_row(n, "2025-03", kind=pooling.PARTNER, mode="interview" if n in (0, 3, 4) else "link") for n in range(6)]
+    written, coarse = _exported(rows)
+    cases: dict[str, set[tuple[Any, ...]]] = {}
+    for r in written:
+        cases.setdefault(r["case_key"], set()).add((r["respondent"], r["period"], r["mode"]))
+    combinations = [tuple(sorted(told, key=str)) for told in cases.values()]
+    assert all(combinations.count(told) >= K for told in combinations)
+    assert coarse.period == "quarter" and not coarse.left_out  # January and February are one quarter
+
+
+def test_a_partner_who_skipped_the_childrens_questions_is_told_apart_by_it() -> None:
+    rows = [_row(n, kind=pooling.PARTNER, subscale=subscale) for n in range(6) for subscale in ("fear", "children")]
+    rows = [row for row in rows if not (row[1] == "case-5" and row[16] == "children")]
+    _written, coarse = _exported(rows)
+    assert coarse.left_out == {"case-5"}
 
 
 def test_one_man_who_stands_out_at_every_level_is_left_out_rather_than_coarsening_everyone() -> None:
@@ -88,8 +110,16 @@ def test_one_man_who_stands_out_at_every_level_is_left_out_rather_than_coarsenin
     rows = [_row(n) for n in range(20)] + [_row(20, language="tr")]
     written, coarse = _exported(rows)
     assert (coarse.period, coarse.age) == ("month", "band")
-    assert coarse.left_out == {f"{pooling.MAN}-20"}
+    assert coarse.left_out == {"case-20"}
     assert len(written) == 20
+
+
+def test_a_man_left_out_takes_his_partner_with_him() -> None:
+    rows = [_row(n) for n in range(20)] + [_row(20, language="tr")]
+    rows += [_row(n, kind=pooling.PARTNER) for n in range(21)]
+    written, coarse = _exported(rows)
+    assert coarse.left_out == {"case-20"}
+    assert len(written) == 40 and len({r["case_key"] for r in written}) == 20
 
 
 def test_the_peoples_pseudonyms_are_drawn_anew_under_the_exports_key() -> None:

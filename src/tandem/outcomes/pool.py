@@ -232,12 +232,12 @@ def codebook_of(rows: int, programmes: Sequence[ExportedProgramme]) -> dict[str,
         ),
         "small_number": installation_threshold(),
         "anonymity": _(
-            "Each programme's records are as coarse as needed for every respondent to be alike, in age band, "
-            "ending, and when and how each questionnaire was answered, with at least the programme's "
-            "small-number threshold of respondents of the same kind: periods are months, quarters, "
-            "half-years, years or none, ages bands, two wide bands or none; an ending too rare is left "
-            "empty, and the few respondents who would still stand out are left out. The people's pseudonyms "
-            "are drawn anew for each export."
+            "Each programme's records are as coarse as needed for every case (the man and his partners "
+            "together) to be alike, in age band, ending, and when, whether and how each questionnaire was "
+            "answered, with at least the programme's small-number threshold of other cases: periods are "
+            "months, quarters, half-years, years or none, ages bands, two wide bands or none; an ending too "
+            "rare is left empty, and the few cases that would still stand out are left out. The people's "
+            "pseudonyms are drawn anew for each export; the scores are as answered."
         ),
         "columns": [
             {
@@ -278,7 +278,7 @@ def codebook_of(rows: int, programmes: Sequence[ExportedProgramme]) -> dict[str,
                 "periods": programme.coarse.period,
                 "ages": programme.coarse.age,
                 "cases_without_ending": len(programme.coarse.hidden_endings),
-                "respondents_left_out": len(programme.coarse.left_out),
+                "cases_left_out": len(programme.coarse.left_out),
                 "small_number": programme.file.threshold,
                 "instruments": list(programme.file.contribution.instruments),
             }

@@ -28,12 +28,12 @@ The pool keeps these records on the server, where only the benchmarks read them.
 not enough for the dataset that leaves it (``tandem outcomes pool``): someone who knows that a
 man of a programme, in his forties, dropped out in March, could find his rows by those facts, and
 through the case's pseudonym his partner's answers. So the export (``anonymised``) coarsens, per
-programme, what can be known of a person from outside (age band, how the case ended, when each
-time point fell and how it was answered) until every respondent shares it with at least the
-small-number threshold of others of the same kind (k-anonymity): months become quarters,
-half-years, years or nothing, age bands two wide bands or nothing, the least first; an ending too
-rare even then is left out for the cases that have it, and the few who still stand out are left
-out of the export.
+programme, what can be known of a case from outside (age band, how the case ended, and for the
+man and each partner when each time point fell, whether and how it was answered) until every case
+shares it with at least the small-number threshold of other cases (k-anonymity): months become
+quarters, half-years, years or nothing, age bands two wide bands or nothing, the least first; an
+ending too rare even then is left out for the cases that have it, and the few cases that still
+stand out are left out of the export, the man with his partners.
 """
 
 from __future__ import annotations
@@ -253,14 +253,13 @@ def response_of(point: PointFacts, today: date) -> str | None:
     return None
 
 
-# --- Coarsening: no respondent singled out by what is known of him or her from outside -------------
+# --- Coarsening: no case singled out by what is known of it from outside ----------------------------
 
 
 @dataclass(frozen=True)
 class Coarsening:
     """How coarse one programme's records are exported: its periods and ages, the cases whose
-    ending is left out (by case pseudonym), and the respondents left out altogether (by
-    respondent pseudonym)."""
+    ending is left out, and the cases left out altogether (both by case pseudonym)."""
 
     period: str = PERIOD_LEVELS[0]
     age: str = AGE_LEVELS[0]
@@ -289,41 +288,41 @@ class Coarsening:
         return None if case_key in self.hidden_endings else ending
 
 
-# Up to this share of a programme's respondents may be left out of the export for the rest to be
-# written finer: a few people who stand out at every level must not cost everyone their periods
-# and ages.
+# Up to this share of a programme's cases may be left out of the export for the rest to be
+# written finer: a few who stand out at every level must not cost everyone their periods and ages.
 LEAVE_OUT_AT_MOST = 0.05
 _AT = {name: position for position, name in enumerate(COLUMN_NAMES)}
 
 
 @dataclass
 class _Known:
-    """What could be known of one respondent from outside, as the records say it: whether the man
-    or a partner, his case, his age band, how his case ended, and of each of the respondent's time
-    points its month and how it was answered (language, mode, versions: a rare language points at
-    a person as well as a date does)."""
+    """What could be known of one case from outside, as the records say it: the man's age band, how
+    his case ended, and of each of its respondents (the man, each partner) whether the man or a
+    partner, and of each time point its month, whether it was answered, declined or not reached,
+    which sub-scales were scored, and how it was answered (language, mode, versions: a rare language
+    points at a person as well as a date does). The man and his partners are one unit: their rows
+    share the case's pseudonym, so a case stands out if the combination of theirs does."""
 
-    kind: str
-    case: str
     band: str | None
     ending: str | None
-    points: set[tuple[Any, ...]] = field(default_factory=set)  # (time point, month, particulars...)
+    people: dict[str, tuple[str, set[tuple[Any, ...]]]] = field(default_factory=dict)
 
 
 def _known(rows: Iterable[Record]) -> dict[str, _Known]:
     at = _AT
     known: dict[str, _Known] = {}
     for row in rows:
-        respondent = row[at["respondent_key"]]
-        facts = known.get(respondent)
+        case = row[at["case_key"]]
+        facts = known.get(case)
         if facts is None:
-            facts = known[respondent] = _Known(
-                row[at["respondent"]], row[at["case_key"]], row[at["age_band"]], row[at["exit"]]
-            )
-        facts.points.add(
+            facts = known[case] = _Known(row[at["age_band"]], row[at["exit"]])
+        _kind, points = facts.people.setdefault(row[at["respondent_key"]], (row[at["respondent"]], set()))
+        points.add(
             (
                 row[at["time_point"]],
                 row[at["period"]],
+                row[at["response"]],
+                row[at["subscale"]],  # which sub-scales were scored: a partner without children shows
                 row[at["language"]],
                 row[at["mode"]],
                 row[at["instrument_version"]],
@@ -333,32 +332,33 @@ def _known(rows: Iterable[Record]) -> dict[str, _Known]:
     return known
 
 
+def _written(case: str, facts: _Known, coarse: Coarsening) -> tuple[Any, ...]:
+    people = []
+    for kind, points in facts.people.values():
+        shown = {(point, coarse.period_of(month), *rest) for point, month, *rest in points}
+        people.append((kind, tuple(sorted(shown, key=str))))
+    return (coarse.age_of(facts.band), coarse.ending_of(case, facts.ending), tuple(sorted(people, key=str)))
+
+
 def _standing_out(known: Mapping[str, _Known], coarse: Coarsening, threshold: int) -> set[str]:
-    """The respondents whom fewer than ``threshold`` of the same kind resemble as ``coarse`` writes
-    them."""
+    """The cases that fewer than ``threshold`` cases resemble as ``coarse`` writes them."""
     classes: dict[tuple[Any, ...], list[str]] = defaultdict(list)
-    for respondent, facts in known.items():
-        written = (
-            facts.kind,
-            coarse.age_of(facts.band),
-            coarse.ending_of(facts.case, facts.ending),
-            tuple(sorted(((point, coarse.period_of(month), *rest) for point, month, *rest in facts.points), key=str)),
-        )
-        classes[written].append(respondent)
-    return {respondent for members in classes.values() if len(members) < threshold for respondent in members}
+    for case, facts in known.items():
+        classes[_written(case, facts, coarse)].append(case)
+    return {case for members in classes.values() if len(members) < threshold for case in members}
 
 
 def coarsening(known: Mapping[str, _Known], threshold: int) -> Coarsening:
-    """How to export one programme's records so that every respondent in them is alike, in all that
-    could be known from outside (``_Known``), with at least ``threshold - 1`` others of the same
-    kind (men, or partners): k-anonymity, with k the small-number threshold.
+    """How to export one programme's records so that every case in them (the man and his partners
+    together) is alike, in all that could be known from outside (``_Known``), with at least
+    ``threshold - 1`` other cases: k-anonymity, with k the small-number threshold.
 
     Periods and ages are coarsened together, the least information lost first (ages before
     periods among equals, because trends over time matter more to the analysis), down to the
-    first level at which at most ``LEAVE_OUT_AT_MOST`` of the respondents still stand out; those
-    are left out. When no level gets there, periods and ages are not written at all, an ending too
-    rare is left out for its cases (with the next rarest, until those left out are enough to hide
-    among each other), and whoever still stands out is left out."""
+    first level at which at most ``LEAVE_OUT_AT_MOST`` of the cases still stand out; those are
+    left out, the man and his partners alike. When no level gets there, periods and ages are not
+    written at all, an ending too rare is left out for its cases (with the next rarest, until those
+    left out are enough to hide among each other), and whatever case still stands out is left out."""
     levels = sorted(
         itertools.product(range(len(PERIOD_LEVELS)), range(len(AGE_LEVELS))),
         key=lambda pair: (pair[0] + pair[1], pair[0]),
@@ -375,27 +375,26 @@ def coarsening(known: Mapping[str, _Known], threshold: int) -> Coarsening:
 
 
 def _rare_endings(known: Mapping[str, _Known], threshold: int) -> frozenset[str]:
-    """The cases whose ending is left out: those of every ending that too few men or too few
-    partners share, then the rarest of the rest while those left out are too few themselves."""
-    counts: dict[str, Counter[str | None]] = {MAN: Counter(), PARTNER: Counter()}
-    for facts in known.values():
-        counts[facts.kind][facts.ending] += 1
+    """The cases whose ending is left out: those of every ending too few cases share, then the
+    rarest of the rest while those left out are too few themselves."""
+    counts: Counter[str | None] = Counter(facts.ending for facts in known.values())
 
     def rare(endings: set[str | None]) -> bool:
-        return any(small(sum(counts[kind][e] for e in endings), threshold) for kind in counts)
+        return small(sum(counts[e] for e in endings), threshold)
 
-    endings = {ending for kind in counts for ending in counts[kind]}
+    endings = set(counts)
     hidden = {ending for ending in endings if rare({ending})}
     while hidden and rare(hidden) and hidden != endings:
-        shown = sorted(endings - hidden, key=lambda e: (counts[MAN][e] + counts[PARTNER][e], e or ""))
+        shown = sorted(endings - hidden, key=lambda e: (counts[e], e or ""))
         hidden.add(shown[0])
-    return frozenset(facts.case for facts in known.values() if facts.ending in hidden)
+    return frozenset(case for case, facts in known.items() if facts.ending in hidden)
 
 
 def anonymised(rows: Sequence[Record], *, threshold: int, key: bytes) -> tuple[list[Record], Coarsening]:
     """One programme's records as exported: coarsened (``coarsening``), and with the people's
-    pseudonyms keyed anew under ``key`` (drawn for the export), so that two exports, each coarsened
-    for itself, cannot be joined."""
+    pseudonyms keyed anew under ``key`` (drawn for the export). Exports are not linked by their
+    pseudonyms; their scores can still be matched row by row, which is why each is anonymised as
+    a whole and never finer than its data allows."""
     coarse = coarsening(_known(rows), threshold)
     at = _AT
     renamed: dict[str, str] = {}
@@ -408,7 +407,7 @@ def anonymised(rows: Sequence[Record], *, threshold: int, key: bytes) -> tuple[l
 
     exported = []
     for row in rows:
-        if row[at["respondent_key"]] in coarse.left_out:
+        if row[at["case_key"]] in coarse.left_out:
             continue
         written = list(row)
         written[at["case_key"]] = rename(row[at["case_key"]])
