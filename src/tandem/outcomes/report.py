@@ -954,10 +954,12 @@ def methodology(threshold: int, his_instruments: Sequence[str], her_instruments:
         )
         % {"threshold": threshold},
         _(
-            "Figures shown before count too: every figure a report of this programme has shown, for any period "
-            "and on any day, is kept in a ledger (which people it counted, never their answers), and a figure "
-            "that would give someone away beside one of them is not shown. A figure shown once may so be hidden "
-            "in a later report, until enough more people are counted."
+            "Figures shown before count too: every mean, change and share a report of this programme has shown, "
+            "for any period and on any day, is kept in a ledger (which people it counted, never their answers), "
+            "and one that would give someone's answers away beside them is not shown, nor one that sets apart "
+            "people who all gave the same answer. A figure shown once may so be hidden in a later report, until "
+            "enough more people are counted. Counts of questionnaires answered, declined or missed are not kept "
+            "in it."
         ),
         _(
             "Matched change: each comparison counts only the people with a score on the sub-scale at both "
