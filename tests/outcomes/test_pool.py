@@ -454,11 +454,11 @@ def test_no_case_of_the_export_stands_out_from_fewer_than_the_threshold(world_po
     # Everything a row says but the scores, gathered per case: the man and his partners together.
     cases: dict[tuple[str, str], set[tuple[Any, ...]]] = {}
     for r in records:
-        told = tuple(value for name, value in r.items() if name not in ("case_key", "respondent_key", "value"))
-        cases.setdefault((r["programme"], r["case_key"]), set()).add(told)
+        row = tuple(value for name, value in r.items() if name not in ("case_key", "respondent_key", "value"))
+        cases.setdefault((r["programme"], r["case_key"]), set()).add(row)
     classes: dict[tuple[Any, ...], int] = {}
-    for (programme, _case), told in cases.items():
-        key = (programme, tuple(sorted(told, key=str)))
+    for (programme, _case), rows in cases.items():
+        key = (programme, tuple(sorted(rows, key=str)))
         classes[key] = classes.get(key, 0) + 1
     assert records and min(classes.values()) >= THRESHOLD
 
