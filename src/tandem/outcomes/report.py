@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+import numpy
 from django.db import transaction
 from django.utils.translation import gettext as _, ngettext
 
@@ -147,13 +148,14 @@ Group = int
 
 
 def group_of(people: Iterable[int]) -> Group:
-    """The group of the people numbered ``people``."""
-    bits = bytearray()
-    for person in people:
-        if person >= len(bits) * 8:
-            bits.extend(bytes(person // 8 + 1 - len(bits)))
-        bits[person >> 3] |= 1 << (person & 7)
-    return int.from_bytes(bits, "little")
+    """The group of the people numbered ``people`` (NumPy sets the bits: a report makes
+    hundreds of groups of thousands of people)."""
+    numbers = numpy.fromiter(people, dtype=numpy.int64)
+    if not numbers.size:
+        return 0
+    bits = numpy.zeros(int(numbers.max()) + 1, dtype=bool)
+    bits[numbers] = True
+    return int.from_bytes(numpy.packbits(bits, bitorder="little").tobytes(), "little")
 
 
 def size(group: Group) -> int:
@@ -288,12 +290,13 @@ class Published:
 
     def _fits(self, found: set[tuple[Quantity, Group]]) -> bool:
         quantities = {quantity for quantity, _group in found}
-        return all(
-            apart_enough(
-                [*self.sums[q], *(group for other, group in found if other == q)], self.threshold, self._alike(q)
-            )
-            for q in quantities
-        )
+        for q in quantities:
+            groups = [*self.sums[q], *(group for other, group in found if other == q)]
+            # Who has which score matters only where two figures set people apart: found lazily.
+            alike = self._alike(q) if len(set(groups)) > 1 else []
+            if not apart_enough(groups, self.threshold, alike):
+                return False
+        return True
 
     def allows(self, additions: Sequence[tuple[Quantity, Group]]) -> bool:
         """Whether aggregates of these quantities over these groups may be shown beside the rest."""
@@ -309,8 +312,9 @@ class Published:
         """Whether the change from ``first`` to ``second`` over ``group`` may be shown without the
         sums of either."""
         same = [g for a, b, g in self.differences if {a, b} == {first, second}]
-        alike = self.classes.of_change(first, second) if self.classes is not None else []
-        if not apart_enough([*same, group], self.threshold, alike):
+        groups = [*same, group]
+        alike = self.classes.of_change(first, second) if self.classes is not None and len(set(groups)) > 1 else []
+        if not apart_enough(groups, self.threshold, alike):
             return False
         self.differences.append((first, second, group))
         try:
